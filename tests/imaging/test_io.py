@@ -1,0 +1,367 @@
+"""Tests for imaging.io: real scans, and every kind of bad file a scanning desk meets."""
+
+from __future__ import annotations
+
+import os
+import struct
+import time
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from imaging.io import (
+    DEFAULT_MAX_PIXELS,
+    ImageError,
+    LoadedImage,
+    image_info,
+    load_image,
+    load_image_bytes,
+    load_pages,
+    sniff_format,
+)
+
+SCANS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "scans"
+if not SCANS.exists():  # the shared folder may also sit at an absolute location
+    SCANS = Path("/work/shared/data/scans")
+
+BOOK4 = SCANS / "book4" / "1.jpg"
+BOOK1 = SCANS / "book1" / "1.png"
+BOOK6 = SCANS / "book6" / "v01_023.jpg"
+
+needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="shared scans not available")
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def _bomb_png(width: int, height: int) -> bytes:
+    """A valid-looking tiny PNG whose header claims ``width`` × ``height`` RGB pixels."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+
+
+# --------------------------------------------------------------------------- real scans
+
+
+@needs_scans
+def test_book4_jpeg_600dpi() -> None:
+    img = load_image(BOOK4)
+    assert isinstance(img, LoadedImage)
+    assert img.pixels.dtype == np.uint8
+    assert img.pixels.shape == (5811, 3213, 3)
+    assert img.dpi == 600.0
+    assert img.bit_depth == 8
+    assert (img.page_index, img.page_count) == (0, 1)
+    assert img.path == str(BOOK4)
+    # BGR order: compare with OpenCV's own decoder (same libjpeg family, allow rounding)
+    ref = cv2.imread(str(BOOK4), cv2.IMREAD_COLOR)
+    assert np.abs(img.pixels[::50, ::50].astype(int) - ref[::50, ::50].astype(int)).mean() < 2.0
+
+
+@needs_scans
+def test_caller_dpi_overrides_file() -> None:
+    assert load_image(BOOK4, dpi=400).dpi == 400.0
+    with pytest.raises(ValueError):
+        load_image(BOOK4, dpi=0)
+
+
+@needs_scans
+def test_greyscale_jpeg_without_dpi() -> None:
+    img = load_image(BOOK6)
+    assert img.pixels.ndim == 2 and img.pixels.dtype == np.uint8
+    assert img.dpi is None  # JFIF unit 0 is an aspect ratio, not a resolution
+
+
+@needs_scans
+def test_png_phys_300dpi_snapped() -> None:
+    img = load_image(BOOK1)
+    assert img.dpi == 300.0  # stored as 11811 px/m = 299.9994 dpi
+    assert img.pixels.shape[2] == 3
+
+
+@needs_scans
+def test_image_info_header_only() -> None:
+    info = image_info(BOOK4)
+    assert info["width"] == 3213 and info["height"] == 5811
+    assert info["pages"] == 1 and info["dpi"] == 600.0 and info["format"] == "JPEG"
+
+
+@needs_scans
+def test_extension_is_ignored(tmp_path: Path) -> None:
+    # a PNG saved as .jpg and a JPEG saved as .png still load
+    fake_jpg = tmp_path / "page.jpg"
+    fake_jpg.write_bytes(BOOK1.read_bytes())
+    assert load_image(fake_jpg).format == "PNG"
+    fake_png = tmp_path / "page.png"
+    fake_png.write_bytes(BOOK6.read_bytes())
+    assert load_image(fake_png).format == "JPEG"
+
+
+# --------------------------------------------------------------------------- written here
+
+
+def test_png_with_phys_written_here(tmp_path: Path) -> None:
+    p = tmp_path / "p.png"
+    Image.new("RGB", (40, 30), (200, 100, 50)).save(p, dpi=(400, 400))
+    img = load_image(p)
+    assert img.dpi == 400.0
+    # RGB (200,100,50) must come back as BGR
+    assert tuple(img.pixels[0, 0]) == (50, 100, 200)
+    assert image_info(p)["dpi"] == 400.0
+
+
+def test_png_without_phys_has_no_dpi(tmp_path: Path) -> None:
+    p = tmp_path / "p.png"
+    Image.new("L", (10, 10), 7).save(p)
+    assert load_image(p).dpi is None
+
+
+def test_16bit_grey_tiff_scaled(tmp_path: Path) -> None:
+    arr = np.zeros((20, 30), np.uint16)
+    arr[:, :10] = 65535
+    arr[:, 10:20] = 32896  # 128 * 257
+    p = tmp_path / "g16.tif"
+    assert cv2.imwrite(str(p), arr)
+    img = load_image(p)
+    assert img.bit_depth == 16
+    assert img.pixels.dtype == np.uint8 and img.pixels.shape == (20, 30)
+    assert img.pixels[0, 0] == 255 and img.pixels[0, 15] == 128 and img.pixels[0, 25] == 0
+
+
+def test_16bit_colour_tiff(tmp_path: Path) -> None:
+    arr = np.zeros((16, 16, 3), np.uint16)
+    arr[..., 0] = 65535  # blue in OpenCV order
+    arr[..., 2] = 257 * 10
+    p = tmp_path / "c16.tif"
+    assert cv2.imwrite(str(p), arr)
+    img = load_image(p)
+    assert img.bit_depth == 16
+    assert img.pixels.shape == (16, 16, 3)
+    assert tuple(img.pixels[3, 3]) == (255, 0, 10)
+
+
+def test_16bit_png(tmp_path: Path) -> None:
+    arr = np.full((8, 8), 257 * 200, np.uint16)
+    p = tmp_path / "g16.png"
+    assert cv2.imwrite(str(p), arr)
+    img = load_image(p)
+    assert img.bit_depth == 16 and img.pixels[0, 0] == 200
+
+
+def test_multipage_tiff_with_dpi(tmp_path: Path) -> None:
+    p = tmp_path / "multi.tif"
+    pages = [np.full((50 + 10 * i, 40, 3), 60 * i, np.uint8) for i in range(3)]
+    assert cv2.imwritemulti(
+        str(p), pages, [cv2.IMWRITE_TIFF_XDPI, 300, cv2.IMWRITE_TIFF_YDPI, 300, cv2.IMWRITE_TIFF_RESUNIT, 2]
+    )
+    info = image_info(p)
+    assert info["pages"] == 3 and info["format"] == "TIFF"
+    assert info["page_sizes"] == [[40, 50], [40, 60], [40, 70]]
+    loaded = list(load_pages(p))
+    assert [x.page_index for x in loaded] == [0, 1, 2]
+    assert all(x.page_count == 3 for x in loaded)
+    assert [x.pixels.shape[0] for x in loaded] == [50, 60, 70]
+    assert [int(x.pixels[0, 0, 0]) for x in loaded] == [0, 60, 120]
+    assert loaded[0].dpi == 300.0
+    assert load_image(p, page=2).pixels.shape[0] == 70
+    with pytest.raises(ImageError, match="page index 3"):
+        load_image(p, page=3)
+
+
+def test_multipage_tiff_pillow_cm_units(tmp_path: Path) -> None:
+    p = tmp_path / "pil.tif"
+    a = Image.new("RGB", (20, 20), "white")
+    b = Image.new("L", (30, 10), 0)
+    # 118.11 px/cm == 300 dpi
+    a.save(p, save_all=True, append_images=[b], resolution=118.11, resolution_unit="cm")
+    pages = list(load_pages(p))
+    assert len(pages) == 2
+    assert pages[0].dpi == 300.0
+    assert pages[1].pixels.shape == (10, 30)
+
+
+def test_alpha_onto_white_and_palette(tmp_path: Path) -> None:
+    rgba = np.zeros((10, 10, 4), np.uint8)
+    rgba[..., 0] = 255  # red, fully transparent on the left half
+    rgba[:, 5:, 3] = 255
+    p = tmp_path / "a.png"
+    Image.fromarray(rgba, "RGBA").save(p)
+    px = load_image(p).pixels
+    assert tuple(px[0, 0]) == (255, 255, 255)
+    assert tuple(px[0, 9]) == (0, 0, 255)
+
+    pal = Image.new("P", (4, 4), 1)
+    pal.putpalette([0, 0, 0, 0, 255, 0] + [0] * 762)
+    p2 = tmp_path / "p.png"
+    pal.save(p2)
+    assert tuple(load_image(p2).pixels[0, 0]) == (0, 255, 0)
+
+
+def test_cmyk_jpeg(tmp_path: Path) -> None:
+    p = tmp_path / "cmyk.jpg"
+    Image.new("CMYK", (16, 16), (0, 0, 0, 0)).save(p, quality=95)
+    px = load_image(p).pixels
+    assert px.shape == (16, 16, 3) and px.min() > 240  # no ink == white paper
+
+
+def test_exif_orientation_applied(tmp_path: Path) -> None:
+    p = tmp_path / "rot.jpg"
+    im = Image.new("RGB", (40, 20), "white")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    im.save(p, exif=exif)
+    assert load_image(p).pixels.shape[:2] == (40, 20)
+
+
+def test_load_image_bytes(tmp_path: Path) -> None:
+    p = tmp_path / "x.png"
+    Image.new("RGB", (5, 6)).save(p)
+    img = load_image_bytes(p.read_bytes(), name="x.png")
+    assert img.pixels.shape == (6, 5, 3) and img.path == "x.png"
+
+
+def test_sniff_format() -> None:
+    assert sniff_format(b"\x89PNG\r\n\x1a\nxxxx") == "PNG"
+    assert sniff_format(b"\xff\xd8\xff\xe0") == "JPEG"
+    assert sniff_format(b"II*\x00") == "TIFF" and sniff_format(b"MM\x00*") == "TIFF"
+    assert sniff_format(b"hello") is None
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def _assert_refused(path: Path, *needles: str) -> ImageError:
+    with pytest.raises(ImageError) as info:
+        load_image(path)
+    msg = str(info.value)
+    assert path.name in msg
+    for needle in needles:
+        assert needle in msg.lower()
+    return info.value
+
+
+def test_zero_byte_file(tmp_path: Path) -> None:
+    p = tmp_path / "empty.tif"
+    p.write_bytes(b"")
+    _assert_refused(p, "empty", "0 bytes")
+    with pytest.raises(ImageError, match="empty"):
+        image_info(p)
+    with pytest.raises(ImageError, match="empty"):
+        load_image_bytes(b"")
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    _assert_refused(tmp_path / "nope.png", "not found")
+    with pytest.raises(ImageError, match="folder"):
+        load_image(tmp_path)
+
+
+def test_text_file_named_png(tmp_path: Path) -> None:
+    p = tmp_path / "notes.png"
+    p.write_text("这不是图片 — just some notes\n", encoding="utf-8")
+    _assert_refused(p, "not a supported image")
+    p2 = tmp_path / "plain.png"
+    p2.write_text("hello world\n")
+    _assert_refused(p2, "text file")
+
+
+def test_pdf_named_tif(tmp_path: Path) -> None:
+    p = tmp_path / "scan.tif"
+    p.write_bytes(b"%PDF-1.7\n" + b"0" * 100)
+    _assert_refused(p, "pdf")
+
+
+@needs_scans
+@pytest.mark.parametrize("source", [BOOK1, BOOK4], ids=["png", "jpeg"])
+@pytest.mark.parametrize("fraction", [0.5, 0.9])
+def test_truncated_real_scan(tmp_path: Path, source: Path, fraction: float) -> None:
+    data = source.read_bytes()
+    p = tmp_path / ("cut" + source.suffix)
+    p.write_bytes(data[: int(len(data) * fraction)])
+    _assert_refused(p, "truncated")
+    with pytest.raises(ImageError, match="truncated"):
+        load_image_bytes(p.read_bytes())
+
+
+@needs_scans
+def test_truncated_jpeg_even_if_pillow_told_to_accept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = BOOK4.read_bytes()
+    p = tmp_path / "cut.jpg"
+    p.write_bytes(data[: len(data) // 2])
+    _assert_refused(p, "truncated")
+
+
+def test_truncated_header_only(tmp_path: Path) -> None:
+    p = tmp_path / "head.png"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    _assert_refused(p)
+
+
+def test_pixel_bomb_png_refused_quickly(tmp_path: Path) -> None:
+    p = tmp_path / "bomb.png"
+    p.write_bytes(_bomb_png(100_000, 100_000))
+    assert p.stat().st_size < 200
+    start = time.perf_counter()
+    err = _assert_refused(p, "exceeds the limit")
+    assert time.perf_counter() - start < 0.5
+    assert "100000×100000" in str(err)
+    # the header is still describable without decoding
+    info = image_info(p)
+    assert info["width"] == 100_000 and info["height"] == 100_000
+
+
+def test_pixel_limit_is_configurable(tmp_path: Path) -> None:
+    p = tmp_path / "small.png"
+    Image.new("RGB", (100, 100)).save(p)
+    with pytest.raises(ImageError, match="exceeds the limit"):
+        load_image(p, max_pixels=9_999)
+    assert load_image(p, max_pixels=10_000).pixels.shape == (100, 100, 3)
+    assert DEFAULT_MAX_PIXELS == 200_000_000
+
+
+def test_pixel_limit_checked_per_tiff_page(tmp_path: Path) -> None:
+    p = tmp_path / "multi.tif"
+    a = Image.new("L", (10, 10))
+    b = Image.new("L", (200, 200))
+    a.save(p, save_all=True, append_images=[b])
+    it = load_pages(p, max_pixels=1000)
+    assert next(it).pixels.shape == (10, 10)
+    with pytest.raises(ImageError, match="page 2 of 2"):
+        next(it)
+
+
+def test_pixel_bomb_jpeg_header(tmp_path: Path) -> None:
+    # Rewrite the SOF0 size fields of a tiny JPEG to claim 60000 × 60000.
+    src = tmp_path / "small.jpg"
+    Image.new("RGB", (8, 8)).save(src)
+    data = bytearray(src.read_bytes())
+    sof = data.find(b"\xff\xc0")
+    assert sof > 0
+    struct.pack_into(">HH", data, sof + 5, 60000, 60000)
+    p = tmp_path / "bomb.jpg"
+    p.write_bytes(bytes(data))
+    start = time.perf_counter()
+    _assert_refused(p, "exceeds the limit")
+    assert time.perf_counter() - start < 0.5
+
+
+def test_error_is_value_error() -> None:
+    assert issubclass(ImageError, ValueError)
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can read anything")
+    p = tmp_path / "locked.png"
+    Image.new("L", (2, 2)).save(p)
+    p.chmod(0)
+    _assert_refused(p, "permission")
