@@ -1,0 +1,294 @@
+"""Content-addressed store for master scans.
+
+Every original scan a centre keeps is stored once, under the SHA-256 of its bytes:
+
+    <root>/ab/cd/abcd…(64 hex).tif
+
+Why content addressing: the same page re-imported from a different folder or under
+another name is recognised and not duplicated, a record can cite an image by a
+fingerprint that proves it has not changed, and :meth:`ImageStore.verify` can detect
+bit rot by re-hashing.
+
+Guarantees:
+
+* the caller's original is only ever read (the store keeps its own copy);
+* a file appears in the store only complete and only after it has been validated as
+  a decodable image (written to a temporary file in the store root, checked, then
+  moved into place with :func:`os.replace`, which is atomic on one filesystem);
+* a refused file leaves the store directory exactly as it was;
+* stored files are made read-only;
+* adding the same content twice returns the same entry and writes nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from imaging.io import (
+    DEFAULT_MAX_PIXELS,
+    FORMAT_EXTENSIONS,
+    ImageError,
+    LoadedImage,
+    image_info,
+    load_image,
+    load_pages,
+)
+
+__all__ = ["ImageStore", "StoredImage"]
+
+_CHUNK = 1 << 20
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_TMP_PREFIX = ".incoming-"
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """One stored master file.
+
+    ``relpath`` is relative to the store root with forward slashes (portable across
+    machines, suitable for a database column). ``created`` is False when the content
+    was already in the store.
+    """
+
+    sha256: str
+    relpath: str
+    size: int
+    format: str
+    width: int
+    height: int
+    pages: int
+    dpi: float | None
+    bit_depth: int
+    original_name: str | None = None
+    created: bool = True
+
+
+class ImageStore:
+    """A directory of images named by the SHA-256 of their content.
+
+    ``validate`` decodes every page of an added file before accepting it (so a
+    truncated TIFF page is refused at import time, not discovered years later);
+    with ``validate=False`` only the header is checked. ``max_pixels`` is the
+    decompression-bomb limit passed to :mod:`imaging.io`.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        validate: bool = True,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+    ) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.validate = validate
+        self.max_pixels = max_pixels
+
+    # ------------------------------------------------------------------ naming
+
+    @staticmethod
+    def _check_sha(sha: str) -> str:
+        sha = str(sha).lower()
+        if not _SHA_RE.match(sha):
+            # also stops path traversal through a crafted "sha"
+            raise KeyError(f"not a SHA-256 hex digest: {sha!r}")
+        return sha
+
+    def _dir_for(self, sha: str) -> Path:
+        return self.root / sha[:2] / sha[2:4]
+
+    def _find(self, sha: str) -> Path | None:
+        folder = self._dir_for(sha)
+        for ext in FORMAT_EXTENSIONS.values():
+            candidate = folder / (sha + ext)
+            if candidate.exists():
+                return candidate
+        return None
+
+    # ------------------------------------------------------------------ adding
+
+    def add(self, source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> StoredImage:
+        """Copy an image file (or bytes) into the store and return its entry.
+
+        The content is hashed while it is copied to a temporary file inside the store
+        root, then validated with :mod:`imaging.io`; only a valid image is moved into
+        its final place. Raises :class:`~imaging.io.ImageError` (nothing written) for
+        a missing, empty, truncated, non-image or over-limit file.
+        """
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            label = name or "<image data>"
+            data = bytes(source)
+            if not data:
+                raise ImageError(f"{label}: the file is empty (0 bytes)")
+        else:
+            src = Path(os.fspath(source))
+            label = name or src.name
+            data = None
+            if not src.exists():
+                raise ImageError(f"{src.name}: file not found ({src})")
+            if src.is_dir():
+                raise ImageError(f"{src.name}: is a folder, not an image file")
+            if src.stat().st_size == 0:
+                raise ImageError(f"{src.name}: the file is empty (0 bytes)")
+
+        fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self.root)
+        tmp = Path(tmp_name)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as out:
+                if data is not None:
+                    digest.update(data)
+                    out.write(data)
+                    size = len(data)
+                else:
+                    try:
+                        with open(src, "rb") as fh:
+                            while chunk := fh.read(_CHUNK):
+                                digest.update(chunk)
+                                out.write(chunk)
+                                size += len(chunk)
+                    except OSError as exc:
+                        raise ImageError(f"{label}: cannot read the file ({exc.strerror or exc})") from exc
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            info = self._validate(tmp, label)
+
+            existing = self._find(sha)
+            if existing is not None and self._hash_file(existing) == sha:
+                tmp.unlink()
+                return self._entry(sha, existing, size, info, name or label, created=False)
+
+            folder = self._dir_for(sha)
+            folder.mkdir(parents=True, exist_ok=True)
+            dest = folder / (sha + FORMAT_EXTENSIONS[info["format"]])
+            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            if existing is not None:
+                # A damaged copy found by the hash check above: repair it with the good bytes.
+                _make_writable(existing)
+            os.replace(tmp, dest)
+            _fsync_dir(folder)
+            return self._entry(sha, dest, size, info, name or label, created=True)
+        except BaseException:
+            # Covers ImageError, OSError and KeyboardInterrupt alike: never leave a temp file.
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+            raise
+
+    def _validate(self, path: Path, label: str) -> dict:
+        try:
+            info = image_info(path)
+            if self.validate:
+                for _ in load_pages(path, max_pixels=self.max_pixels):
+                    pass  # decode each page once, one at a time, then drop it
+            else:
+                for w, h in info["page_sizes"]:
+                    if w * h > self.max_pixels:
+                        load_image(path, max_pixels=self.max_pixels)  # raises the standard message
+        except ImageError as exc:
+            # Messages from io name the temporary file; name the user's file instead.
+            raise ImageError(str(exc).replace(path.name, label)) from exc
+        return info
+
+    def _entry(self, sha: str, path: Path, size: int, info: dict, name: str | None, *, created: bool) -> StoredImage:
+        return StoredImage(
+            sha256=sha,
+            relpath=path.relative_to(self.root).as_posix(),
+            size=size,
+            format=info["format"],
+            width=info["width"],
+            height=info["height"],
+            pages=info["pages"],
+            dpi=info["dpi"],
+            bit_depth=info["bit_depth"],
+            original_name=name,
+            created=created,
+        )
+
+    # ------------------------------------------------------------------ reading
+
+    def path(self, sha: str) -> Path:
+        """Absolute path of the stored file; ``KeyError`` if the store does not have it."""
+        sha = self._check_sha(sha)
+        found = self._find(sha)
+        if found is None:
+            raise KeyError(f"image {sha} is not in the store at {self.root}")
+        return found
+
+    def open(self, sha: str) -> IO[bytes]:
+        """Open the stored file for binary reading (the caller closes it)."""
+        return open(self.path(sha), "rb")
+
+    def load(self, sha: str, *, page: int = 0, dpi: float | None = None) -> LoadedImage:
+        """Decode a stored image with :func:`imaging.io.load_image`."""
+        return load_image(self.path(sha), page=page, dpi=dpi, max_pixels=self.max_pixels)
+
+    def __contains__(self, sha: object) -> bool:
+        try:
+            return isinstance(sha, str) and self._find(self._check_sha(sha)) is not None
+        except KeyError:
+            return False
+
+    def __iter__(self) -> Iterator[str]:
+        """SHA-256 of every stored file (temporary files excluded)."""
+        for path in sorted(self.root.glob("??/??/*")):
+            stem = path.name.split(".", 1)[0]
+            if _SHA_RE.match(stem):
+                yield stem
+
+    # ------------------------------------------------------------------ integrity
+
+    @staticmethod
+    def _hash_file(path: Path) -> str:
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    def verify(self, sha: str) -> bool:
+        """Re-hash the stored file: True if its bytes still match its name.
+
+        ``KeyError`` if the file is missing (a missing master is a different alarm
+        from a changed one).
+        """
+        path = self.path(sha)
+        return self._hash_file(path) == path.name.split(".", 1)[0]
+
+    def verify_all(self) -> list[str]:
+        """SHA-256 of every stored file whose content no longer matches (empty list = all good)."""
+        return [sha for sha in self if not self.verify(sha)]
+
+
+def _make_writable(path: Path) -> None:
+    try:
+        os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    except OSError:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable (POSIX); directories cannot be opened on Windows."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
