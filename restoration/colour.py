@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_DE00_TOLERANCE",
     "ColourMatch",
     "Lab",
+    "as_lab",
     "compare_colour",
     "delta_e_2000",
     "delta_e_ab",
@@ -52,8 +53,8 @@ DEFAULT_DE00_TOLERANCE: float = 2.0
 _25_POW_7: float = 25.0**7
 
 
-def _check_lab(lab: Sequence[float], name: str) -> Lab:
-    """Return ``lab`` as a float triple, or raise :class:`FieldError` naming ``name``."""
+def as_lab(lab: Sequence[float], name: str) -> Lab:
+    """Return ``lab`` as a triple of finite floats, or raise :class:`FieldError` whose field is ``name``."""
     if isinstance(lab, (str, bytes)) or len(lab) != 3:
         raise FieldError(name, f"a colour is three numbers L*, a*, b*; got {lab!r}")
     out: list[float] = []
@@ -99,8 +100,8 @@ def delta_e_2000(
     0 for identical colours.  Reproduces all 34 pairs of Sharma, Wu and Dalal's
     Table 1 to four decimals.  Raises :class:`FieldError` for malformed input.
     """
-    L1, a1, b1 = _check_lab(lab1, "lab1")
-    L2, a2, b2 = _check_lab(lab2, "lab2")
+    L1, a1, b1 = as_lab(lab1, "lab1")
+    L2, a2, b2 = as_lab(lab2, "lab2")
     for name, k in (("kL", kL), ("kC", kC), ("kH", kH)):
         if not (isinstance(k, (int, float)) and math.isfinite(k) and k > 0):
             raise FieldError(name, f"parametric factor must be a positive number, got {k!r}")
@@ -178,8 +179,8 @@ def delta_e_ab(lab1: Sequence[float], lab2: Sequence[float]) -> float:
     Kept because many colorimeters and older records report it; non-negative and
     symmetric.  Raises :class:`FieldError` for malformed input.
     """
-    L1, a1, b1 = _check_lab(lab1, "lab1")
-    L2, a2, b2 = _check_lab(lab2, "lab2")
+    L1, a1, b1 = as_lab(lab1, "lab1")
+    L2, a2, b2 = as_lab(lab2, "lab2")
     return math.sqrt((L2 - L1) ** 2 + (a2 - a1) ** 2 + (b2 - b1) ** 2)
 
 
@@ -189,8 +190,8 @@ def delta_l(lab_sample: Sequence[float], lab_target: Sequence[float]) -> float:
     Positive means the sample (repair paper) is lighter than the target (the
     original leaf), which 宁浅勿深 prefers; negative means darker.
     """
-    sample = _check_lab(lab_sample, "lab_sample")
-    target = _check_lab(lab_target, "lab_target")
+    sample = as_lab(lab_sample, "lab_sample")
+    target = as_lab(lab_target, "lab_target")
     return sample[0] - target[0]
 
 
@@ -233,8 +234,8 @@ def compare_colour(
         math.isfinite(tolerance) and tolerance >= 0
     ):
         raise FieldError("tolerance", f"ΔE00 tolerance must be a number ≥ 0, got {tolerance!r}")
-    sample = _check_lab(lab_sample, "lab_sample")
-    target = _check_lab(lab_target, "lab_target")
+    sample = as_lab(lab_sample, "lab_sample")
+    target = as_lab(lab_target, "lab_target")
     de00 = delta_e_2000(sample, target, kL=kL, kC=kC, kH=kH)
     de_ab = delta_e_ab(sample, target)
     dL = sample[0] - target[0]
