@@ -155,17 +155,25 @@ class Finding:
     value: Decimal
     note: str = ""
 
+    def __post_init__(self) -> None:
+        # Validate even when built directly, so a float 39.99 is held as Decimal("39.99").
+        if not isinstance(self.damage_type, str) or not self.damage_type.strip():
+            raise FieldError("damage_type", "a finding needs a damage type")
+        if self.metric not in METRICS:
+            raise FieldError("metric", f"unknown metric {self.metric!r}; expected one of {', '.join(METRICS)}")
+        where = f"{self.damage_type} ({self.metric})"
+        number = _to_decimal(self.value, "value", where)
+        _check_range(self.metric, number, "value", where)
+        object.__setattr__(self, "damage_type", self.damage_type.strip())
+        object.__setattr__(self, "value", number)
+
     @classmethod
     def create(cls, damage_type: str, metric: str, value: object, note: str = "") -> Finding:
-        """Validated finding: metric in :data:`METRICS`, value a finite number in the metric's range."""
-        if not isinstance(damage_type, str) or not damage_type.strip():
-            raise FieldError("damage_type", "a finding needs a damage type")
-        if metric not in METRICS:
-            raise FieldError("metric", f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
-        where = f"{damage_type} ({metric})"
-        number = _to_decimal(value, "value", where)
-        _check_range(metric, number, "value", where)
-        return cls(damage_type.strip(), metric, number, note)
+        """Validated finding: metric in :data:`METRICS`, value a finite number in the metric's range.
+
+        Same as calling the constructor (which validates too); accepts text and floats.
+        """
+        return cls(damage_type, metric, value, note)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

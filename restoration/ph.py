@@ -122,6 +122,8 @@ def parse_ph_value(raw: object, *, leaf: str = "", position: str = "") -> Decima
     quantized = value.quantize(_TWO_PLACES)
     if quantized != value:
         raise fail(f"{raw!r} has more than two decimals; meters read to 0.01")
+    if quantized == 0:
+        return Decimal("0.00")  # not "-0.00"
     return quantized
 
 
@@ -133,17 +135,25 @@ class PhPoint:
     position: str
     value: Decimal
 
-    @classmethod
-    def create(cls, leaf: object, position: object, value: object) -> PhPoint:
-        """Build a point from raw input, validating the value with :func:`parse_ph_value`.
-
-        ``leaf`` must be non-empty (it identifies the point); ``position`` may be empty.
-        """
-        leaf_text = str(leaf).strip() if leaf is not None else ""
-        position_text = str(position).strip() if position is not None else ""
+    def __post_init__(self) -> None:
+        # Validate even when built directly (e.g. from stored rows), not only via create().
+        leaf_text = str(self.leaf).strip() if self.leaf is not None else ""
+        position_text = str(self.position).strip() if self.position is not None else ""
         if not leaf_text:
             raise FieldError("leaf", "each pH point needs the leaf it was measured on")
-        return cls(leaf_text, position_text, parse_ph_value(value, leaf=leaf_text, position=position_text))
+        object.__setattr__(self, "leaf", leaf_text)
+        object.__setattr__(self, "position", position_text)
+        object.__setattr__(self, "value", parse_ph_value(self.value, leaf=leaf_text, position=position_text))
+
+    @classmethod
+    def create(cls, leaf: object, position: object, value: object) -> PhPoint:
+        """Build a point from raw input (text, numbers), validating it.
+
+        ``leaf`` must be non-empty (it identifies the point); ``position`` may be
+        empty; ``value`` goes through :func:`parse_ph_value`.  Same as calling the
+        constructor, which validates too.
+        """
+        return cls(leaf, position, value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

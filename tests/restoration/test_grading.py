@@ -226,3 +226,10 @@ def test_unreadable_profiles(tmp_path: Path) -> None:
         load_profile(bad)
     with pytest.raises(RestorationError, match="JSON object"):
         parse_profile([1, 2])
+
+
+def test_finding_constructor_validates_and_keeps_decimals() -> None:
+    finding = Finding("loss", "percent", 39.99)  # type: ignore[arg-type]
+    assert finding.value == Decimal("39.99")
+    with pytest.raises(FieldError):
+        Finding("loss", "percent", Decimal("120"))

@@ -164,3 +164,11 @@ def test_compare_sets_of_same_kind_rejected() -> None:
     a = _set(PhSetKind.BEFORE_TREATMENT, ("1", "", "5.00"))
     with pytest.raises(FieldError):
         compare_sets(a, a)
+
+
+def test_constructor_validates_too() -> None:
+    point = PhPoint(" 3 ", " 中 ", "5.1")  # type: ignore[arg-type]
+    assert point == PhPoint("3", "中", Decimal("5.10"))
+    with pytest.raises(PhValueError):
+        PhPoint("3", "中", Decimal("5.123"))
+    assert str(parse_ph_value("-0")) == "0.00"
