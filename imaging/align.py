@@ -266,6 +266,10 @@ def align(
                 h_small, inliers, matches, used = h, n_in, n_good, "features"
                 break
             inliers, matches = max(inliers, n_in), max(matches, n_good)
+            if n_good >= 100:
+                # ORB matched plenty yet nothing agrees: different content, not a faint
+                # page. SIFT (slow) would not change that; ECC below has the last word.
+                break
     if h_small is None and method in ("auto", "ecc"):
         coarse = _coarse_ecc(gb, ga)
         if coarse is not None:
@@ -273,6 +277,9 @@ def align(
             # lift the coarse (400 px) estimate to the working grids
             h_small = np.linalg.inv(_scale_matrix(csb)) @ hc @ _scale_matrix(csa)
             used = "ecc"
+            if _plausible(h_small) and _correlation(gb, ga, h_small)[0] < min_quality:
+                # Refining a start this poor would take seconds and end in the same verdict.
+                h_small = None
     if h_small is None or not _plausible(h_small):
         raise AlignmentError(
             "could not align the after-treatment scan to the before-treatment scan: too few matching "
