@@ -1,0 +1,36 @@
+"""The application object: a database, the signed-in actor and every service.
+
+Like Anki's ``Collection``, this is the single door through which the GUI, the
+CLI and the tests reach the data::
+
+    db = Database.open(url)
+    app = Guji.sign_in(db, "wang", password)
+    app.institutions.add_institution("遼寧省圖書館", "210000", "0101")
+"""
+
+from __future__ import annotations
+
+from guji.db.engine import Database
+from guji.services import auth
+from guji.services.audit import AuditService
+from guji.services.context import Actor, ServiceContext
+from guji.services.institutions import InstitutionService
+from guji.services.users import UserService
+
+
+class Guji:
+    def __init__(self, db: Database, actor: Actor):
+        self.db = db
+        self.actor = actor
+        self.ctx = ServiceContext(db, actor)
+        self.institutions = InstitutionService(self.ctx)
+        self.users = UserService(self.ctx)
+        self.audit = AuditService(self.ctx)
+
+    @classmethod
+    def sign_in(cls, db: Database, login: str, password: str) -> "Guji":
+        """Check the schema, authenticate, and return the application for that user."""
+        from guji.db.migrate import check_schema
+
+        check_schema(db)
+        return cls(db, auth.authenticate(db, login, password))

@@ -1,0 +1,189 @@
+"""init, institution, user, backup, restore, audit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from guji import backup as backup_mod
+from guji.app import Guji
+from guji.cli.common import open_db, print_json, print_table, read_password, sign_in
+from guji.db import migrate
+from guji.services import auth
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help="create or upgrade the database; on a new one, create the first administrator")
+    p.add_argument("--admin", metavar="NAME", help="login of the first centre administrator (new database)")
+    p.add_argument("--full-name", default="", help="the administrator's name")
+    p.add_argument("--demo", action="store_true", help="also load demo institutions, users and records")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("institution", help="holding institutions")
+    isub = p.add_subparsers(dest="action", required=True)
+    a = isub.add_parser("add", help="add an institution (administrators)")
+    a.add_argument("--name", required=True)
+    a.add_argument("--region", required=True, help="6-digit GB/T 2260 region code, e.g. 210000")
+    a.add_argument("--unit", required=True, help="4-digit unit code assigned by the census centre, e.g. 0101")
+    a.add_argument("--centre", action="store_true", help="this is the provincial centre")
+    a.set_defaults(func=cmd_institution_add)
+    a = isub.add_parser("list", help="list institutions")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_institution_list)
+
+    p = sub.add_parser("user", help="user accounts")
+    usub = p.add_subparsers(dest="action", required=True)
+    a = usub.add_parser("add", help="add a user (administrators); the new password comes from GUJI_NEW_PASSWORD or a prompt")
+    a.add_argument("login")
+    a.add_argument("--role", action="append", required=True,
+                   help="census (著录员), reviewer (审核员), restorer (修复师), admin (中心管理员); repeat for several")
+    a.add_argument("--institution", help="institution code, e.g. 210000-0101")
+    a.add_argument("--full-name", default="")
+    a.set_defaults(func=cmd_user_add)
+    a = usub.add_parser("list", help="list users")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_user_list)
+    a = usub.add_parser("passwd", help="set a password (GUJI_NEW_PASSWORD or a prompt)")
+    a.add_argument("login")
+    a.set_defaults(func=cmd_user_passwd)
+    a = usub.add_parser("set", help="change roles, institution, name or state of a user (administrators)")
+    a.add_argument("login")
+    a.add_argument("--role", action="append")
+    a.add_argument("--institution")
+    a.add_argument("--full-name")
+    g = a.add_mutually_exclusive_group()
+    g.add_argument("--disable", action="store_true")
+    g.add_argument("--enable", action="store_true")
+    a.set_defaults(func=cmd_user_set)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the whole database to FILE (online)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="load a backup FILE into an empty database")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("audit", help="show the audit log, newest first")
+    p.add_argument("--entity")
+    p.add_argument("--id")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = open_db(args, create=True)
+    before, after = migrate.upgrade(db)
+    if before == after:
+        print(f"{db.name}: schema is up to date ({after})")
+    else:
+        print(f"{db.name}: schema {before or 'empty'} -> {after}")
+    if auth.user_count(db) == 0:
+        if not args.admin:
+            print("the database has no users yet: run `guji init --admin NAME` to create the first administrator",
+                  file=sys.stderr)
+            return 1
+        password = read_password(f"Password for the new administrator {args.admin}: ", confirm=True)
+        actor = auth.bootstrap_admin(db, args.admin, password, args.full_name)
+        print(f"created the centre administrator {actor.login}")
+        if args.demo:
+            from guji.demo import seed_demo
+
+            summary = seed_demo(Guji(db, actor))
+            print("demo data: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    elif args.admin:
+        print(f"the database already has users; {args.admin!r} was not created", file=sys.stderr)
+    elif args.demo:
+        print("demo data is only loaded into a new database", file=sys.stderr)
+    return 0
+
+
+def cmd_institution_add(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    inst = app.institutions.add_institution(args.name, args.region, args.unit, is_centre=args.centre)
+    print(f"added {inst.code} {inst.name}")
+    return 0
+
+
+def cmd_institution_list(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    rows = app.institutions.list()
+    if args.json:
+        print_json([{"code": i.code, "name": i.name, "is_centre": i.is_centre} for i in rows])
+    else:
+        print_table([[i.code, i.name, "centre" if i.is_centre else ""] for i in rows], ["code", "name", ""])
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    pw = read_password(f"New password for {args.login}: ", env="GUJI_NEW_PASSWORD", confirm=True)
+    u = app.users.add_user(args.login, pw, args.role, institution=args.institution, full_name=args.full_name)
+    print(f"added {u.login} ({', '.join(sorted(r.value for r in u.roles))}) {u.institution_code or ''}".rstrip())
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    users = app.users.list_users()
+    if args.json:
+        print_json([{"login": u.login, "full_name": u.full_name, "roles": sorted(r.value for r in u.roles),
+                     "institution": u.institution_code, "active": u.active} for u in users])
+    else:
+        print_table(
+            [[u.login, u.full_name, ",".join(sorted(r.value for r in u.roles)), u.institution_code or "-",
+              "" if u.active else "disabled"] for u in users],
+            ["login", "name", "roles", "institution", ""],
+        )
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    pw = read_password(f"New password for {args.login}: ", env="GUJI_NEW_PASSWORD", confirm=True)
+    old = None
+    if args.login == app.actor.login:
+        import os
+
+        old = os.environ.get("GUJI_PASSWORD")
+    app.users.change_password(args.login, pw, old_password=old)
+    print(f"password of {args.login} changed")
+    return 0
+
+
+def cmd_user_set(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    active = True if args.enable else False if args.disable else None
+    app.users.update_user(args.login, roles=args.role, institution=args.institution, full_name=args.full_name,
+                          active=active)
+    print(f"updated {args.login}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    app.actor.require(*__import__("guji.models.user", fromlist=["Role"]).Role, action="back up")
+    counts = backup_mod.backup(app.db, args.file)
+    print(f"backup written to {args.file}: {sum(counts.values())} rows in {len(counts)} tables")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    # Restore goes into an empty database, which has no users to sign in with.
+    db = open_db(args, create=True)
+    migrate.upgrade(db)
+    counts = backup_mod.restore(db, args.file)
+    print(f"restored {sum(counts.values())} rows in {len(counts)} tables into {db.name}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    rows = app.audit.history(args.entity, args.id, limit=args.limit)
+    if args.json:
+        print_json([{"id": r.id, "at": r.at.isoformat(), "login": r.login, "action": r.action, "entity": r.entity,
+                     "entity_id": r.entity_id, "changes": r.changes, "note": r.note} for r in rows])
+    else:
+        print_table([[r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.login, r.action, r.entity, r.entity_id,
+                      ", ".join(r.changes)] for r in rows], ["id", "at (UTC)", "user", "action", "entity", "id", "fields"])
+    return 0

@@ -1,0 +1,66 @@
+"""Creating and upgrading the schema: Alembic, driven from guji itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from guji.db.engine import Database
+from guji.errors import SchemaOutOfDate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to ``revision`` in one transaction; return (before, after) revisions."""
+    before = current_revision(db)
+    cfg = _config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    return before, current_revision(db)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    cfg = _config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def check_schema(db: Database) -> None:
+    """Raise :class:`SchemaOutOfDate` unless the database is at this program's head revision."""
+    current = current_revision(db)
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise SchemaOutOfDate(f"{db.name} is not a guji database yet; create it with `guji init --admin NAME`")
+    script = ScriptDirectory.from_config(_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current not in known:
+        raise SchemaOutOfDate(
+            f"{db.name} was made by a newer guji (schema {current}); install the newer version to open it"
+        )
+    raise SchemaOutOfDate(f"{db.name} has an older schema ({current}); upgrade it with `guji init`")

@@ -1,0 +1,1 @@
+"""The desktop (PyQt6). The only package of guji that imports Qt."""

@@ -1,0 +1,130 @@
+"""The main window: navigation on the left (普查登记 / 修复档案 / 影像 / 导出 / 管理), pages on the right."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from guji.app import Guji
+from guji.gui.pages import AdminPage, Page, PlaceholderPage
+from guji.gui.qt import (
+    QAction,
+    QCloseEvent,
+    QKeySequence,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSize,
+    QHBoxLayout,
+    QWidget,
+    QStackedWidget,
+    Qt,
+)
+from guji.gui.worker import DbWorker
+from guji.models.user import ROLE_LABELS_ZH
+from guji.services.context import Changes
+
+# (module, class) of each capability's page, in navigation order. A page whose
+# module is not there yet shows a placeholder saying so.
+PAGE_SPECS: list[tuple[str, str, str]] = [
+    ("census", "guji.gui.census.page", "CensusPage"),
+    ("restoration", "guji.gui.restoration.page", "RestorationPage"),
+    ("imaging", "guji.gui.imaging.page", "ImagingPage"),
+    ("export", "guji.gui.export.page", "ExportPage"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app: Guji, worker: DbWorker | None = None):
+        super().__init__()
+        self.app = app
+        self.worker = worker or DbWorker()
+        self.setWindowTitle(self.tr("guji — ancient books census, restoration and imaging"))
+        self.resize(QSize(1280, 800))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 8px; }")
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.pages: dict[str, Page] = {}
+        placeholders = {
+            "census": (self.tr("Census register"), self.tr("The census register is not available in this build.")),
+            "restoration": (self.tr("Restoration"), self.tr("The restoration archive is not available in this build.")),
+            "imaging": (self.tr("Imaging"), self.tr("Page imaging is not available in this build.")),
+            "export": (self.tr("Export"), self.tr("Exports are not available in this build.")),
+        }
+        for key, module_name, class_name in PAGE_SPECS:
+            page: Page
+            try:
+                cls = getattr(importlib.import_module(module_name), class_name)
+                page = cls(self)
+            except ModuleNotFoundError as exc:
+                if not module_name.startswith(exc.name or "\0"):
+                    raise
+                title, text = placeholders[key]
+                page = PlaceholderPage(self, key, title, text)
+            self.add_page(page)
+        self.add_page(AdminPage(self))
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.nav.setCurrentRow(0)
+
+        status = self.statusBar()
+        assert status is not None
+        actor = app.actor
+        roles = "、".join(ROLE_LABELS_ZH[r] for r in sorted(actor.roles, key=lambda r: r.value))
+        self.db_label = QLabel(self.tr("Database: %1").replace("%1", app.db.name))
+        self.db_label.setObjectName("db_label")
+        self.user_label = QLabel(
+            self.tr("User: %1 (%2) %3").replace("%1", actor.full_name or actor.login).replace("%2", roles)
+            .replace("%3", actor.institution_name or self.tr("provincial centre"))
+        )
+        self.user_label.setObjectName("user_label")
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.user_label)
+
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+        self.refresh_all()
+
+    def add_page(self, page: Page) -> None:
+        self.pages[page.nav_key] = page
+        item = QListWidgetItem(page.nav_title())
+        item.setData(Qt.ItemDataRole.UserRole, page.nav_key)
+        self.nav.addItem(item)
+        self.stack.addWidget(page)
+
+    def _show_page(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def show_page(self, key: str) -> Page:
+        keys = list(self.pages)
+        self.nav.setCurrentRow(keys.index(key))
+        return self.pages[key]
+
+    def changed(self, changes: Changes) -> None:
+        """Broadcast a service call's changes to every page (each decides whether it cares)."""
+        for page in self.pages.values():
+            page.refresh(changes)
+
+    def refresh_all(self) -> None:
+        for page in self.pages.values():
+            page.refresh(None)
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt API
+        self.worker.stop()
+        super().closeEvent(event)
+
+
+PageFactory = Callable[[MainWindow], Page]

@@ -1,0 +1,121 @@
+"""Appending to and reading the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from guji.models.audit import AuditEntry
+from guji.services.context import Actor, ServiceContext
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-safe form of a field value for the audit diff."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    return str(value)
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON-safe values of ``fields`` on ``obj`` (before/after a change)."""
+    return {f: jsonable(getattr(obj, f)) for f in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Field-level ``{field: [before, after]}`` for every field whose value changed."""
+    out: dict[str, list[Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        b, a = before.get(key), after.get(key)
+        if b != a:
+            out[key] = [b, a]
+    return out
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | str,
+    changes: Mapping[str, Any] | None = None,
+    note: str | None = None,
+) -> AuditEntry:
+    """Append one audit row in the caller's transaction (so it commits or rolls back with the change)."""
+    entry = AuditEntry(
+        user_id=actor.user_id,
+        login=actor.login,
+        institution_id=actor.institution_id,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        changes=dict(changes or {}),
+        note=note,
+    )
+    session.add(entry)
+    return entry
+
+
+def record_create(session: Session, actor: Actor, entity: str, entity_id: int, values: Mapping[str, Any]) -> None:
+    record(session, actor, "create", entity, entity_id, {k: [None, v] for k, v in values.items() if v is not None})
+
+
+def record_update(
+    session: Session, actor: Actor, entity: str, entity_id: int, before: Mapping[str, Any], after: Mapping[str, Any],
+    action: str = "update", note: str | None = None,
+) -> bool:
+    """Append an update row if anything changed; return whether it did."""
+    changes = diff(before, after)
+    if not changes and note is None:
+        return False
+    record(session, actor, action, entity, entity_id, changes, note)
+    return True
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    login: str
+    action: str
+    entity: str
+    entity_id: str
+    changes: dict[str, Any]
+    note: str | None
+
+
+class AuditService:
+    """Reading the log (writing happens inside each service's own transaction)."""
+
+    def __init__(self, ctx: ServiceContext):
+        self.ctx = ctx
+
+    def history(self, entity: str | None = None, entity_id: int | str | None = None, limit: int = 500) -> list[AuditRow]:
+        """Newest first; filtered by entity and id when given."""
+        stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if entity is not None:
+            stmt = stmt.where(AuditEntry.entity == entity)
+        if entity_id is not None:
+            stmt = stmt.where(AuditEntry.entity_id == str(entity_id))
+        with self.ctx.read() as s:
+            return [
+                AuditRow(e.id, e.at, e.login, e.action, e.entity, e.entity_id, dict(e.changes), e.note)
+                for e in s.scalars(stmt)
+            ]

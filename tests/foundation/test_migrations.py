@@ -1,0 +1,68 @@
+"""Schema changes only through Alembic, on SQLite and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+import guji.models  # noqa: F401
+from guji.db import migrate
+from guji.db.base import Base
+from guji.db.engine import Database
+
+
+def _diff(db: Database) -> list[object]:
+    with db.engine.connect() as conn:
+        return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+
+
+def test_upgrade_from_empty_matches_the_models(any_url: str) -> None:
+    db = Database.open(any_url, create=True)
+    assert migrate.current_revision(db) is None
+    before, after = migrate.upgrade(db)
+    assert before is None and after == migrate.head_revision()
+    assert _diff(db) == [], "the migrations and the models disagree"
+    migrate.check_schema(db)
+    db.dispose()
+
+
+def test_downgrade_and_upgrade_again(any_url: str) -> None:
+    db = Database.open(any_url, create=True)
+    migrate.upgrade(db)
+    tables_at_head = set(inspect(db.engine).get_table_names())
+    # One step down and back up, then all the way down and back up.
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate._config())
+    head = script.get_revision(migrate.head_revision())
+    previous = head.down_revision or "base"
+    migrate.downgrade(db, previous if isinstance(previous, str) else previous[0])
+    migrate.upgrade(db)
+    migrate.downgrade(db, "base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    migrate.upgrade(db)
+    assert set(inspect(db.engine).get_table_names()) == tables_at_head
+    assert _diff(db) == []
+    db.dispose()
+
+
+def test_upgrade_is_idempotent(any_url: str) -> None:
+    db = Database.open(any_url, create=True)
+    migrate.upgrade(db)
+    assert migrate.upgrade(db)[0] == migrate.upgrade(db)[1] == migrate.head_revision()
+    db.dispose()
+
+
+def test_the_database_refuses_to_rewrite_the_audit_log(any_admin) -> None:  # type: ignore[no-untyped-def]
+    app = any_admin
+    app.institutions.add_institution("遼寧省圖書館", "210000", "0101")
+    for sql in ("UPDATE audit_log SET login = 'someone-else'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with app.db.engine.begin() as c:
+                c.execute(text(sql))
+    rows = app.audit.history()
+    assert {r.login for r in rows} == {"system", "admin"}
+    assert len(rows) == 2
