@@ -1,0 +1,135 @@
+"""Page analysis on the real scans, against boxes measured by hand.
+
+How the reference boxes were taken: for each side of the frame, darkness
+profiles were read across the frame line at 7 positions along the side (30-px
+strips, whole-resolution image); the outer edge is the first pixel darker than
+the midpoint between paper and line core.  Of the 7 readings the consistent
+ones (within ~0.4 % of the image size of their median) were kept and the
+outermost taken; zoomed corner crops were then looked at to confirm.  On a cut
+half-leaf the 版心 side of the box is the vertical line between the 版心
+fragment and the first text column.  版心 centres (book2) are the midpoint of
+the two 版心 lines, read from column-darkness minima over a 400-row band.
+Skew is the least-squares slope of the 7 top-line readings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from imaging.analyze import analyze
+
+# page: (frame box [x0, y0, x1, y1], lines per half-leaf or None, split x or None)
+PAGES: dict[str, tuple[list[int], int | None, int | None]] = {
+    "book1/1.png": ([159, 144, 1008, 1415], 8, None),
+    "book1/2.png": ([140, 141, 982, 1414], 8, None),
+    "book1/3.png": ([172, 141, 1020, 1417], 8, None),
+    "book1/4.png": ([142, 142, 991, 1417], 8, None),
+    "book1/5.png": ([169, 143, 1019, 1399], 8, None),
+    "book2/1.png": ([250, 287, 2169, 1611], 9, 1207),
+    "book2/2.png": ([243, 26, 2154, 1354], 9, 1197),
+    "book2/3.png": ([271, 284, 2185, 1619], 9, 1230),
+    "book2/4.png": ([272, 28, 2197, 1368], 9, 1232),
+    "book2/5.png": ([258, 277, 2175, 1606], 9, 1216),
+    # 10 columns between the frame lines (README says 8, upstream profile 11).
+    "book4/1.jpg": ([88, 1062, 2886, 5354], 10, None),
+    "book5/1.png": ([304, 1091, 2820, 4675], 9, None),
+    "book5/2.png": ([625, 1125, 3200, 4725], 9, None),
+    "book5/3.png": ([362, 1133, 2820, 4666], 9, None),
+    "book5/4.png": ([641, 1116, 3070, 4666], 9, None),
+    "book5/5.png": ([354, 1179, 2833, 4654], 9, None),
+    "book6/v01_023.jpg": ([77, 17, 1774, 2684], 8, None),
+    "book6/v01_024.jpg": ([60, 126, 1750, 2684], 8, None),
+    "book6/v01_025.jpg": ([84, 23, 1783, 2579], 8, None),
+    "book6/v01_026.jpg": ([24, 22, 1735, 2570], 8, None),
+    "book6/v01_027.jpg": ([80, 18, 1778, 2565], 8, None),
+}
+
+# Skew from the top frame line (degrees, CCW positive), where that line is
+# clean enough to read; book5's blocks are trapezoids (top and bottom lines
+# lean opposite ways) and book4/book6 top lines are broken, so no reference.
+SKEW: dict[str, float] = {
+    "book1/1.png": -0.05, "book1/2.png": -0.20, "book1/3.png": -0.09, "book1/4.png": 0.22,
+    "book1/5.png": 0.07, "book2/1.png": 0.15, "book2/2.png": 0.14, "book2/3.png": 0.18,
+    "book2/4.png": 0.64, "book2/5.png": 0.28,
+}
+# The detector levels top and bottom lines together; where the block is a
+# trapezoid (bottom line leaning the other way) it misses the top-line value.
+SKEW_XFAIL = {"book1/2.png", "book1/4.png", "book1/5.png"}
+
+# Known misses of the current detector (see the module report).
+FRAME_XFAIL = {"book5/1.png": "worn 版心-side line and sheared 界行 not found",
+               "book5/5.png": "shear extrapolation widens the box",
+               "book6/v01_023.jpg": "top line hidden under a stamped block; a lower line taken"}
+LINES_XFAIL = {"book5/1.png", "book5/2.png", "book5/5.png", "book6/v01_023.jpg",
+               "book6/v01_026.jpg", "book6/v01_027.jpg"}
+
+
+@pytest.fixture(scope="module")
+def results(scans_dir: Path) -> dict[str, dict]:
+    out = {}
+    for name in PAGES:
+        img = cv2.imread(str(scans_dir / name), cv2.IMREAD_UNCHANGED)
+        assert img is not None, name
+        out[name] = analyze(img, dpi=600.0 if name.startswith("book4") else None, path=name)
+    return out
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_frame_box(results: dict[str, dict], name: str) -> None:
+    if name in FRAME_XFAIL:
+        pytest.xfail(FRAME_XFAIL[name])
+    res = results[name]
+    tol = 0.01 * max(res["width"], res["height"])
+    got = np.array(res["frames"][0]["box"])
+    assert np.abs(got - np.array(PAGES[name][0])).max() <= tol, (got.tolist(), PAGES[name][0])
+
+
+@pytest.mark.parametrize("name", list(SKEW))
+def test_skew(results: dict[str, dict], name: str) -> None:
+    if name in SKEW_XFAIL:
+        pytest.xfail("trapezoid block: top and bottom frame lines lean differently")
+    assert results[name]["skew_deg"] == pytest.approx(SKEW[name], abs=0.2)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_split(results: dict[str, dict], name: str) -> None:
+    res, want = results[name], PAGES[name][2]
+    if want is None:
+        assert res["split_x"] is None
+    else:
+        assert res["split_x"] is not None and abs(res["split_x"] - want) <= 0.01 * res["width"]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_lines_per_half_leaf(results: dict[str, dict], name: str) -> None:
+    if name in LINES_XFAIL:
+        pytest.xfail("column count not yet right on this page")
+    assert results[name]["lines_per_half_leaf"] == PAGES[name][1]
+
+
+def test_book4_size_and_paper(results: dict[str, dict]) -> None:
+    res = results["book4/1.jpg"]
+    fr = res["frames"][0]
+    # 600 dpi: frame about 18 cm high.
+    assert 17.0 < fr["height_cm"] < 19.5
+    lab = res["paper_lab"]
+    assert lab is not None and 70 < lab[0] < 90 and lab[2] > 8  # yellowed paper
+    x0, y0, x1, y1 = res["page_box"]
+    assert y0 > 60 and x1 < res["width"] - 150  # scanner black and leaf edges cut off
+
+
+@pytest.mark.parametrize("page", [110, 111, 112, 113, 114])
+def test_book7_tables_sane(scans_dir: Path, page: int) -> None:
+    img = cv2.imread(str(scans_dir / f"book7/06054854.cn_page_{page}.png"))
+    res = analyze(img, dpi=None)
+    h, w = img.shape[:2]
+    px0, py0, px1, py1 = res["page_box"]
+    assert (px1 - px0) > 0.7 * w and (py1 - py0) > 0.7 * h
+    assert res["split_x"] is None
+    assert res["frames"], "no frame found"
+    x0, y0, x1, y1 = res["frames"][0]["box"]
+    assert (x1 - x0) > 0.5 * w and (y1 - y0) > 0.6 * h
