@@ -291,11 +291,10 @@ def _dynasties() -> tuple[dict[str, _Dyn], int]:
 
 
 def dynasty_of_year(year: int) -> str | None:
-    """The main-sequence dynasty (秦 … 清, 民國) holding Gregorian ``year``, or None.
+    """The main-sequence dynasty (秦 … 清, 民國; see census.json) holding Gregorian ``year``.
 
-    None also when two dynasties share the year (1127, 1368, 1644, 1911/1912 are not:
-    the conventional spans here meet without overlap except at those boundaries, where
-    the later dynasty is given; see census.json).
+    At a boundary year that two conventional spans share (1127, 1368, 1644) the later
+    dynasty is given; None before 秦 and after 民國's span.
     """
     index, _ = _dynasties()
     hits = sorted({d for d in index.values() if d.main and d.start <= year <= d.end},
