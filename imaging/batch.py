@@ -419,6 +419,28 @@ def process_batch(
     return report
 
 
+def _ping() -> bool:
+    return True
+
+
+def _check_pool_starts(executor: cf.ProcessPoolExecutor) -> None:
+    """Fail the whole batch, clearly, when workers cannot start at all.
+
+    Otherwise every page would look like a crashing page. The usual cause with the
+    ``spawn`` start method is a calling script without an ``if __name__ ==
+    "__main__":`` guard, which makes each worker re-run the script.
+    """
+    try:
+        executor.submit(_ping).result(timeout=120)
+    except Exception as exc:
+        _terminate(executor)
+        raise RuntimeError(
+            "the batch worker processes could not start; if process_batch is called from a "
+            "script, put the call under `if __name__ == \"__main__\":` "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+
+
 def _run_pool(
     tasks: list[tuple[int, dict[str, Any]]],
     n_workers: int,
@@ -447,6 +469,7 @@ def _run_pool(
         alone = False  # True while a suspect runs by itself
         broken = False
         try:
+            _check_pool_starts(executor)
             while pending or suspects or in_flight:
                 if cancel is not None and cancel.is_set():
                     worker_cancel.set()

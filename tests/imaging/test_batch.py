@@ -226,3 +226,22 @@ def test_report_is_valid_json_with_unicode_paths(tmp_path: Path, fake: str) -> N
     assert data["files"][0]["path"].endswith("卷一.png")
     assert (tmp_path / "out" / "thumb" / "卷一.jpg").exists()
     assert os.path.basename(report.report_path) == "report.json"
+
+
+def test_unguarded_script_fails_clearly(tmp_path: Path) -> None:
+    """A script calling process_batch without a __main__ guard cannot start spawn workers:
+    the batch must say so instead of reporting every page as a crash."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "noguard.py"
+    out = tmp_path / "out"
+    script.write_text(
+        "from imaging.batch import process_batch\n"
+        f"process_batch([{str(REAL[0])!r}], {str(out)!r}, deskew=False, crop=False, split=False, workers=2)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode != 0
+    assert "could not start" in proc.stderr and "__main__" in proc.stderr
+    assert _all_files(out) == []
