@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io as _io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -312,7 +312,13 @@ def _to_uint8(im: Image.Image, bit_depth: int, name: str) -> np.ndarray:
 
 
 def _decode_page(
-    im: ImageFile.ImageFile, fmt: str, head: bytes, name: str, page: int, count: int
+    im: ImageFile.ImageFile,
+    fmt: str,
+    head: bytes,
+    name: str,
+    page: int,
+    count: int,
+    tail: Callable[[], bytes] | None,
 ) -> tuple[np.ndarray, int]:
     where = f" (page {page + 1} of {count})" if count > 1 else ""
     bit_depth = _bit_depth(im, fmt, head)
@@ -323,10 +329,10 @@ def _decode_page(
         if "truncated" in text or isinstance(exc, (EOFError, SyntaxError)) or "broken" in text:
             raise ImageError(f"{name}{where}: the file is truncated or damaged ({text})") from exc
         raise ImageError(f"{name}{where}: cannot decode the {fmt} data ({text})") from exc
-    if ImageFile.LOAD_TRUNCATED_IMAGES:
-        # Someone switched Pillow to pad missing data with grey; we must not return
-        # that as a page, so re-check the ends of the data stream ourselves.
-        _check_complete_stream(im, fmt, name)
+    if ImageFile.LOAD_TRUNCATED_IMAGES and tail is not None:
+        # Someone switched Pillow (process-wide) to pad missing data with grey; such a
+        # page must not be returned, so check the end of the data stream ourselves.
+        _check_complete_stream(tail(), fmt, name)
     img: Image.Image = im
     orientation = _orientation(im)
     for op in _ORIENTATION_OPS.get(orientation, ()):
@@ -334,15 +340,12 @@ def _decode_page(
     return _to_uint8(img, bit_depth, name), bit_depth
 
 
-def _check_complete_stream(im: ImageFile.ImageFile, fmt: str, name: str) -> None:
-    """Fallback truncation check used only when Pillow was told to accept truncation."""
-    fp = getattr(im, "_guji_source", None)
-    if fp is None:
-        return
-    data = fp() if callable(fp) else fp
-    if fmt == "JPEG" and b"\xff\xd9" not in data[-4096:]:
+def _check_complete_stream(tail: bytes, fmt: str, name: str) -> None:
+    """Fallback truncation check on the last bytes of the file (used only when Pillow
+    was told to accept truncated files)."""
+    if fmt == "JPEG" and b"\xff\xd9" not in tail:
         raise ImageError(f"{name}: the file is truncated (no JPEG end-of-image marker)")
-    if fmt == "PNG" and b"IEND" not in data[-64:]:
+    if fmt == "PNG" and b"IEND" not in tail[-64:]:
         raise ImageError(f"{name}: the file is truncated (no PNG IEND chunk)")
 
 
@@ -379,11 +382,12 @@ def _load_from(
     raw: bytes | None = None,
 ) -> LoadedImage:
     name = _display_name(spath)
+    tail: Callable[[], bytes] | None = None
+    if raw is not None:
+        tail = lambda: raw  # noqa: E731
+    elif isinstance(source, str):
+        tail = lambda: _tail(source)  # noqa: E731
     with _open_pil(source, fmt, name) as im:
-        if raw is not None:
-            im._guji_source = raw  # type: ignore[attr-defined]
-        elif isinstance(source, str):
-            im._guji_source = lambda: _tail(source)  # type: ignore[attr-defined]
         count = _page_count(im)
         if page < 0 or page >= count:
             raise ImageError(f"{name}: has {count} page(s); page index {page} does not exist")
@@ -393,7 +397,7 @@ def _load_from(
             except Exception as exc:
                 raise ImageError(f"{name}: cannot read page {page + 1} ({_reason(exc)})") from exc
         _check_pixels(im.size, max_pixels, name, page, count)
-        pixels, bit_depth = _decode_page(im, fmt, head, name, page, count)
+        pixels, bit_depth = _decode_page(im, fmt, head, name, page, count, tail)
         file_dpi = _file_dpi(im)
     return LoadedImage(
         path=spath,

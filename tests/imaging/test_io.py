@@ -365,3 +365,44 @@ def test_unreadable_file(tmp_path: Path) -> None:
     Image.new("L", (2, 2)).save(p)
     p.chmod(0)
     _assert_refused(p, "permission")
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _small_files() -> dict[str, bytes]:
+    import io as _io
+
+    rng = np.random.default_rng(7)
+    img = Image.fromarray(rng.integers(0, 255, (24, 32, 3), dtype=np.uint8))
+    out = {}
+    for fmt, kw in (("PNG", {}), ("JPEG", {"quality": 80}), ("TIFF", {"compression": "tiff_lzw"})):
+        buf = _io.BytesIO()
+        img.save(buf, fmt, **kw)
+        out[fmt] = buf.getvalue()
+    return out
+
+
+_SMALL = _small_files()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(sorted(_SMALL)),
+    edits=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=6),
+    cut=st.one_of(st.none(), st.integers(1, 10_000)),
+)
+def test_corrupted_files_raise_only_image_error(fmt: str, edits: list[tuple[int, int]], cut: int | None) -> None:
+    data = bytearray(_SMALL[fmt])
+    for pos, value in edits:
+        data[pos % len(data)] = value
+    if cut is not None:
+        data = data[: max(1, cut % len(data))]
+    try:
+        img = load_image_bytes(bytes(data), name=f"fuzz.{fmt.lower()}", max_pixels=10_000_000)
+    except ImageError:
+        return
+    assert img.pixels.dtype == np.uint8 and img.pixels.size > 0
