@@ -13,7 +13,7 @@ import pytest
 from imaging.align import AlignmentError, align, overlay, side_by_side
 from imaging.io import load_image
 
-SCANS = Path("/work/shared/data/scans")
+SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
 BOOK1 = SCANS / "book1" / "1.png"
 BOOK4 = SCANS / "book4" / "1.jpg"
 BOOK7 = SCANS / "book7" / "06054854.cn_page_110.png"

@@ -16,7 +16,7 @@ from PIL import Image
 from imaging.batch import analyze_file, expand_inputs, process_batch
 from imaging.io import ImageError, load_image
 
-SCANS = Path("/work/shared/data/scans")
+SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
 REAL = [
     SCANS / "book1" / "1.png",
     SCANS / "book7" / "06054854.cn_page_110.png",

@@ -21,7 +21,7 @@ from imaging.derivatives import (
 )
 from imaging.io import LoadedImage, load_image
 
-SCANS = Path("/work/shared/data/scans")
+SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
 BOOK2 = SCANS / "book2" / "1.png"
 
 

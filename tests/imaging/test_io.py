@@ -24,9 +24,7 @@ from imaging.io import (
     sniff_format,
 )
 
-SCANS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "scans"
-if not SCANS.exists():  # the shared folder may also sit at an absolute location
-    SCANS = Path("/work/shared/data/scans")
+SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
 
 BOOK4 = SCANS / "book4" / "1.jpg"
 BOOK1 = SCANS / "book1" / "1.png"

@@ -16,7 +16,7 @@ from PIL import Image
 from imaging.io import ImageError
 from imaging.store import ImageStore, StoredImage
 
-SCANS = Path("/work/shared/data/scans")
+SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
 BOOK1 = SCANS / "book1" / "1.png"
 BOOK6 = SCANS / "book6" / "v01_023.jpg"
 
