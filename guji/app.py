@@ -10,6 +10,10 @@ CLI and the tests reach the data::
 
 from __future__ import annotations
 
+from guji.census.review import ReviewService
+from guji.census.search import SearchService
+from guji.census.service import CensusService
+from guji.census.vault import VaultService
 from guji.db.engine import Database
 from guji.services import auth
 from guji.services.audit import AuditService
@@ -26,6 +30,10 @@ class Guji:
         self.institutions = InstitutionService(self.ctx)
         self.users = UserService(self.ctx)
         self.audit = AuditService(self.ctx)
+        self.census = CensusService(self.ctx)
+        self.review = ReviewService(self.ctx)
+        self.search = SearchService(self.ctx)
+        self.vault = VaultService(self.ctx)
 
     @classmethod
     def sign_in(cls, db: Database, login: str, password: str) -> "Guji":

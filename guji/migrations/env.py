@@ -10,6 +10,7 @@ from alembic import context
 
 import guji.models  # noqa: F401 - registers every table
 from guji.db.base import Base
+from guji.db.migrate import include_name
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -22,6 +23,7 @@ context.configure(
     # SQLite cannot ALTER most things; batch mode recreates the table instead.
     render_as_batch=True,
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -4,4 +4,19 @@ from guji.models.audit import AuditEntry
 from guji.models.institution import Institution
 from guji.models.user import Role, User, UserRole
 
-__all__ = ["AuditEntry", "Institution", "Role", "User", "UserRole"]
+# Capability modules keep their tables beside their code; importing them here
+# puts every table on the one metadata that Alembic and the backup use.
+from guji.census.models import (  # noqa: E402
+    CensusRecord,
+    RecordAnnotation,
+    RecordAuthor,
+    RecordSeal,
+    ReviewRound,
+    SerialCounter,
+    VaultMovement,
+)
+
+__all__ = [
+    "AuditEntry", "CensusRecord", "Institution", "RecordAnnotation", "RecordAuthor", "RecordSeal", "ReviewRound",
+    "Role", "SerialCounter", "User", "UserRole", "VaultMovement",
+]

@@ -15,8 +15,7 @@ from guji.db.engine import Database
 
 
 def _diff(db: Database) -> list[object]:
-    with db.engine.connect() as conn:
-        return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+    return migrate.schema_diff(db)
 
 
 def test_upgrade_from_empty_matches_the_models(any_url: str) -> None:

@@ -1,0 +1,451 @@
+"""Registering and editing census records (普查登記): the user actions of census staff.
+
+Every write is one transaction that also appends the audit rows and keeps the
+search index in step. Census numbers: a unit's next serial is taken from
+``census_serial`` (never lower than the highest serial the unit already holds,
+so numbers issued elsewhere and imported are never re-minted, and a number is
+never reused after a deletion); the UNIQUE constraint on ``census_number`` is
+the last guard, and a clash with a concurrent writer is retried.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from guji.census.models import (
+    CensusRecord,
+    RecordAnnotation,
+    RecordAuthor,
+    RecordSeal,
+    ReviewState,
+    SerialCounter,
+)
+from guji.census.numbers import format_census_number, parse_census_number
+from guji.census.record import (
+    SCALAR_FIELDS,
+    AnnotationData,
+    AuthorData,
+    Checked,
+    RecordData,
+    RecordView,
+    SealData,
+    check,
+)
+from guji.census.search_keys import search_text
+from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from guji.models.institution import Institution
+from guji.models.user import Role
+from guji.services import audit
+from guji.services.context import Actor, Changes, ServiceContext
+from guji.services.permissions import can_edit_records_of
+from guji.text.fold import fold
+
+ENTITY = "census_record"
+SERIAL_RETRIES = 8
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: the record's id and number, the warnings shown to staff, the change."""
+
+    id: int
+    census_number: str
+    version: int
+    warnings: list[FieldProblem] = field(default_factory=list)
+    changes: Changes = field(default_factory=lambda: Changes("census_record"))
+
+
+# ------------------------------------------------------------------ record ⇄ rows
+
+def record_data(rec: CensusRecord, session: Session | None = None) -> RecordData:
+    """The stored record as :class:`RecordData` (children included, links as census numbers)."""
+    values = {name: getattr(rec, name) for name in SCALAR_FIELDS}
+    data = RecordData(
+        **values,
+        authors=[AuthorData(a.name, a.dynasty, a.mode) for a in rec.authors],
+        seals=[SealData(s.text, s.owner, s.position) for s in rec.seals],
+        annotations=[AnnotationData(a.person, a.kind, a.description) for a in rec.annotations],
+    )
+    if session is not None:
+        if rec.parent_id:
+            data.parent_census_number = session.scalar(
+                select(CensusRecord.census_number).where(CensusRecord.id == rec.parent_id))
+        if rec.bound_with_id:
+            data.bound_with_census_number = session.scalar(
+                select(CensusRecord.census_number).where(CensusRecord.id == rec.bound_with_id))
+    return data
+
+
+def snapshot(rec: CensusRecord, session: Session | None = None) -> dict[str, Any]:
+    """JSON form of a record for audit diffs and review rounds (children as lists of dicts)."""
+    d = record_data(rec, session).to_dict()
+    d.pop("free_text", None)
+    return {k: audit.jsonable(v) for k, v in d.items()}
+
+
+def view_of(rec: CensusRecord, session: Session) -> RecordView:
+    inst = session.get(Institution, rec.institution_id)
+    assert inst is not None
+    children = tuple(
+        (cid, num, title)
+        for cid, num, title in session.execute(
+            select(CensusRecord.id, CensusRecord.census_number, CensusRecord.title)
+            .where(CensusRecord.parent_id == rec.id).order_by(CensusRecord.census_number)
+        )
+    )
+    return RecordView(
+        id=rec.id, data=record_data(rec, session), institution_id=rec.institution_id,
+        institution_code=inst.code, institution_name=inst.name, state=rec.state, review_round=rec.review_round,
+        version=rec.version, created_at=rec.created_at, updated_at=rec.updated_at, parent_id=rec.parent_id,
+        bound_with_id=rec.bound_with_id, children=children,
+    )
+
+
+def write_search_index(session: Session, rec: CensusRecord, data: RecordData) -> None:
+    """Keep the record's search key and the FTS5 row (SQLite) or grams (PostgreSQL) in step."""
+    st = search_text(data)
+    rec.search_key = st.key
+    rec.title_key = fold(data.title or "")[:400]
+    rec.edition_key = fold(data.edition_statement or "")[:400]
+    if session.get_bind().dialect.name == "sqlite":
+        rec.search_grams = None
+        session.flush()
+        session.execute(text("DELETE FROM census_fts WHERE rowid = :id"), {"id": rec.id})
+        session.execute(
+            text("INSERT INTO census_fts(rowid, title, people, edition, ids, other) "
+                 "VALUES (:id, :title, :people, :edition, :ids, :other)"),
+            {"id": rec.id, "title": st.title, "people": st.people, "edition": st.edition, "ids": st.ids,
+             "other": st.other},
+        )
+    else:
+        rec.search_grams = st.grams
+
+
+def apply_data(session: Session, rec: CensusRecord, data: RecordData) -> None:
+    """Copy a checked :class:`RecordData` onto a record row, children and links included."""
+    for name in SCALAR_FIELDS:
+        if name == "census_number":
+            continue
+        setattr(rec, name, getattr(data, name))
+    rec.authors = [RecordAuthor(seq=i, name=a.name, dynasty=a.dynasty, mode=a.mode) for i, a in enumerate(data.authors)]
+    rec.seals = [RecordSeal(seq=i, text=s.text, owner=s.owner, position=s.position) for i, s in enumerate(data.seals)]
+    rec.annotations = [RecordAnnotation(seq=i, person=a.person, kind=a.kind, description=a.description)
+                       for i, a in enumerate(data.annotations)]
+    rec.parent_id = _link(session, data.parent_census_number, "parent_census_number", rec)
+    rec.bound_with_id = _link(session, data.bound_with_census_number, "bound_with_census_number", rec)
+
+
+def _link(session: Session, number: str | None, field_name: str, rec: CensusRecord) -> int | None:
+    if not number:
+        return None
+    target = session.scalar(select(CensusRecord.id).where(CensusRecord.census_number == number))
+    if target is None:
+        raise ValidationError(FieldProblem(field_name, f"no record with the census number {number}", number))
+    if target == rec.id:
+        raise ValidationError(FieldProblem(field_name, "a record cannot be linked to itself", number))
+    return target
+
+
+def visible_filter(actor: Actor) -> Any:
+    """SQL condition for the records an actor may see: the centre sees all, a unit its own."""
+    if actor.at_centre or actor.has(Role.ADMIN):
+        return True
+    return CensusRecord.institution_id == (actor.institution_id or -1)
+
+
+# ---------------------------------------------------------------------- the service
+
+class CensusService:
+    def __init__(self, ctx: ServiceContext):
+        self.ctx = ctx
+
+    @property
+    def actor(self) -> Actor:
+        return self.ctx.actor
+
+    # --- institutions -------------------------------------------------------------
+
+    def _holding_institution(self, session: Session, code: str | None) -> Institution:
+        if code is None:
+            if self.actor.institution_id is None:
+                raise ValidationError("say which institution holds the book", "institution")
+            inst = session.get(Institution, self.actor.institution_id)
+        else:
+            from guji.services.institutions import parse_institution_code
+
+            region, unit = parse_institution_code(code)
+            inst = session.scalar(
+                select(Institution).where(Institution.region_code == region, Institution.unit_code == unit))
+        if inst is None:
+            raise NotFound(f"no institution with the code {code}")
+        return inst
+
+    def _require_edit(self, institution_id: int, action: str) -> None:
+        if not can_edit_records_of(self.actor, institution_id):
+            if not self.actor.has(Role.CENSUS, Role.ADMIN):
+                raise PermissionDenied(f"{self.actor.login} may not {action}: needs the role 著录员 (census)")
+            raise PermissionDenied(f"{self.actor.login} may not {action}: the record belongs to another institution")
+
+    # --- checking -------------------------------------------------------------------
+
+    def check_record(self, data: RecordData, *, institution: str | None = None,
+                     record_id: int | None = None) -> Checked:
+        """Validate without saving (the editor calls this as staff type): errors, warnings, derived items.
+
+        Also warns about likely duplicates (same folded title and edition in the same institution)
+        and refuses a census number another record has.
+        """
+        with self.ctx.read() as s:
+            inst = self._holding_institution(s, institution)
+            checked = check(data, region_code=inst.region_code, unit_code=inst.unit_code)
+            self._check_against_database(s, checked, inst, record_id)
+            return checked
+
+    def _check_against_database(self, s: Session, checked: Checked, inst: Institution, record_id: int | None) -> None:
+        d = checked.data
+        if d.census_number:
+            other = s.scalar(select(CensusRecord.id).where(CensusRecord.census_number == d.census_number))
+            if other is not None and other != record_id:
+                checked.errors.append(FieldProblem("census_number", f"{d.census_number} is already registered",
+                                                   d.census_number))
+        if d.title and d.edition_statement:
+            tk, ek = fold(d.title)[:400], fold(d.edition_statement)[:400]
+            dups = s.execute(
+                select(CensusRecord.census_number).where(
+                    CensusRecord.institution_id == inst.id, CensusRecord.title_key == tk,
+                    CensusRecord.edition_key == ek, CensusRecord.id != (record_id or -1),
+                ).limit(3)
+            ).scalars().all()
+            if dups:
+                checked.warnings.append(FieldProblem(
+                    "title", "likely duplicate of " + ", ".join(dups) + " (same title and edition)"))
+
+    # --- serials --------------------------------------------------------------------
+
+    def _next_serial(self, s: Session, inst: Institution) -> int:
+        """Reserve the unit's next serial inside the caller's transaction.
+
+        SQLite write transactions are serialised by BEGIN IMMEDIATE; on PostgreSQL
+        the counter row is locked FOR UPDATE, so two desktops never take the same
+        serial. The counter never goes below the highest serial the unit holds.
+        """
+        dialect = s.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            s.execute(pg_insert(SerialCounter).values(institution_id=inst.id, last_serial=0)
+                      .on_conflict_do_nothing(index_elements=["institution_id"]))
+            counter = s.scalar(select(SerialCounter).where(SerialCounter.institution_id == inst.id).with_for_update())
+        else:
+            counter = s.get(SerialCounter, inst.id)
+            if counter is None:
+                counter = SerialCounter(institution_id=inst.id, last_serial=0)
+                s.add(counter)
+        assert counter is not None
+        held = s.scalar(select(func.max(CensusRecord.serial)).where(CensusRecord.institution_id == inst.id)) or 0
+        counter.last_serial = max(counter.last_serial, held) + 1
+        if counter.last_serial > 9_999_999:
+            raise Conflict(f"{inst.code} has used every serial number")
+        s.flush()
+        return counter.last_serial
+
+    def next_census_number(self, institution: str | None = None) -> str:
+        """The number the next registration would get (a preview: it is only taken on save)."""
+        with self.ctx.read() as s:
+            inst = self._holding_institution(s, institution)
+            counter = s.get(SerialCounter, inst.id)
+            held = s.scalar(select(func.max(CensusRecord.serial)).where(CensusRecord.institution_id == inst.id)) or 0
+            return format_census_number(inst.region_code, inst.unit_code, max(counter.last_serial if counter else 0,
+                                                                              held) + 1)
+
+    # --- user actions ---------------------------------------------------------------------
+
+    def register_book(self, data: RecordData, *, institution: str | None = None) -> SaveResult:
+        """Register a new record as a draft. Errors raise :class:`ValidationError` and nothing is written.
+
+        Without a census number the unit's next serial is assigned; a number issued
+        elsewhere is kept as given (it must carry the holding institution's codes).
+        """
+        for attempt in range(SERIAL_RETRIES):
+            try:
+                return self._register(data, institution)
+            except IntegrityError as exc:
+                if data.census_number is not None or "census_number" not in str(exc.orig):
+                    if data.census_number is not None:
+                        raise ValidationError(FieldProblem(
+                            "census_number", f"{data.census_number} is already registered", data.census_number)
+                        ) from None
+                    raise
+                time.sleep(0.01 * (attempt + 1))  # another desktop took the serial: take the next
+        raise Conflict("could not assign a census number: too many concurrent registrations, try again")
+
+    def _register(self, data: RecordData, institution: str | None) -> SaveResult:
+        with self.ctx.write() as s:
+            inst = self._holding_institution(s, institution)
+            self._require_edit(inst.id, "register records")
+            checked = check(data, region_code=inst.region_code, unit_code=inst.unit_code)
+            self._check_against_database(s, checked, inst, None)
+            if checked.errors:
+                raise ValidationError(checked.errors)
+            d = checked.data
+            if d.census_number:
+                serial = int(parse_census_number(d.census_number).serial)
+            else:
+                serial = self._next_serial(s, inst)
+                d.census_number = format_census_number(inst.region_code, inst.unit_code, serial)
+            rec = CensusRecord(census_number=d.census_number, serial=serial, institution_id=inst.id,
+                               state=ReviewState.DRAFT.value, review_round=0, created_by=self.actor.user_id)
+            apply_data(s, rec, d)
+            s.add(rec)
+            s.flush()
+            write_search_index(s, rec, d)
+            s.flush()
+            audit.record_create(s, self.actor, ENTITY, rec.id, snapshot(rec, s))
+            return SaveResult(rec.id, rec.census_number, rec.version, checked.warnings,
+                              Changes.of(ENTITY, [rec.id], created=True))
+
+    def update_record(self, record_id: int, data: RecordData, *, expected_version: int | None = None) -> SaveResult:
+        """Save edits to a draft or returned record of the user's institution.
+
+        ``expected_version`` is the version the editor loaded: if someone saved in the
+        meantime the save is refused (:class:`Conflict`) instead of overwriting their work.
+        """
+        try:
+            with self.ctx.write() as s:
+                rec = self._get(s, record_id)
+                self._require_edit(rec.institution_id, "edit this record")
+                if not ReviewState(rec.state).editable:
+                    raise Conflict(f"{rec.census_number} is {ReviewState(rec.state).label_zh} and locked; "
+                                   "a reviewer must return or reopen it first")
+                if expected_version is not None and rec.version != expected_version:
+                    raise Conflict(f"{rec.census_number} was changed by someone else since you opened it; "
+                                   "reload it and make your change again")
+                inst = s.get(Institution, rec.institution_id)
+                assert inst is not None
+                if data.census_number is None:
+                    data.census_number = rec.census_number
+                checked = check(data, region_code=inst.region_code, unit_code=inst.unit_code)
+                self._check_against_database(s, checked, inst, rec.id)
+                if checked.errors:
+                    raise ValidationError(checked.errors)
+                d = checked.data
+                before = snapshot(rec, s)
+                if d.census_number != rec.census_number:
+                    rec.census_number = d.census_number  # correcting a mistyped imported number
+                    rec.serial = int(parse_census_number(d.census_number).serial)
+                apply_data(s, rec, d)
+                write_search_index(s, rec, d)
+                s.flush()
+                after = snapshot(rec, s)
+                audit.record_update(s, self.actor, ENTITY, rec.id, before, after)
+                return SaveResult(rec.id, rec.census_number, rec.version, checked.warnings,
+                                  Changes.of(ENTITY, [rec.id]))
+        except StaleDataError:
+            raise Conflict("the record was changed by someone else at the same moment; reload it") from None
+
+    def delete_record(self, record_id: int) -> Changes:
+        """Delete a draft that was never submitted. Its number is not reused."""
+        with self.ctx.write() as s:
+            rec = self._get(s, record_id)
+            self._require_edit(rec.institution_id, "delete this record")
+            if rec.state != ReviewState.DRAFT.value or rec.review_round > 0:
+                raise Conflict(f"{rec.census_number} has been through review and cannot be deleted")
+            if s.scalar(select(func.count()).where(CensusRecord.parent_id == rec.id)):
+                raise Conflict(f"{rec.census_number} has 子目 records; unlink them first")
+            before = snapshot(rec, s)
+            if s.get_bind().dialect.name == "sqlite":
+                s.execute(text("DELETE FROM census_fts WHERE rowid = :id"), {"id": rec.id})
+            s.delete(rec)
+            audit.record(s, self.actor, "delete", ENTITY, record_id, {k: [v, None] for k, v in before.items()
+                                                                      if v not in (None, [], "")})
+            return Changes.of(ENTITY, [record_id], deleted=True)
+
+    def confirm_grade(self, record_id: int, grade: str | None, *, note: str | None = None) -> Changes:
+        """Staff confirm (or clear) the 定級 grade; a suggestion is never stored as confirmed by itself."""
+        from guji.census import vocab
+
+        if grade is not None and vocab.entry("grade", grade) is None:
+            raise ValidationError(FieldProblem("grade", f"{grade!r} is not a grade", grade))
+        code = vocab.entry("grade", grade).code if grade is not None else None  # type: ignore[union-attr]
+        with self.ctx.write() as s:
+            rec = self._get(s, record_id)
+            self._require_edit(rec.institution_id, "confirm the grade")
+            if not ReviewState(rec.state).editable:
+                raise Conflict(f"{rec.census_number} is locked")
+            before = {"grade": rec.grade}
+            rec.grade = code
+            audit.record_update(s, self.actor, ENTITY, rec.id, before, {"grade": code}, action="confirm_grade",
+                                note=note)
+            return Changes.of(ENTITY, [rec.id])
+
+    def suggest_grade(self, record_id: int) -> Any:
+        """The grading standard's suggestion for a record (shown to staff, who confirm)."""
+        from guji.census.grading import suggest_grade
+
+        view = self.get_record(record_id)
+        d = view.data
+        rng = (d.year_start, d.year_end if d.year_end is not None else d.year_start) if d.year_start is not None else None
+        return suggest_grade(gregorian=rng, edition_type=d.edition_type)
+
+    def set_damage_grade(self, session: Session, record_id: int, grade: str | None, *, note: str) -> None:
+        """Record a damage grade confirmed by a restorer (called by the restoration service in its transaction).
+
+        The damage grade is a conservation fact, not a cataloguing one, so it may change on a
+        locked (approved) record; the change is audited with the restoration job as its note.
+        """
+        from guji.census import vocab
+
+        if grade is not None and vocab.entry("damage_grade", grade) is None:
+            raise ValidationError(FieldProblem("damage_grade", f"{grade!r} is not a damage grade", grade))
+        code = vocab.entry("damage_grade", grade).code if grade is not None else None  # type: ignore[union-attr]
+        rec = self._get(session, record_id)
+        before = {"damage_grade": rec.damage_grade}
+        rec.damage_grade = code
+        audit.record_update(session, self.actor, ENTITY, rec.id, before, {"damage_grade": code},
+                            action="damage_grade", note=note)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _get(self, s: Session, record_id: int) -> CensusRecord:
+        rec = s.get(CensusRecord, record_id)
+        if rec is None:
+            raise NotFound(f"no census record with id {record_id}")
+        if not (self.actor.at_centre or self.actor.has(Role.ADMIN) or rec.institution_id == self.actor.institution_id):
+            raise PermissionDenied(f"{self.actor.login} may not see records of another institution")
+        return rec
+
+    def get_record(self, record_id: int) -> RecordView:
+        with self.ctx.read() as s:
+            return view_of(self._get(s, record_id), s)
+
+    def find_by_number(self, census_number: str) -> RecordView:
+        number = str(parse_census_number(census_number))
+        with self.ctx.read() as s:
+            rid = s.scalar(select(CensusRecord.id).where(CensusRecord.census_number == number))
+            if rid is None:
+                raise NotFound(f"no record with the census number {number}")
+            return view_of(self._get(s, rid), s)
+
+    def history(self, record_id: int) -> list[audit.AuditRow]:
+        self.get_record(record_id)  # visibility check
+        return audit.AuditService(self.ctx).history(ENTITY, record_id)
+
+    def rebuild_search_index(self) -> int:
+        """Recompute every record's search key (after a restore, or an upgrade of the folding rules)."""
+        if not self.actor.has(Role.ADMIN):
+            raise PermissionDenied("only administrators rebuild the search index")
+        n = 0
+        with self.ctx.write() as s:
+            if s.get_bind().dialect.name == "sqlite":
+                s.execute(text("DELETE FROM census_fts"))
+            for rec in s.scalars(select(CensusRecord).execution_options(yield_per=500)):
+                write_search_index(s, rec, record_data(rec))
+                n += 1
+        return n
