@@ -48,19 +48,26 @@ def schema_diff(db: Database) -> list[object]:
         return list(compare_metadata(ctx, Base.metadata))
 
 
+# Capabilities add their tables as branches on the census revision (0002), so
+# that work on restoration, imaging and exchange can land independently; the
+# schema is "at head" when every branch is at its head. A revision string below
+# is the sorted heads joined by "+", one value that fits messages and backups.
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
+    heads = ScriptDirectory.from_config(_config()).get_heads()
+    return "+".join(sorted(heads))
 
 
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return "+".join(sorted(heads)) if heads else None
 
 
-def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
-    """Bring the schema to ``revision`` in one transaction; return (before, after) revisions."""
+def upgrade(db: Database, revision: str = "heads") -> tuple[str | None, str | None]:
+    """Bring the schema to ``revision`` (every branch head by default) in one transaction;
+    return the (before, after) revisions."""
     before = current_revision(db)
     cfg = _config()
     with db.engine.begin() as conn:
@@ -86,7 +93,7 @@ def check_schema(db: Database) -> None:
         raise SchemaOutOfDate(f"{db.name} is not a guji database yet; create it with `guji init --admin NAME`")
     script = ScriptDirectory.from_config(_config())
     known = {rev.revision for rev in script.walk_revisions()}
-    if current not in known:
+    if not set(current.split("+")) <= known:
         raise SchemaOutOfDate(
             f"{db.name} was made by a newer guji (schema {current}); install the newer version to open it"
         )
