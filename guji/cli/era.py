@@ -21,7 +21,17 @@ def cmd_era(args: argparse.Namespace) -> int:
     try:
         result = parse_era(args.text, dynasty_hint=args.dynasty)
     except EraParseError as exc:
-        print(f"guji: error: cannot date {args.text!r}: {exc}", file=sys.stderr)
+        message = str(exc)
+        if not message.startswith("cannot date"):
+            message = f"cannot date {args.text!r}: {message}"
+        print(f"guji: error: {message}", file=sys.stderr)
         return 2
-    print_json(result.to_json_dict())
+    out = result.to_json_dict()
+    if result.is_ambiguous:
+        # The era name is used by several dynasties or twice in one: the first is the
+        # likeliest; the others are listed so the user can name the dynasty (--dynasty).
+        out["ambiguous"] = [c.to_json_dict() | {"period_dynasty": c.period_dynasty} for c in result.ambiguous]
+        print(f"guji: warning: {args.text} is ambiguous ({len(result.ambiguous)} candidates); "
+              "name the dynasty to choose", file=sys.stderr)
+    print_json(out)
     return 0
