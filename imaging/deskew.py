@@ -99,6 +99,60 @@ def _search(mask: np.ndarray, max_deg: float, seed: int, both: bool) -> float:
     return fine
 
 
+def top_edge_skew(gray: np.ndarray, xs: np.ndarray, ys: np.ndarray, above: int, below: int,
+                  half: int, agree: float, min_contrast: float = 30.0) -> float | None:
+    """Skew (degrees, CCW positive) of a near-horizontal line from the outer
+    (upper) edge of the line read at points ``(xs, ys)`` of ``gray``.
+
+    At each point a ``2*half+1`` px wide strip from ``ys - above`` to
+    ``ys + below`` is averaged into a row profile; the edge is the first row
+    (from above, sub-pixel) darker than the midpoint between paper and line
+    core, the way a person measures a line.  Strips without a line (contrast
+    below ``min_contrast``) are skipped; a stamp, character or break spoils
+    single readings, so the slope is the Theil-Sen median of pairwise slopes,
+    refined by least squares on the readings that agree with it.  Returns
+    ``None`` with fewer than 8 readings or when they span under half the
+    sampled width.
+    """
+    h, w = gray.shape[:2]
+    px, py = [], []
+    for x, y in zip(np.rint(xs).astype(int), np.rint(ys).astype(int)):
+        a, b = max(0, x - half), min(w, x + half + 1)
+        r0, r1 = max(0, y - above), min(h, y + below + 1)
+        if b - a < 3 or r1 - r0 < 5:
+            continue
+        prof = gray[r0:r1, a:b].mean(axis=1, dtype=np.float64)
+        k = int(np.argmin(prof))
+        paper = float(prof[:k + 1].max())
+        core = float(prof[k])
+        if paper - core < min_contrast:
+            continue
+        thr = 0.5 * (paper + core)
+        i = int(np.flatnonzero(prof[:k + 1] < thr)[0])
+        if i == 0:
+            continue  # the window starts inside ink: no edge seen
+        # Linear interpolation of the crossing between rows i-1 and i.
+        frac = (prof[i - 1] - thr) / max(1e-9, prof[i - 1] - prof[i])
+        px.append(float(x))
+        py.append(r0 + i - 1 + frac + 0.5)
+    if len(px) < 8:
+        return None
+    x_arr, y_arr = np.array(px), np.array(py)
+    if x_arr.max() - x_arr.min() < 0.5 * (float(np.max(xs)) - float(np.min(xs))):
+        return None
+    i, j = np.triu_indices(x_arr.size, 1)
+    dx = x_arr[j] - x_arr[i]
+    ok = np.abs(dx) > 1e-6
+    slope = float(np.median((y_arr[j] - y_arr[i])[ok] / dx[ok]))
+    icpt = float(np.median(y_arr - slope * x_arr))
+    res = y_arr - (icpt + slope * x_arr)
+    inl = np.abs(res) <= agree
+    if inl.sum() >= 8:
+        slope = float(np.polyfit(x_arr[inl], y_arr[inl], 1)[0])
+    # y grows downwards: a line rising to the right has a negative slope.
+    return float(-np.rad2deg(np.arctan(slope)))
+
+
 def estimate_skew(img: np.ndarray, max_deg: float = 5.0) -> float:
     """Skew of the printed content of ``img`` (degrees, CCW positive).
 
