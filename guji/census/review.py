@@ -100,6 +100,8 @@ class ReviewService:
         with self.ctx.write() as s:
             rec = self._get(s, record_id)
             a = self.ctx.actor
+            if not a.has(Role.REVIEWER):
+                raise PermissionDenied(f"{a.login} may not approve records: needs the role 审核员 (reviewer)")
             if rec.state == ReviewState.SUBMITTED.value:
                 if not can_review_at_unit(a, rec.institution_id):
                     raise PermissionDenied(f"{a.login} may not approve records of this institution: "
