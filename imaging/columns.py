@@ -1,7 +1,8 @@
 """Number of text columns per half-leaf (行數).
 
-The column pitch comes from the autocorrelation of the ink profile across the
-text area (ruled lines 界行 and text columns repeat at that pitch).  Each gap
+The column pitch is the median spacing of the detected ruled lines (界行) when
+there are enough of them, else the autocorrelation of the ink profile across
+the text area (ruled lines and text columns repeat at that pitch).  Each gap
 between detected vertical lines then holds ``round(gap / pitch)`` columns, so
 worn rules that were not detected still count, and doubled frame lines (gap ≈
 0) do not.  Without any rule the whole width is divided by the pitch.
@@ -43,11 +44,20 @@ def _count_span(ink: np.ndarray, frame: FrameResult, x0: float, x1: float) -> in
     a, b = int(round(x0)), int(round(x1))
     if b - a < 10:
         return None
-    prof = ink[iy0:iy1, a:b].sum(axis=0).astype(np.float64)
-    pitch = column_pitch(prof, max(4, (b - a) // 30), (b - a) // 2)
+    edges = [float(a)] + [ln.centre for ln in frame.verticals if a < ln.centre < b] + [float(b)]
+    gaps = np.diff(edges)
+    gaps = gaps[gaps > 0.02 * (b - a)]
+    if gaps.size >= 4:
+        # Enough ruled lines (界行): the typical spacing between them is the
+        # pitch.  Text cannot fool it, whereas double-column notes (雙行小注)
+        # put a second period at half the pitch into the ink profile.  The
+        # median holds while at least half of the rules were found.
+        pitch: float | None = float(np.median(gaps))
+    else:
+        prof = ink[iy0:iy1, a:b].sum(axis=0).astype(np.float64)
+        pitch = column_pitch(prof, max(4, (b - a) // 30), (b - a) // 2)
     if pitch is None:
         return None
-    edges = [float(a)] + [ln.centre for ln in frame.verticals if a < ln.centre < b] + [float(b)]
     total = sum(int(round((e2 - e1) / pitch)) for e1, e2 in zip(edges[:-1], edges[1:]))
     return total or None
 

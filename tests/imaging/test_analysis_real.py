@@ -64,8 +64,10 @@ SKEW: dict[str, float] = {
     "book1/5.png": 0.07, "book2/1.png": 0.15, "book2/2.png": 0.14, "book2/3.png": 0.18,
     "book2/4.png": 0.64, "book2/5.png": 0.28,
 }
-# Known misses of the current detector.
-LINES_XFAIL = {"book6/v01_023.jpg", "book6/v01_026.jpg", "book6/v01_027.jpg"}
+# Known misses of the current detector, with the reason.
+LINES_XFAIL = {"book6/v01_023.jpg": "a seal print covers the upper ~55 % of the text area, so no "
+                                    "ruled line reaches half the frame height and the ink-profile "
+                                    "pitch locks on the half-pitch of the double-column notes (16)"}
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +105,7 @@ def test_split(results: dict[str, dict], name: str) -> None:
 @pytest.mark.parametrize("name", list(PAGES))
 def test_lines_per_half_leaf(results: dict[str, dict], name: str) -> None:
     if name in LINES_XFAIL:
-        pytest.xfail("column count not yet right on this page")
+        pytest.xfail(LINES_XFAIL[name])
     assert results[name]["lines_per_half_leaf"] == PAGES[name][1]
 
 
