@@ -20,6 +20,7 @@ from guji.services.audit import AuditService
 from guji.services.context import Actor, ServiceContext
 from guji.services.institutions import InstitutionService
 from guji.services.users import UserService
+from restoration.service import RestorationService
 
 
 class Guji:
@@ -34,6 +35,7 @@ class Guji:
         self.review = ReviewService(self.ctx)
         self.search = SearchService(self.ctx)
         self.vault = VaultService(self.ctx)
+        self.restoration = RestorationService(self.ctx)
 
     @classmethod
     def sign_in(cls, db: Database, login: str, password: str) -> "Guji":

@@ -20,3 +20,4 @@ __all__ = [
     "AuditEntry", "CensusRecord", "Institution", "RecordAnnotation", "RecordAuthor", "RecordSeal", "ReviewRound",
     "Role", "SerialCounter", "User", "UserRole", "VaultMovement",
 ]
+import restoration.models  # noqa: E402,F401  (restoration archive tables)
