@@ -1,0 +1,1 @@
+"""The census register desktop: register table, record editor, review queue, vault movements."""

@@ -1,0 +1,980 @@
+"""The record editor (著录): one census record in tabs, checked by the service as staff type.
+
+* Every keystroke restarts a ~300 ms timer; then ``app.census.check_record`` runs on
+  the DB worker and its errors and warnings appear next to the named fields (red or
+  amber border + message). Save re-checks on the worker and refuses while there
+  are errors (the service refuses too).
+* The edition statement is dated live with :func:`guji.census.era.parse_era` (pure
+  and fast, so it runs on the GUI thread).
+* Vocabulary fields are editable combo boxes; a value outside the list is marked
+  "not in list" and sent in ``RecordData.free_text``.
+* Locked (submitted/approved) records and records of another institution open
+  read-only with the reason shown. Field comments of a return are shown at their
+  fields.
+* Grades are suggested (grading rules) and only stored when staff confirm them
+  (``app.census.confirm_grade``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from guji.census import vocab
+from guji.census.era import EraParseError, parse_era
+from guji.census.models import STATE_LABELS_ZH, ReviewState
+from guji.census.record import (
+    FIELD_LABELS,
+    AnnotationData,
+    Checked,
+    RecordData,
+    RecordView,
+    SealData,
+    authors_from_statement,
+)
+from guji.errors import FieldProblem, ValidationError
+from guji.gui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTimer,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from guji.gui.worker import run_op, show_error
+from guji.models.user import Role
+from guji.services.permissions import can_edit_records_of
+
+if TYPE_CHECKING:
+    from guji.gui.census.page import CensusPage
+
+CHECK_DEBOUNCE_MS = 300
+# Vocabulary fields typed into editable combo boxes (field → vocabulary).
+VOCAB_COMBOS = {"binding": "binding", "edition_type": "edition_type", "banko": "banko", "border": "border"}
+MULTILINE = {"other_titles", "edition_supplement", "notes", "preface_colophon", "publisher_mark", "carvers",
+             "taboo_notes", "incomplete_note", "storage_note", "acquisition"}
+PROBLEM_STYLE = """
+*[problem="error"] { border: 2px solid #c0392b; }
+*[problem="warning"] { border: 2px solid #d68910; }
+*[problem="comment"] { border: 2px solid #7d3c98; }
+QLabel[msg="error"] { color: #c0392b; }
+QLabel[msg="warning"] { color: #9a6a00; }
+QLabel[msg="comment"] { color: #7d3c98; }
+"""
+
+
+@dataclass
+class Slot:
+    """One editable item: its widget, its message label, and how to read/write it."""
+
+    name: str
+    widget: QWidget
+    message: QLabel
+    kind: str  # text, multiline, vocab, code, bool, table
+    mark: QLabel | None = None  # "not in list" mark of vocabulary combos
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the editor loads on the worker for one record."""
+
+    view: RecordView | None
+    comments: dict[str, str]
+    history: list[Any]
+    rounds: list[Any]
+    suggestion: Any
+    next_number: str | None
+    institutions: list[Any]
+
+
+def _set_prop(w: QWidget, name: str, value: str) -> None:
+    if w.property(name) == value:
+        return
+    w.setProperty(name, value)
+    style = w.style()
+    if style is not None:
+        style.unpolish(w)
+        style.polish(w)
+
+
+class RecordEditor(QDialog):
+    """Edit or register one census record. ``record_id`` None: a new record."""
+
+    def __init__(self, page: "CensusPage", record_id: int | None):
+        super().__init__(page)
+        self.page = page
+        self.record_id = record_id
+        self.view: RecordView | None = None
+        self.read_only = False
+        self.read_only_reason = ""
+        self.last_check: Checked | None = None
+        self.field_comments: dict[str, str] = {}
+        self.slots: dict[str, Slot] = {}
+        self.images: list[Any] = []
+        self._check_seq = 0
+        self._loading = True
+        self._loaded_authors: tuple[str | None, list[Any]] = (None, [])
+        self.setWindowTitle(self.tr("Census record"))
+        self.setStyleSheet(PROBLEM_STYLE)
+        self.resize(980, 760)
+
+        layout = QVBoxLayout(self)
+        self.heading = QLabel("")
+        self.heading.setObjectName("heading")
+        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.banner = QLabel("")
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fdf2e9; border: 1px solid #e59866; padding: 4px;")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        inst_row = QHBoxLayout()
+        self.institution_label = QLabel(self.tr("Institution"))
+        self.institution = QComboBox()
+        self.institution.setObjectName("institution")
+        self.institution.currentIndexChanged.connect(lambda _i: self._edited())
+        inst_row.addWidget(self.institution_label)
+        inst_row.addWidget(self.institution, 1)
+        layout.addLayout(inst_row)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("editor_tabs")
+        layout.addWidget(self.tabs, 1)
+        self._build_catalogue_tab()
+        self._build_format_tab()
+        self._build_seals_tab()
+        self._build_annotations_tab()
+        self._build_links_tab()
+        self._build_grading_tab()
+        self._build_images_tab()
+        self._build_history_tab()
+
+        self.summary = QLabel("")
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        buttons = QHBoxLayout()
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        buttons.addWidget(self.status, 1)
+        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
+        self.save_button.setObjectName("save")
+        self.save_button.clicked.connect(self.save)
+        self.save_button.setAutoDefault(False)
+        close = QPushButton(self.tr("Close (Esc)"))
+        close.setAutoDefault(False)
+        close.clicked.connect(self.reject)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self.page.open_editor(None))
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(CHECK_DEBOUNCE_MS)
+        self._timer.timeout.connect(self.validate)
+        self.load()
+
+    # --- building the tabs ----------------------------------------------------------------------
+
+    def _form_tab(self, title: str) -> QFormLayout:
+        inner = QWidget()
+        form = QFormLayout(inner)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        self.tabs.addTab(scroll, title)
+        return form
+
+    def _message_label(self) -> QLabel:
+        msg = QLabel("")
+        msg.setWordWrap(True)
+        msg.hide()
+        return msg
+
+    def _add(self, form: QFormLayout, name: str, widget: QWidget | None = None, *, extra: QWidget | None = None) -> Slot:
+        """Add field ``name`` to ``form`` with its message label; the widget kind is chosen by the field."""
+        mark = None
+        if widget is None:
+            if name in VOCAB_COMBOS:
+                combo = QComboBox()
+                combo.setEditable(True)
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                combo.addItem("")
+                for e in vocab.choices(VOCAB_COMBOS[name]):
+                    combo.addItem(e.label)
+                combo.setCurrentIndex(0)
+                combo.editTextChanged.connect(lambda _t, n=name: self._vocab_edited(n))
+                widget = combo
+                mark = QLabel(self.tr("not in list"))
+                mark.setStyleSheet("color: #9a6a00; font-style: italic;")
+                mark.hide()
+                kind = "vocab"
+            elif name in MULTILINE:
+                edit = QPlainTextEdit()
+                edit.setTabChangesFocus(True)  # keyboard-first: Tab moves on, as in every other field
+                edit.setFixedHeight(54)
+                edit.textChanged.connect(self._edited)
+                widget, kind = edit, "multiline"
+            else:
+                line = QLineEdit()
+                line.textEdited.connect(lambda _t: self._edited())
+                widget, kind = line, "text"
+        else:
+            kind = "code" if isinstance(widget, QComboBox) else "text"
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _i: self._edited())
+        widget.setObjectName(name)
+        msg = self._message_label()
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(1)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(widget, 1)
+        if mark is not None:
+            row.addWidget(mark)
+        if extra is not None:
+            row.addWidget(extra)
+        col.addLayout(row)
+        col.addWidget(msg)
+        form.addRow(FIELD_LABELS.get(name, name), box)
+        slot = Slot(name, widget, msg, kind, mark)
+        self.slots[name] = slot
+        return slot
+
+    def _code_combo(self, vname: str, *, items: list[tuple[str, Any]] | None = None) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem("", None)
+        for label, code in items if items is not None else [(e.label, e.code) for e in vocab.choices(vname)]:
+            combo.addItem(label, code)
+        return combo
+
+    def _build_catalogue_tab(self) -> None:
+        form = self._form_tab(self.tr("Catalogue"))
+        self._add(form, "census_number")
+        self._add(form, "call_number")
+        self._add(form, "title")
+        self.authors_hint = QLabel("")
+        self.authors_hint.setStyleSheet("color: #555;")
+        self._add(form, "author_statement")
+        form.addRow("", self.authors_hint)
+        self.era_label = QLabel("")
+        self.era_label.setObjectName("era_label")
+        self.era_label.setWordWrap(True)
+        self._add(form, "edition_statement")
+        form.addRow(self.tr("Dating"), self.era_label)
+        self._add(form, "volumes")
+        self._add(form, "extant")
+        self._add(form, "juan_count")
+        self._add(form, "cases")
+        self._add(form, "edition_type")
+        self._add(form, "publisher")
+        self._add(form, "publication_place")
+        self._add(form, "edition_supplement")
+        self._add(form, "binding")
+        self._add(form, "class_branch", self._code_combo("classification", items=[
+            (e.label, e.code) for e in vocab.choices("classification", depth=0)]))
+        self._add(form, "class_category", self._code_combo("classification", items=[]))
+        self._add(form, "class_subcategory", self._code_combo("classification", items=[]))
+        self.slots["class_branch"].widget.currentIndexChanged.connect(  # type: ignore[attr-defined]
+            lambda _i: self._fill_class_children("class_branch", "class_category"))
+        self.slots["class_category"].widget.currentIndexChanged.connect(  # type: ignore[attr-defined]
+            lambda _i: self._fill_class_children("class_category", "class_subcategory"))
+        self._add(form, "other_titles")
+        self._add(form, "notes")
+        self._add(form, "incomplete_note")
+        self._add(form, "preface_colophon")
+        self._add(form, "publisher_mark")
+        self._add(form, "carvers")
+        self._add(form, "taboo_notes")
+        self._add(form, "storage_note")
+        self._add(form, "acquisition")
+        self._edit("author_statement").textEdited.connect(lambda _t: self._show_authors())
+        self._edit("edition_statement").textChanged.connect(lambda _t: self.show_era())
+
+    def _fill_class_children(self, parent_name: str, child_name: str) -> None:
+        parent = self.slots[parent_name].widget.currentData()  # type: ignore[attr-defined]
+        child: QComboBox = self.slots[child_name].widget  # type: ignore[assignment]
+        current = child.currentData()
+        child.blockSignals(True)
+        child.clear()
+        child.addItem("", None)
+        if parent:
+            for e in vocab.choices("classification", parent=parent):
+                child.addItem(e.label, e.code)
+        child.setCurrentIndex(max(0, child.findData(current)))
+        child.blockSignals(False)
+
+    def _build_format_tab(self) -> None:
+        form = self._form_tab(self.tr("Leaf format"))
+        self._add(form, "layout_statement")
+        self._add(form, "frame_height_cm")
+        self._add(form, "frame_width_cm")
+        self._add(form, "frame_edge", self._code_combo("frame_measured_edge"))
+        half = QComboBox()
+        half.addItem("", None)
+        half.addItem(self.tr("half-leaf frame (半框)"), True)
+        half.addItem(self.tr("whole-leaf frame"), False)
+        self._add(form, "frame_is_half", half)
+        self._add(form, "lines_per_half_leaf")
+        self._add(form, "chars_per_line")
+        self._add(form, "commentary")
+        self._add(form, "banko")
+        self._add(form, "fishtail")
+        self._add(form, "border")
+        self._add(form, "shu_er")
+
+    def _rows_tab(self, title: str, name: str, headers: list[str]) -> QTableWidget:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        table = QTableWidget(0, len(headers))
+        table.setObjectName(name)
+        table.setHorizontalHeaderLabels(headers)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.itemChanged.connect(lambda _i: self._edited())
+        col.addWidget(table, 1)
+        msg = self._message_label()
+        col.addWidget(msg)
+        row = QHBoxLayout()
+        add = QPushButton(self.tr("Add row"))
+        remove = QPushButton(self.tr("Remove row"))
+        add.clicked.connect(lambda: (self._add_table_row(name), self._edited()))
+        remove.clicked.connect(lambda: (table.removeRow(table.currentRow()), self._edited()))
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        col.addLayout(row)
+        self.tabs.addTab(page, title)
+        self.slots[name] = Slot(name, table, msg, "table")
+        setattr(self, f"{name}_buttons", (add, remove))
+        return table
+
+    def _build_seals_tab(self) -> None:
+        self.seals = self._rows_tab(self.tr("Seals"), "seals", [self.tr("Seal text"), self.tr("Owner"),
+                                                                 self.tr("Position")])
+        self.seals.setColumnWidth(0, 260)
+        self.seals.setColumnWidth(1, 200)
+
+    def _build_annotations_tab(self) -> None:
+        self.annotations = self._rows_tab(self.tr("Annotations and colophons"), "annotations",
+                                          [self.tr("By"), self.tr("Kind"), self.tr("Description")])
+        self.annotations.setColumnWidth(0, 160)
+
+    def _add_table_row(self, name: str, values: tuple[str | None, ...] = ("", "", "")) -> None:
+        table: QTableWidget = self.slots[name].widget  # type: ignore[assignment]
+        table.blockSignals(True)
+        r = table.rowCount()
+        table.insertRow(r)
+        for c, v in enumerate(values):
+            if (name, c) in (("seals", 2), ("annotations", 1)):
+                combo = QComboBox()
+                combo.setEditable(name == "seals")  # seal positions vary; annotation kinds are a closed list
+                combo.addItem("")
+                for e in vocab.choices("seal_position" if name == "seals" else "annotation_kind"):
+                    combo.addItem(e.label)
+                if v:
+                    i = combo.findText(v)
+                    if i >= 0:
+                        combo.setCurrentIndex(i)
+                    else:
+                        combo.setEditText(v)
+                combo.currentTextChanged.connect(lambda _t: self._edited())
+                combo.setEnabled(not self.read_only)
+                table.setCellWidget(r, c, combo)
+            else:
+                table.setItem(r, c, QTableWidgetItem(v or ""))
+        table.blockSignals(False)
+
+    def _table_rows(self, name: str) -> list[tuple[str, ...]]:
+        table: QTableWidget = self.slots[name].widget  # type: ignore[assignment]
+        out = []
+        for r in range(table.rowCount()):
+            cells = []
+            for c in range(table.columnCount()):
+                w = table.cellWidget(r, c)
+                if isinstance(w, QComboBox):
+                    cells.append(w.currentText().strip())
+                else:
+                    item = table.item(r, c)
+                    cells.append(item.text().strip() if item is not None else "")
+            if any(cells):
+                out.append(tuple(cells))
+        return out
+
+    def _build_links_tab(self) -> None:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        form = QFormLayout()
+        col.addLayout(form)
+        self.open_parent_button = QPushButton(self.tr("Open"))
+        self.open_parent_button.clicked.connect(lambda: self._open_link("parent"))
+        self._add(form, "parent_census_number", extra=self.open_parent_button)
+        self.open_bound_button = QPushButton(self.tr("Open"))
+        self.open_bound_button.clicked.connect(lambda: self._open_link("bound"))
+        self._add(form, "bound_with_census_number", extra=self.open_bound_button)
+        col.addWidget(QLabel(self.tr("Parts (子目) of this collectanea")))
+        self.children_list = QListWidget()
+        self.children_list.setObjectName("children")
+        self.children_list.itemActivated.connect(
+            lambda item: self.page.open_editor(item.data(Qt.ItemDataRole.UserRole)))
+        col.addWidget(self.children_list, 1)
+        self.tabs.addTab(page, self.tr("Parts and links"))
+
+    def _open_link(self, which: str) -> None:
+        if self.view is None:
+            return
+        rid = self.view.parent_id if which == "parent" else self.view.bound_with_id
+        if rid is not None:
+            self.page.open_editor(rid)
+
+    def _build_grading_tab(self) -> None:
+        form = self._form_tab(self.tr("Grade and damage"))
+        self.grade_label = QLabel("")
+        self.grade_label.setObjectName("confirmed_grade")
+        form.addRow(self.tr("Confirmed grade"), self.grade_label)
+        self.suggestion_label = QLabel("")
+        self.suggestion_label.setObjectName("suggestion")
+        self.suggestion_label.setWordWrap(True)
+        form.addRow(self.tr("Suggested"), self.suggestion_label)
+        row = QHBoxLayout()
+        self.grade_choice = self._code_combo("grade")
+        self.grade_choice.setObjectName("grade_choice")
+        self.confirm_button = QPushButton(self.tr("Confirm grade"))
+        self.confirm_button.setObjectName("confirm_grade")
+        self.confirm_button.clicked.connect(self.confirm_grade)
+        row.addWidget(self.grade_choice, 1)
+        row.addWidget(self.confirm_button)
+        holder = QWidget()
+        holder.setLayout(row)
+        form.addRow(self.tr("Grade to confirm"), holder)
+        self.grade_message = self._message_label()
+        form.addRow("", self.grade_message)
+        self.slots["grade"] = Slot("grade", self.grade_choice, self.grade_message, "grade")
+        self._add(form, "damage_grade", self._code_combo("damage_grade"))
+        self._add(form, "national_list_number")
+        self._add(form, "provincial_list")
+
+    def _build_images_tab(self) -> None:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        self.images_note = QLabel(self.tr("Page images of this record (书影) appear here once imaging is connected."))
+        self.images_note.setWordWrap(True)
+        col.addWidget(self.images_note)
+        self.images_list = QListWidget()
+        self.images_list.setObjectName("images")
+        col.addWidget(self.images_list, 1)
+        self.tabs.addTab(page, self.tr("Images"))
+
+    def set_images(self, images: list[Any]) -> None:
+        """Hook for the imaging capability: show ``images`` (objects with ``label``/``path``, or strings).
+
+        Replaces the list; an item's UserRole data is the object given, for the imaging page to open.
+        """
+        self.images = list(images)
+        self.images_list.clear()
+        for img in self.images:
+            text = getattr(img, "label", None) or getattr(img, "path", None) or str(img)
+            item = QListWidgetItem(str(text))
+            item.setData(Qt.ItemDataRole.UserRole, img)
+            self.images_list.addItem(item)
+
+    def _build_history_tab(self) -> None:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        col.addWidget(QLabel(self.tr("Review rounds")))
+        self.rounds_tree = QTreeWidget()
+        self.rounds_tree.setObjectName("rounds")
+        self.rounds_tree.setHeaderLabels([self.tr("Step"), self.tr("By"), self.tr("When"), self.tr("Detail")])
+        col.addWidget(self.rounds_tree, 1)
+        col.addWidget(QLabel(self.tr("Change history")))
+        self.history_tree = QTreeWidget()
+        self.history_tree.setObjectName("history")
+        self.history_tree.setHeaderLabels([self.tr("Action"), self.tr("By"), self.tr("When"), self.tr("Detail")])
+        col.addWidget(self.history_tree, 1)
+        self.tabs.addTab(page, self.tr("History"))
+
+    # --- reading and writing the form ----------------------------------------------------------------
+
+    def _edit(self, name: str) -> QLineEdit:
+        w = self.slots[name].widget
+        assert isinstance(w, QLineEdit)
+        return w
+
+    def value(self, name: str) -> Any:
+        """The raw value of field ``name`` as shown (text; combo data for code fields)."""
+        slot = self.slots[name]
+        w = slot.widget
+        if slot.kind == "vocab":
+            assert isinstance(w, QComboBox)
+            return w.currentText().strip() or None
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText().strip() or None
+        if isinstance(w, QLineEdit):
+            return w.text().strip() or None
+        return None
+
+    def set_value(self, name: str, value: Any) -> None:
+        """Show ``value`` in field ``name`` without triggering a check."""
+        slot = self.slots[name]
+        w = slot.widget
+        w.blockSignals(True)
+        try:
+            if slot.kind == "vocab":
+                assert isinstance(w, QComboBox)
+                w.setEditText("" if value is None else str(value))
+            elif isinstance(w, QComboBox):
+                if name in ("class_category", "class_subcategory"):
+                    parent = "class_branch" if name == "class_category" else "class_category"
+                    self._fill_class_children(parent, name)
+                w.setCurrentIndex(max(0, w.findData(value)))
+            elif isinstance(w, QPlainTextEdit):
+                w.setPlainText("" if value is None else str(value))
+            elif isinstance(w, QLineEdit):
+                w.setText("" if value is None else str(value))
+        finally:
+            w.blockSignals(False)
+        if slot.kind == "vocab":
+            self._update_mark(name)
+        elif name == "edition_statement":
+            self.show_era()
+        elif name == "author_statement":
+            self._show_authors()
+
+    def collect(self) -> RecordData:
+        """The form as :class:`RecordData` (raw text; the service normalises and checks)."""
+        values: dict[str, Any] = {}
+        for name in RecordData.__dataclass_fields__:
+            if name in self.slots and self.slots[name].kind not in ("table", "grade"):
+                values[name] = self.value(name)
+        free = {n for n in VOCAB_COMBOS if self.value(n) and not vocab.is_valid(VOCAB_COMBOS[n], self.value(n))}
+        statement = values.get("author_statement")
+        # Structured authors are kept as loaded while the statement is unchanged; a
+        # changed statement is parsed again by the service.
+        authors = self._loaded_authors[1] if statement == self._loaded_authors[0] else []
+        data = RecordData(**values, free_text=free, authors=list(authors))
+        data.grade = self.view.data.grade if self.view is not None else None  # grades change only by confirmation
+        data.seals = [SealData(t, o or None, p or None) for t, o, p in self._table_rows("seals")]
+        data.annotations = [AnnotationData(p or None, k or None, d or None) for p, k, d in self._table_rows("annotations")]
+        return data
+
+    def institution_code(self) -> str | None:
+        if self.view is not None:
+            return self.view.institution_code
+        return self.institution.currentData()
+
+    # --- loading ---------------------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Load the record (or the next number of a new one) on the worker, then fill the form."""
+        app = self.page.app
+        rid = self.record_id
+
+        def fetch() -> Loaded:
+            insts = app.institutions.list()
+            if rid is None:
+                nxt = None
+                if app.actor.institution_code:
+                    nxt = app.census.next_census_number()
+                return Loaded(None, {}, [], [], None, nxt, insts)
+            view = app.census.get_record(rid)
+            return Loaded(view, app.review.open_field_comments(rid), app.census.history(rid),
+                          app.review.rounds(rid), app.census.suggest_grade(rid), None, insts)
+
+        self._loading = True
+        self.status.setText(self.tr("loading…"))
+        run_op(self.page.worker, self, fetch, on_done=self._show_loaded)
+
+    def _show_loaded(self, loaded: Loaded) -> None:
+        self._loading = True
+        actor = self.page.app.actor
+        self.view = view = loaded.view
+        self.institution.blockSignals(True)
+        self.institution.clear()
+        for inst in loaded.institutions:
+            if not inst.is_centre or view is not None:
+                self.institution.addItem(f"{inst.name}（{inst.code}）", inst.code)
+        code = view.institution_code if view is not None else actor.institution_code
+        self.institution.setCurrentIndex(max(0, self.institution.findData(code)))
+        self.institution.setEnabled(view is None and actor.institution_code is None)
+        self.institution.blockSignals(False)
+        data = view.data if view is not None else RecordData()
+        for name, slot in self.slots.items():
+            if slot.kind in ("table", "grade"):
+                continue
+            self.set_value(name, getattr(data, name, None))
+        self._loaded_authors = (data.author_statement, list(data.authors))
+        for name, rows in (("seals", [(s.text, s.owner, s.position) for s in data.seals]),
+                           ("annotations", [(a.person, a.kind, a.description) for a in data.annotations])):
+            table: QTableWidget = self.slots[name].widget  # type: ignore[assignment]
+            table.setRowCount(0)
+            for values in rows:
+                self._add_table_row(name, values)
+        self.children_list.clear()
+        for cid, num, title in (view.children if view is not None else ()):
+            item = QListWidgetItem(f"{num}　{title}")
+            item.setData(Qt.ItemDataRole.UserRole, cid)
+            self.children_list.addItem(item)
+        self.open_parent_button.setEnabled(view is not None and view.parent_id is not None)
+        self.open_bound_button.setEnabled(view is not None and view.bound_with_id is not None)
+
+        if view is None:
+            self.heading.setText(self.tr("New record"))
+            self.slots["census_number"].widget.setToolTip(
+                self.tr("Leave empty to take the next number of the institution"))
+            if loaded.next_number:
+                self._edit("census_number").setPlaceholderText(
+                    self.tr("next: %1").replace("%1", loaded.next_number))
+        else:
+            self.heading.setText(f"{view.census_number}　{data.title or ''}　"
+                                 f"[{STATE_LABELS_ZH.get(ReviewState(view.state), view.state)}]")
+        self._show_grade(data.grade, loaded.suggestion)
+        self._show_history(loaded.history, loaded.rounds)
+        self.field_comments = dict(loaded.comments)
+
+        # Read-only: locked by review, or not this user's institution.
+        reason = ""
+        if view is not None and view.locked:
+            reason = self.tr("This record is %1 and locked: a reviewer must return or reopen it before it can be "
+                             "edited.").replace("%1", STATE_LABELS_ZH[ReviewState(view.state)])
+        elif view is not None and not can_edit_records_of(actor, view.institution_id):
+            reason = self.tr("Read only: you may not edit records of %1.").replace("%1", view.institution_name)
+        elif view is None and not actor.has(Role.CENSUS, Role.ADMIN):
+            reason = self.tr("Read only: registering records needs the role census staff.")
+        self.set_read_only(bool(reason), reason)
+        self._show_problems([], [])
+        self.show_era()
+        self._show_authors()
+        self._loading = False
+        self.status.setText("")
+        if not self.read_only:
+            self.validate()
+
+    def _show_grade(self, grade: str | None, suggestion: Any) -> None:
+        e = vocab.entry("grade", grade) if grade else None
+        self.grade_label.setText(e.label if e is not None else self.tr("(not confirmed)"))
+        self.show_suggestion(suggestion)
+        self.grade_choice.blockSignals(True)
+        pick = grade or (suggestion.grade if suggestion is not None else None)
+        self.grade_choice.setCurrentIndex(max(0, self.grade_choice.findData(pick)))
+        self.grade_choice.blockSignals(False)
+
+    def show_suggestion(self, suggestion: Any) -> None:
+        if suggestion is None:
+            self.suggestion_label.setText(self.tr("(save the record to see a suggestion)"))
+            return
+        text = suggestion.label
+        if suggestion.choices and len(suggestion.choices) > 1:
+            labels = [vocab.entry("grade", c).label for c in suggestion.choices if vocab.entry("grade", c)]  # type: ignore[union-attr]
+            text += " — " + self.tr("choose one of: %1").replace("%1", "、".join(labels))
+        if suggestion.reasons:
+            text += "\n" + "；".join(suggestion.reasons)
+        if suggestion.unconfirmed_rule:
+            text += "\n" + self.tr("(uses a rule that is not confirmed by the standard: check it)")
+        self.suggestion_label.setText(text + "\n" + self.tr("A suggestion only: confirm the grade to store it."))
+
+    def _show_history(self, history: list[Any], rounds: list[Any]) -> None:
+        self.rounds_tree.clear()
+        for r in rounds:
+            top = QTreeWidgetItem([f"{r.round_no}·{r.action}", r.login, _when(r.at),
+                                   f"{_state(r.from_state)} → {_state(r.to_state)}"
+                                   + (f"：{r.comment}" if r.comment else "")])
+            for fname, text in r.field_comments.items():
+                QTreeWidgetItem(top, [self.tr("comment"), "", "", f"{FIELD_LABELS.get(fname, fname)}：{text}"])
+            for fname, (old, new) in r.diff.items():
+                QTreeWidgetItem(top, [self.tr("changed"), "", "", f"{FIELD_LABELS.get(fname, fname)}：{_short(old)} → {_short(new)}"])
+            self.rounds_tree.addTopLevelItem(top)
+        self.history_tree.clear()
+        for h in history:
+            top = QTreeWidgetItem([h.action, h.login, _when(h.at), h.note or ""])
+            for fname, change in (h.changes or {}).items():
+                if isinstance(change, list) and len(change) == 2:
+                    detail = f"{_short(change[0])} → {_short(change[1])}"
+                else:
+                    detail = _short(change)
+                QTreeWidgetItem(top, ["", "", "", f"{FIELD_LABELS.get(fname, fname)}：{detail}"])
+            self.history_tree.addTopLevelItem(top)
+        for tree in (self.rounds_tree, self.history_tree):
+            tree.setColumnWidth(0, 140)
+            tree.setColumnWidth(1, 100)
+            tree.setColumnWidth(2, 140)
+
+    def set_read_only(self, read_only: bool, reason: str = "") -> None:
+        """Lock every input (locked record, or no right to edit) and show why."""
+        self.read_only = read_only
+        self.read_only_reason = reason
+        for slot in self.slots.values():
+            w = slot.widget
+            if isinstance(w, (QLineEdit, QPlainTextEdit)):
+                w.setReadOnly(read_only)
+            elif isinstance(w, QComboBox):
+                w.setEnabled(not read_only)
+            elif isinstance(w, QTableWidget):
+                w.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else
+                                  QAbstractItemView.EditTrigger.AllEditTriggers)
+                for r in range(w.rowCount()):
+                    for c in range(w.columnCount()):
+                        cw = w.cellWidget(r, c)
+                        if cw is not None:
+                            cw.setEnabled(not read_only)
+        for name in ("seals", "annotations"):
+            for b in getattr(self, f"{name}_buttons"):
+                b.setEnabled(not read_only)
+        self.save_button.setEnabled(not read_only)
+        locked_state = self.view is not None and self.view.locked
+        self.confirm_button.setEnabled(self.view is not None and not read_only and not locked_state)
+        self.grade_choice.setEnabled(self.view is not None and not read_only)
+        self._update_banner()
+
+    def _update_banner(self) -> None:
+        parts = []
+        if self.read_only_reason:
+            parts.append("🔒 " + self.read_only_reason)
+        if self.field_comments:
+            parts.append(self.tr("Returned for correction: see the comments at the marked fields."))
+        self.banner.setText("\n".join(parts))
+        self.banner.setVisible(bool(parts))
+
+    # --- live feedback ----------------------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        if self._loading or self.read_only:
+            return
+        self._timer.start()
+
+    def _vocab_edited(self, name: str) -> None:
+        self._update_mark(name)
+        self._edited()
+
+    def _update_mark(self, name: str) -> None:
+        slot = self.slots[name]
+        value = self.value(name)
+        if slot.mark is not None:
+            slot.mark.setVisible(bool(value) and not vocab.is_valid(VOCAB_COMBOS[name], value))
+
+    def show_era(self) -> None:
+        """Date the edition statement as typed (pure parser: runs here, instantly)."""
+        text = self._edit("edition_statement").text().strip()
+        if not text:
+            self.era_label.setText("")
+            return
+        try:
+            r = parse_era(text)
+        except EraParseError as exc:
+            self.era_label.setText(self.tr("cannot date: %1").replace("%1", exc.reason))
+            self.era_label.setStyleSheet("color: #9a6a00;")
+            return
+        self.era_label.setStyleSheet("color: #1d6a35;")
+        self.era_label.setText(_era_text(r) + ("" if not r.is_ambiguous else "\n" + self.tr("ambiguous: %1").replace(
+            "%1", "；".join(_era_text(c) for c in r.ambiguous))))
+
+    def _show_authors(self) -> None:
+        statement = self._edit("author_statement").text().strip()
+        authors = authors_from_statement(statement) if statement else []
+        self.authors_hint.setText("；".join(
+            f"{a.dynasty or '?'}｜{a.name}｜{a.mode or '?'}" for a in authors))
+
+    def validate(self) -> None:
+        """Check the form on the worker (``app.census.check_record``) and show the problems."""
+        self._timer.stop()
+        if self.read_only:
+            return
+        self._check_seq += 1
+        seq = self._check_seq
+        data = self.collect()
+
+        def done(checked: Checked) -> None:
+            if seq != self._check_seq:
+                return  # the user typed on meanwhile: a newer check is coming
+            self.last_check = checked
+            self._show_problems(checked.errors, checked.warnings)
+            self._update_live_suggestion(checked.data)
+
+        def failed(exc: BaseException) -> None:
+            if seq == self._check_seq and isinstance(exc, ValidationError):
+                self._show_problems(exc.problems, [])
+            elif seq == self._check_seq:
+                self.summary.setText(str(exc))
+
+        run_op(self.page.worker, None, self.page.app.census.check_record, data, institution=self.institution_code(),
+               record_id=self.record_id, on_done=done, on_error=failed)
+
+    def _update_live_suggestion(self, data: RecordData) -> None:
+        from guji.census.grading import suggest_grade
+
+        try:
+            rng = (data.year_start, data.year_end if data.year_end is not None else data.year_start) \
+                if data.year_start is not None else None
+            self.show_suggestion(suggest_grade(gregorian=rng, edition_type=data.edition_type))
+        except ValueError:
+            pass
+
+    def _show_problems(self, errors: list[FieldProblem], warnings: list[FieldProblem]) -> None:
+        """Mark fields: errors red, warnings amber, reviewer comments purple; the rest in the summary."""
+        by_field: dict[str, list[tuple[str, str]]] = {}
+        for level, problems in (("error", errors), ("warning", warnings)):
+            for p in problems:
+                by_field.setdefault(p.field, []).append((level, p.message))
+        for fname, text in self.field_comments.items():
+            by_field.setdefault(fname, []).append(("comment", self.tr("Reviewer: %1").replace("%1", text)))
+        general: list[str] = []
+        for fname, items in by_field.items():
+            if fname not in self.slots:
+                general.extend(f"{FIELD_LABELS.get(fname, fname)} {m}".strip() for _, m in items)
+        for name, slot in self.slots.items():
+            items = by_field.get(name, [])
+            level = next((lv for lv in ("error", "comment", "warning") if any(i[0] == lv for i in items)), "")
+            _set_prop(slot.widget, "problem", level)
+            if items:
+                slot.message.setText("\n".join(("⚠ " if lv != "comment" else "✎ ") + m for lv, m in items))
+                _set_prop(slot.message, "msg", level)
+                slot.message.show()
+            else:
+                slot.message.hide()
+        n_err, n_warn = len(errors), len(warnings)
+        text = ""
+        if n_err or n_warn:
+            text = self.tr("%1 error(s), %2 warning(s)").replace("%1", str(n_err)).replace("%2", str(n_warn))
+            # Say which tabs hold them: a field on another tab is easy to miss.
+            tabs = sorted({self._tab_of(f) for f in by_field if f in self.slots} - {""})
+            if tabs:
+                text += " — " + "、".join(tabs)
+        if general:
+            text += ("\n" if text else "") + "\n".join(general)
+        self.summary.setText(text)
+        self.summary.setStyleSheet("color: #c0392b;" if n_err else "color: #9a6a00;")
+        self._update_banner()
+
+    def _tab_of(self, name: str) -> str:
+        w: QWidget | None = self.slots[name].widget
+        while w is not None:
+            for i in range(self.tabs.count()):
+                if self.tabs.widget(i) is w:
+                    return self.tabs.tabText(i)
+            w = w.parentWidget()
+        return ""
+
+    def errors(self) -> dict[str, str]:
+        """Field → message of the errors now shown (for tests and the status line)."""
+        if self.last_check is None:
+            return {}
+        return {p.field: p.message for p in self.last_check.errors}
+
+    # --- saving -------------------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Check again and save on the worker; refused (nothing written) while there are errors."""
+        if self.read_only or self._loading:
+            return
+        self._timer.stop()
+        self._check_seq += 1  # results of earlier checks are now stale
+        app = self.page.app
+        data = self.collect()
+        rid = self.record_id
+        institution = self.institution_code()
+        version = self.view.version if self.view is not None else None
+
+        def op() -> tuple[str, Any]:
+            checked = app.census.check_record(data, institution=institution, record_id=rid)
+            if checked.errors:
+                return "invalid", checked
+            if rid is None:
+                return "saved", app.census.register_book(data, institution=institution)
+            return "saved", app.census.update_record(rid, data, expected_version=version)
+
+        def done(result: tuple[str, Any]) -> None:
+            kind, value = result
+            if kind == "invalid":
+                self.last_check = value
+                self._show_problems(value.errors, value.warnings)
+                self.status.setText(self.tr("Not saved: correct the marked fields first."))
+                self.status.setStyleSheet("color: #c0392b;")
+                return
+            self.status.setText(self.tr("Saved %1").replace("%1", value.census_number))
+            self.status.setStyleSheet("color: #1d6a35;")
+            self.record_id = value.id
+            self.page.notify(value.changes)
+            self.load()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self._show_problems(exc.problems, [])
+                self.status.setText(self.tr("Not saved: correct the marked fields first."))
+                self.status.setStyleSheet("color: #c0392b;")
+            else:
+                show_error(self, exc)
+
+        run_op(self.page.worker, self, op, on_done=done, on_error=failed)
+
+    def confirm_grade(self) -> None:
+        """Store the grade chosen in the grading tab (staff confirm; a suggestion is never stored by itself)."""
+        if self.record_id is None or self.read_only:
+            return
+        code = self.grade_choice.currentData()
+        rid = self.record_id
+
+        def done(changes: Any) -> None:
+            self.page.notify(changes)
+            self.load()
+
+        run_op(self.page.worker, self, self.page.app.census.confirm_grade, rid, code, on_done=done)
+
+
+def _state(value: str) -> str:
+    try:
+        return STATE_LABELS_ZH[ReviewState(value)]
+    except ValueError:
+        return value
+
+
+def _when(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        return (value.astimezone() if value.tzinfo else value).strftime("%Y-%m-%d %H:%M")
+    except AttributeError:
+        return str(value)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "—" if value in (None, "", []) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _era_text(r: Any) -> str:
+    parts = [p for p in (r.dynasty, r.era) if p]
+    if r.year_of_era:
+        parts.append("元年" if r.year_of_era == 1 else f"{r.year_of_era}年")
+    if r.ganzhi:
+        parts.append(r.ganzhi)
+    if r.gregorian:
+        lo, hi = r.gregorian
+        parts.append(f"→ {lo}" if lo == hi else f"→ {lo}–{hi}")
+    parts.append(f"({r.precision})")
+    return " ".join(parts)
+

@@ -1,0 +1,246 @@
+"""Review (审核) on the desktop: the queue, the records awaiting me, and the review actions.
+
+The actions (submit, approve, return with per-field comments, reopen with a
+reason) are the ReviewService's; this module only asks for the comments and
+shows what the service says (errors in dialogs).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from guji.census.record import FIELD_LABELS, SCALAR_FIELDS
+from guji.census.search import RecordRow
+from guji.gui.census.model import state_label
+from guji.gui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QObject,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from guji.gui.worker import run_op
+from guji.services.context import Changes
+
+if TYPE_CHECKING:
+    from guji.gui.census.page import CensusPage
+
+# Fields a reviewer may comment on, in register order (label shown, field name as data).
+COMMENT_FIELDS: list[str] = list(SCALAR_FIELDS) + ["authors", "seals", "annotations", "parent_census_number",
+                                                    "bound_with_census_number"]
+
+
+class ReturnDialog(QDialog):
+    """Ask for the comment of a return (返修) and, per field, what must be corrected."""
+
+    def __init__(self, parent: QWidget | None, title: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Return for correction"))
+        layout = QVBoxLayout(self)
+        if title:
+            layout.addWidget(QLabel(title))
+        layout.addWidget(QLabel(self.tr("Comment")))
+        self.comment = QPlainTextEdit()
+        self.comment.setObjectName("return_comment")
+        self.comment.setFixedHeight(70)
+        layout.addWidget(self.comment)
+        layout.addWidget(QLabel(self.tr("Comments on fields")))
+        self.fields = QTableWidget(0, 2)
+        self.fields.setObjectName("field_comments")
+        self.fields.setHorizontalHeaderLabels([self.tr("Field"), self.tr("What to correct")])
+        self.fields.horizontalHeader().setStretchLastSection(True)
+        self.fields.verticalHeader().setVisible(False)
+        self.fields.setColumnWidth(0, 140)
+        layout.addWidget(self.fields)
+        row = QHBoxLayout()
+        add = QPushButton(self.tr("Add field comment"))
+        add.clicked.connect(lambda: self.add_field_comment())
+        remove = QPushButton(self.tr("Remove"))
+        remove.clicked.connect(lambda: self.fields.removeRow(self.fields.currentRow()))
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        layout.addLayout(row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 420)
+
+    def add_field_comment(self, field: str | None = None, text: str = "") -> None:
+        r = self.fields.rowCount()
+        self.fields.insertRow(r)
+        combo = QComboBox()
+        for name in COMMENT_FIELDS:
+            combo.addItem(FIELD_LABELS.get(name, name), name)
+        if field is not None:
+            combo.setCurrentIndex(max(0, combo.findData(field)))
+        self.fields.setCellWidget(r, 0, combo)
+        self.fields.setItem(r, 1, QTableWidgetItem(text))
+
+    def values(self) -> tuple[str, dict[str, str]]:
+        """(comment, {field: comment}) as entered; empty field comments are left out."""
+        comments: dict[str, str] = {}
+        for r in range(self.fields.rowCount()):
+            combo = self.fields.cellWidget(r, 0)
+            item = self.fields.item(r, 1)
+            text = item.text().strip() if item is not None else ""
+            if isinstance(combo, QComboBox) and text:
+                comments[combo.currentData()] = text
+        return self.comment.toPlainText().strip(), comments
+
+
+class ReasonDialog(QDialog):
+    """Ask for a reason (reopening an approved record)."""
+
+    def __init__(self, parent: QWidget | None, title: str, prompt: str):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(prompt))
+        self.text = QPlainTextEdit()
+        self.text.setFixedHeight(80)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def value(self) -> str:
+        return self.text.toPlainText().strip()
+
+
+class ReviewActions(QObject):
+    """The review actions of the census page; each runs the service on the worker and broadcasts the change."""
+
+    def __init__(self, page: "CensusPage"):
+        super().__init__(page)
+        self.page = page
+
+    def _run(self, fn: Any, *args: Any, on_done: Any = None) -> None:
+        def done(changes: Changes) -> None:
+            self.page.notify(changes)
+            if on_done is not None:
+                on_done(changes)
+
+        run_op(self.page.worker, self.page, fn, *args, on_done=done)
+
+    def submit(self, record_id: int, comment: str | None = None, on_done: Any = None) -> None:
+        self._run(self.page.app.review.submit_for_review, record_id, comment, on_done=on_done)
+
+    def approve(self, record_id: int, comment: str | None = None, on_done: Any = None) -> None:
+        self._run(self.page.app.review.approve, record_id, comment, on_done=on_done)
+
+    def return_record(self, record_id: int, comment: str, field_comments: dict[str, str],
+                      on_done: Any = None) -> None:
+        self._run(self.page.app.review.return_for_correction, record_id, comment, field_comments, on_done=on_done)
+
+    def reopen(self, record_id: int, reason: str, on_done: Any = None) -> None:
+        self._run(self.page.app.review.reopen, record_id, reason, on_done=on_done)
+
+    def ask_return(self, record_id: int, on_done: Any = None) -> None:
+        dialog = ReturnDialog(self.page)
+        if dialog.exec():
+            comment, fields = dialog.values()
+            self.return_record(record_id, comment, fields, on_done=on_done)
+
+    def ask_reopen(self, record_id: int, on_done: Any = None) -> None:
+        dialog = ReasonDialog(self.page, self.tr("Reopen record"),
+                              self.tr("Why must this approved record be corrected?"))
+        if dialog.exec():
+            self.reopen(record_id, dialog.value(), on_done=on_done)
+
+
+class ReviewPanel(QWidget):
+    """Counts per institution and state, and the records waiting for the signed-in user."""
+
+    def __init__(self, page: "CensusPage"):
+        super().__init__()
+        self.page = page
+        self.awaiting_ids: list[int] = []
+        layout = QVBoxLayout(self)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        box = QGroupBox(self.tr("Queue"))
+        bl = QVBoxLayout(box)
+        self.queue = QTableWidget(0, 3)
+        self.queue.setObjectName("review_queue")
+        self.queue.setHorizontalHeaderLabels([self.tr("Institution"), self.tr("Review state"), self.tr("Records")])
+        _plain(self.queue)
+        bl.addWidget(self.queue)
+        split.addWidget(box)
+        box = QGroupBox(self.tr("Awaiting me"))
+        bl = QVBoxLayout(box)
+        self.awaiting = QTableWidget(0, 5)
+        self.awaiting.setObjectName("awaiting_me")
+        self.awaiting.setHorizontalHeaderLabels([self.tr("Census number"), self.tr("Title and juan"),
+                                                 self.tr("Edition"), self.tr("Review state"), self.tr("Institution")])
+        _plain(self.awaiting)
+        self.awaiting.itemActivated.connect(lambda item: self._act(self.page.open_editor))
+        bl.addWidget(self.awaiting)
+        row = QHBoxLayout()
+        for text, fn in ((self.tr("Open"), self.page.open_editor),
+                         (self.tr("Submit for review"), self.page.review.submit),
+                         (self.tr("Approve"), self.page.review.approve),
+                         (self.tr("Return for correction…"), self.page.review.ask_return),
+                         (self.tr("Reopen…"), self.page.review.ask_reopen)):
+            b = QPushButton(text)
+            b.clicked.connect(lambda _c=False, f=fn: self._act(f))
+            row.addWidget(b)
+        row.addStretch(1)
+        bl.addLayout(row)
+        split.addWidget(box)
+        split.setSizes([300, 700])
+        layout.addWidget(split)
+
+    def selected_id(self) -> int | None:
+        r = self.awaiting.currentRow()
+        return self.awaiting_ids[r] if 0 <= r < len(self.awaiting_ids) else None
+
+    def _act(self, fn: Any) -> None:
+        rid = self.selected_id()
+        if rid is not None:
+            fn(rid)
+
+    def refresh(self) -> None:
+        app = self.page.app
+
+        def load() -> tuple[list[Any], list[RecordRow]]:
+            return app.review.queue(), app.search.rows(app.review.awaiting_me())
+
+        def show(result: tuple[list[Any], list[RecordRow]]) -> None:
+            queue, rows = result
+            self.queue.setRowCount(len(queue))
+            for r, e in enumerate(queue):
+                for c, v in enumerate((e.institution_name, state_label(e.state), str(e.count))):
+                    self.queue.setItem(r, c, QTableWidgetItem(v))
+            self.awaiting_ids = [row.id for row in rows]
+            self.awaiting.setRowCount(len(rows))
+            names = self.page.model.institution_names
+            for r, row in enumerate(rows):
+                for c, v in enumerate((row.census_number, row.title, row.edition_statement or "",
+                                       state_label(row.state), names.get(row.institution_code, row.institution_code))):
+                    self.awaiting.setItem(r, c, QTableWidgetItem(v))
+            self.queue.resizeColumnsToContents()
+
+        run_op(self.page.worker, None, load, on_done=show)
+
+
+def _plain(table: QTableWidget) -> None:
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
