@@ -15,6 +15,7 @@ from guji.census.search import SearchService
 from guji.census.service import CensusService
 from guji.census.vault import VaultService
 from guji.db.engine import Database
+from guji.images.service import ImageService
 from guji.services import auth
 from guji.services.audit import AuditService
 from guji.services.context import Actor, ServiceContext
@@ -36,6 +37,7 @@ class Guji:
         self.search = SearchService(self.ctx)
         self.vault = VaultService(self.ctx)
         self.restoration = RestorationService(self.ctx)
+        self.images = ImageService(self.ctx, self.census)
 
     @classmethod
     def sign_in(cls, db: Database, login: str, password: str) -> "Guji":

@@ -20,4 +20,5 @@ __all__ = [
     "AuditEntry", "CensusRecord", "Institution", "RecordAnnotation", "RecordAuthor", "RecordSeal", "ReviewRound",
     "Role", "SerialCounter", "User", "UserRole", "VaultMovement",
 ]
+from guji.images.models import ImageAnalysis, ImageDerivative, JobImage, RecordImage, StoredImage  # noqa: E402,F401
 import restoration.models  # noqa: E402,F401  (restoration archive tables)
