@@ -1,0 +1,448 @@
+"""Writing census records as census XML 1.0 (``resources/schema/census-1.0.xsd``, docs/census-xml.md).
+
+:func:`write_census_xml` streams: records are read in keyset-paginated batches
+(``id > last id``, :data:`BATCH` rows), their authors, seals and annotations are
+fetched per batch with one query each, and every record is written at once
+through lxml's incremental writer (``etree.xmlfile``), so memory stays flat
+whatever the number of records. Plain SQL (Core) rows are read rather than ORM
+objects: building a million ORM objects with three child collections costs far
+more than the XML does.
+
+After the whole document is written, each exported record's ``exchange_hash`` is
+set to the content hash of what was sent (one short write transaction at the
+end, so a cancelled or failed export marks nothing). The hashes wait in a
+temporary file meanwhile, not in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import struct
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+from sqlalchemy import and_, bindparam, func, select, text, true, update
+from sqlalchemy.orm import Session, aliased
+
+import guji
+from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal, ReviewState
+from guji.census.record import SCALAR_FIELDS, AnnotationData, AuthorData, RecordData, SealData
+from guji.census.service import visible_filter
+from guji.errors import GujiError, NotFound, ValidationError
+from guji.models.institution import Institution
+from guji.services import audit
+from export.census_exchange import NS, FORMAT_VERSION, ExchangeCancelled, content_hash, is_free, q, relic_level
+
+BATCH = 2000
+_MARK = struct.Struct("<q32s")  # record id, sha-256 digest
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class ExportedRecord:
+    """One record as the writer needs it: its data plus local id, holder code and review state."""
+
+    id: int
+    data: RecordData
+    institution_code: str
+    state: str
+
+
+# ------------------------------------------------------------------------------ writing XML
+
+class _Writer:
+    """Writes one ``<record>`` with the ``xmlfile`` API (elements are opened and closed in place)."""
+
+    def __init__(self, xf: Any):
+        self.xf = xf
+        self._tags: dict[str, str] = {}
+
+    def tag(self, name: str) -> str:
+        t = self._tags.get(name)
+        if t is None:
+            t = self._tags[name] = q(name)
+        return t
+
+    def leaf(self, name: str, value: Any, attrib: dict[str, str] | None = None) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, Decimal):
+            text = f"{value.quantize(Decimal('0.1'))}"
+        else:
+            text = str(value)
+        with self.xf.element(self.tag(name), attrib or {}):
+            self.xf.write(text)
+
+    def term(self, name: str, field_name: str, value: str | None) -> None:
+        if value is None:
+            return
+        self.leaf(name, value, {"free": "true"} if is_free(field_name, value) else None)
+
+    @contextmanager
+    def group(self, name: str, attrib: dict[str, str] | None = None) -> Iterator[None]:
+        with self.xf.element(self.tag(name), attrib or {}):
+            yield
+
+    def record(self, r: ExportedRecord) -> None:
+        d = r.data
+        leaf, group = self.leaf, self.group
+        with group("record"):
+            with group("identifiers"):
+                leaf("censusNumber", d.census_number)
+                leaf("directoryNumber", d.national_list_number, {"level": "national"})
+                leaf("directoryNumber", d.provincial_list, {"level": "provincial"})
+                leaf("recordId", r.id)
+            with group("title"):
+                leaf("mainTitle", d.title)
+                leaf("juanCount", d.juan_count)
+                if d.other_titles is not None:
+                    for line in d.other_titles.split("\n"):
+                        leaf("otherTitle", line)
+            if d.author_statement is not None or d.authors:
+                with group("creators"):
+                    leaf("statement", d.author_statement)
+                    for a in d.authors:
+                        with group("creator"):
+                            leaf("name", a.name)
+                            leaf("dynasty", a.dynasty)
+                            leaf("role", a.mode)
+            if _any(d.class_branch, d.class_category, d.class_subcategory):
+                with group("classification"):
+                    leaf("branch", d.class_branch)
+                    leaf("category", d.class_category)
+                    leaf("subcategory", d.class_subcategory)
+            if _any(d.edition_statement, d.edition_type, d.edition_supplement):
+                with group("edition"):
+                    leaf("statement", d.edition_statement)
+                    self.term("editionType", "edition_type", d.edition_type)
+                    leaf("supplement", d.edition_supplement)
+            if _any(d.publisher, d.publication_place, d.edition_subtype):
+                with group("publication"):
+                    leaf("publisher", d.publisher)
+                    leaf("place", d.publication_place)
+                    leaf("printingMethod", d.edition_subtype)
+            greg = _any(d.year_start, d.year_end, d.date_precision)
+            chinese = _any(d.edition_dynasty, d.edition_era, d.edition_year_of_era, d.edition_ganzhi)
+            if greg or chinese:
+                with group("dates"):
+                    if greg:
+                        attrib = {}
+                        if d.year_start is not None:
+                            attrib["start"] = str(d.year_start)
+                        if d.year_end is not None:
+                            attrib["end"] = str(d.year_end)
+                        if d.date_precision is not None:
+                            attrib["precision"] = d.date_precision
+                        with group("gregorian", attrib):
+                            pass
+                    if chinese:
+                        with group("chinese"):
+                            leaf("dynasty", d.edition_dynasty)
+                            leaf("era", d.edition_era)
+                            leaf("year", d.edition_year_of_era)
+                            leaf("ganzhi", d.edition_ganzhi)
+            frame = _any(d.frame_height_cm, d.frame_width_cm, d.frame_edge, d.frame_is_half)
+            leafformat = _any(d.layout_statement, d.lines_per_half_leaf, d.chars_per_line, d.commentary, d.banko,
+                              d.fishtail, d.border, d.shu_er)
+            if frame or leafformat or _any(d.binding, d.volumes, d.cases):
+                with group("physicalDescription"):
+                    self.term("binding", "binding", d.binding)
+                    leaf("volumes", d.volumes)
+                    leaf("cases", d.cases)
+                    if frame:
+                        with group("frame"):
+                            leaf("height", d.frame_height_cm)
+                            leaf("width", d.frame_width_cm)
+                            self.term("edge", "frame_edge", d.frame_edge)
+                            leaf("halfLeaf", d.frame_is_half)
+                    if leafformat:
+                        with group("leafFormat"):
+                            leaf("statement", d.layout_statement)
+                            leaf("lines", d.lines_per_half_leaf)
+                            leaf("chars", d.chars_per_line)
+                            leaf("commentary", d.commentary)
+                            self.term("banko", "banko", d.banko)
+                            leaf("fishtail", d.fishtail)
+                            self.term("border", "border", d.border)
+                            leaf("shuEr", d.shu_er)
+            if _any(d.extant, d.incomplete_note, d.notes, d.preface_colophon, d.publisher_mark, d.carvers,
+                    d.taboo_notes):
+                with group("notes"):
+                    leaf("extant", d.extant)
+                    leaf("incompleteNote", d.incomplete_note)
+                    leaf("note", d.notes)
+                    leaf("prefaceColophon", d.preface_colophon)
+                    leaf("publisherMark", d.publisher_mark)
+                    leaf("carvers", d.carvers)
+                    leaf("taboo", d.taboo_notes)
+            if d.acquisition is not None or d.annotations:
+                with group("provenance"):
+                    leaf("acquisition", d.acquisition)
+                    for a in d.annotations:
+                        with group("annotation"):
+                            leaf("person", a.person)
+                            leaf("kind", a.kind)
+                            leaf("description", a.description)
+            if d.seals:
+                with group("seals"):
+                    for s in d.seals:
+                        with group("seal"):
+                            leaf("text", s.text)
+                            leaf("owner", s.owner)
+                            leaf("position", s.position)
+            if _any(d.grade, d.damage_grade):
+                with group("preservation"):
+                    level = relic_level(d.grade)
+                    leaf("grade", d.grade, {"relicLevel": level} if level else None)
+                    leaf("damageGrade", d.damage_grade)
+            with group("location"):
+                with group("institution", {"code": r.institution_code}):
+                    pass
+                leaf("callNumber", d.call_number)
+                leaf("storageNote", d.storage_note)
+            if _any(d.parent_census_number, d.bound_with_census_number):
+                with group("relations"):
+                    if d.parent_census_number:
+                        with group("parent", {"censusNumber": d.parent_census_number}):
+                            pass
+                    if d.bound_with_census_number:
+                        with group("boundWith", {"censusNumber": d.bound_with_census_number}):
+                            pass
+            with group("review", {"state": r.state}):
+                pass
+
+
+def _any(*values: Any) -> bool:
+    return any(v is not None for v in values)
+
+
+# ------------------------------------------------------------------------------ reading rows
+
+_COLUMNS = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
+
+
+def _selection(actor: Any, institution_id: int | None, state: str | None) -> Any:
+    cond = visible_filter(actor)
+    cond = true() if cond is True else cond
+    if institution_id is not None:
+        cond = and_(cond, CensusRecord.institution_id == institution_id)
+    if state is not None:
+        cond = and_(cond, CensusRecord.state == state)
+    return cond
+
+
+def iter_records(session: Session, where: Any, codes: dict[int, str], batch: int = BATCH) -> Iterator[list[ExportedRecord]]:
+    """Batches of records matching ``where``, in id order (keyset pagination: flat memory at any size)."""
+    parent = aliased(CensusRecord)
+    bound = aliased(CensusRecord)
+    base = (
+        select(CensusRecord.id, CensusRecord.institution_id, CensusRecord.state, *_COLUMNS,
+               parent.census_number, bound.census_number)
+        .outerjoin(parent, parent.id == CensusRecord.parent_id)
+        .outerjoin(bound, bound.id == CensusRecord.bound_with_id)
+        .where(where)
+        .order_by(CensusRecord.id)
+        .limit(batch)
+    )
+    last = 0
+    nscalar = len(SCALAR_FIELDS)
+    while True:
+        rows = session.execute(base.where(CensusRecord.id > last)).all()
+        if not rows:
+            return
+        ids = [r[0] for r in rows]
+        authors: dict[int, list[AuthorData]] = {}
+        seals: dict[int, list[SealData]] = {}
+        annotations: dict[int, list[AnnotationData]] = {}
+        # One query per child table per batch: the in-list holds at most BATCH ids.
+        for rid, name, dynasty, mode in session.execute(
+                select(RecordAuthor.record_id, RecordAuthor.name, RecordAuthor.dynasty, RecordAuthor.mode)
+                .where(RecordAuthor.record_id.in_(ids)).order_by(RecordAuthor.record_id, RecordAuthor.seq)):
+            authors.setdefault(rid, []).append(AuthorData(name, dynasty, mode))
+        for rid, text_, owner, position in session.execute(
+                select(RecordSeal.record_id, RecordSeal.text, RecordSeal.owner, RecordSeal.position)
+                .where(RecordSeal.record_id.in_(ids)).order_by(RecordSeal.record_id, RecordSeal.seq)):
+            seals.setdefault(rid, []).append(SealData(text_, owner, position))
+        for rid, person, kind, desc in session.execute(
+                select(RecordAnnotation.record_id, RecordAnnotation.person, RecordAnnotation.kind,
+                       RecordAnnotation.description)
+                .where(RecordAnnotation.record_id.in_(ids)).order_by(RecordAnnotation.record_id, RecordAnnotation.seq)):
+            annotations.setdefault(rid, []).append(AnnotationData(person, kind, desc))
+        out = []
+        for row in rows:
+            rid = row[0]
+            values = dict(zip(SCALAR_FIELDS, row[3:3 + nscalar]))
+            data = RecordData(**values, authors=authors.get(rid, []), seals=seals.get(rid, []),
+                              annotations=annotations.get(rid, []),
+                              parent_census_number=row[3 + nscalar], bound_with_census_number=row[4 + nscalar])
+            out.append(ExportedRecord(rid, data, codes[row[1]], row[2]))
+        yield out
+        last = ids[-1]
+
+
+# ------------------------------------------------------------------------------ the export
+
+def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, institution: str | None = None,
+                     state: str | None = None, progress: Progress | None = None,
+                     cancel: threading.Event | None = None, mark: bool = True) -> int:
+    """Write every record ``app``'s user may see (optionally one institution's, one review state's) to ``out``.
+
+    ``out`` is a path (written to a temporary file beside it and renamed into place at the
+    end, so a failed or cancelled export leaves no partial file) or a binary file object.
+    ``institution`` is a code such as ``210000-0101``; ``state`` a review state (``draft``,
+    ``submitted``, ``returned``, ``unit_approved``, ``centre_approved``). ``progress(fraction,
+    message)`` is called after each batch; setting ``cancel`` stops the export with
+    :class:`ExchangeCancelled`. With ``mark`` (the default) each exported record's exchange hash
+    is set to what was sent, and one audit row notes the export. Returns the number of records.
+
+    Raises :class:`NotFound` for an unknown institution code, :class:`ValidationError` for an
+    unknown state or a record whose text XML cannot carry (control characters).
+    """
+    if state is not None and state not in {s.value for s in ReviewState}:
+        raise ValidationError(f"unknown review state {state!r}: one of "
+                              + ", ".join(s.value for s in ReviewState), "state")
+    actor = app.actor
+    if isinstance(out, (str, os.PathLike)):
+        target = Path(out)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+        marks = tempfile.TemporaryFile()
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                n = _write(app, fh, institution, state, progress, cancel, marks if mark else None)
+                fh.flush()
+                os.fsync(fh.fileno())
+            if mark:
+                _apply_marks(app, marks, n, institution, state)
+            os.replace(tmp_name, target)
+        except BaseException:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+            raise
+        finally:
+            marks.close()
+        return n
+    marks = tempfile.TemporaryFile()
+    try:
+        n = _write(app, out, institution, state, progress, cancel, marks if mark else None)
+        if mark:
+            _apply_marks(app, marks, n, institution, state)
+        return n
+    finally:
+        marks.close()
+
+
+def _write(app: Any, fh: IO[bytes], institution: str | None, state: str | None, progress: Progress | None,
+           cancel: threading.Event | None, marks: IO[bytes] | None) -> int:
+    actor = app.actor
+    with app.ctx.read() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            # One snapshot for the count, the institutions and every batch.
+            s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+        codes: dict[int, str] = {}
+        insts: dict[int, Institution] = {}
+        for inst in s.scalars(select(Institution)):
+            codes[inst.id] = inst.code
+            insts[inst.id] = inst
+        inst_id = None
+        if institution is not None:
+            from guji.services.institutions import parse_institution_code
+
+            region, unit = parse_institution_code(institution)
+            inst_id = next((i.id for i in insts.values() if i.region_code == region and i.unit_code == unit), None)
+            if inst_id is None:
+                raise NotFound(f"no institution with the code {institution}")
+        where = _selection(actor, inst_id, state)
+        total = s.scalar(select(func.count()).select_from(CensusRecord).where(where)) or 0
+        held = sorted(s.scalars(select(CensusRecord.institution_id).where(where).distinct()),
+                      key=lambda i: codes[i])
+        me = insts.get(actor.institution_id) if actor.institution_id else None
+
+        written = 0
+        with etree.xmlfile(fh, encoding="utf-8") as xf:
+            xf.write_declaration()
+            with xf.element(q("censusExchange"), {"formatVersion": FORMAT_VERSION}, nsmap={None: NS}):
+                xf.write("\n")
+                w = _Writer(xf)
+                with w.group("header"):
+                    w.leaf("formatVersion", FORMAT_VERSION)
+                    w.leaf("exportedAt", dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+                           .isoformat().replace("+00:00", "Z"))
+                    if me is not None:
+                        w.leaf("exportingInstitution", me.name, {"code": me.code})
+                    w.leaf("exportedBy", actor.full_name or "", {"login": actor.login})
+                    w.leaf("software", f"guji {guji.__version__}")
+                    sel = {}
+                    if institution is not None:
+                        sel["institution"] = codes[inst_id]  # type: ignore[index]
+                    if state is not None:
+                        sel["state"] = state
+                    with w.group("selection", sel):
+                        pass
+                    w.leaf("recordCount", total)
+                xf.write("\n")
+                with w.group("institutions"):
+                    for iid in held:
+                        inst = insts[iid]
+                        xf.write("\n")
+                        with w.group("institution", {"code": inst.code, "regionCode": inst.region_code,
+                                                     "unitCode": inst.unit_code,
+                                                     "isCentre": "true" if inst.is_centre else "false"}):
+                            w.leaf("name", inst.name)
+                    xf.write("\n")
+                xf.write("\n")
+                with w.group("records"):
+                    for batch in iter_records(s, where, codes):
+                        if cancel is not None and cancel.is_set():
+                            raise ExchangeCancelled("export cancelled; no file was written")
+                        for r in batch:
+                            xf.write("\n")
+                            try:
+                                w.record(r)
+                            except ValueError as exc:  # lxml refuses characters XML cannot carry
+                                raise ValidationError(
+                                    f"{r.data.census_number} holds text XML cannot carry ({exc}); "
+                                    "correct the record and export again", "census_number") from None
+                            if marks is not None:
+                                marks.write(_MARK.pack(r.id, bytes.fromhex(
+                                    content_hash(r.data, r.institution_code, r.state))))
+                        written += len(batch)
+                        if progress is not None:
+                            progress(written / total if total else 1.0, f"{written} / {total}")
+                    xf.write("\n")
+                xf.write("\n")
+    if progress is not None:
+        progress(1.0, f"{written} records written")
+    return written
+
+
+def _apply_marks(app: Any, marks: IO[bytes], n: int, institution: str | None, state: str | None) -> None:
+    """Set ``exchange_hash`` of every exported record, and audit the export, in one transaction."""
+    marks.seek(0)
+    stmt = (update(CensusRecord.__table__)
+            .where(CensusRecord.__table__.c.id == bindparam("rid"))
+            # Exchange bookkeeping is not an edit: keep updated_at (its onupdate would move it).
+            .values(exchange_hash=bindparam("h"), updated_at=CensusRecord.__table__.c.updated_at))
+    chunk = _MARK.size * 5000
+    with app.ctx.write() as s:
+        conn = s.connection()
+        while True:
+            buf = marks.read(chunk)
+            if not buf:
+                break
+            params = [{"rid": rid, "h": digest.hex()} for rid, digest in _MARK.iter_unpack(buf)]
+            conn.execute(stmt, params)
+        audit.record(s, app.actor, "export", "census_xml", "-", {"records": n},
+                     note=f"census XML {FORMAT_VERSION}; institution={institution or 'all'}; state={state or 'all'}")
