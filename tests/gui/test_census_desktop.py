@@ -307,3 +307,27 @@ def test_import_action_state(gui_app, org, qtbot) -> None:  # type: ignore[no-un
 
     window, page = window_for(org["census_a"], qtbot)
     assert page.import_action.isEnabled() == excel_import_available()
+
+
+def test_model_preview_then_full_list(gui_app, qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    """The first page shows at once; the full list is appended without a reset."""
+    from guji.census.search import RecordRow
+    from guji.gui.census.model import RegisterModel
+
+    calls: list[list[int]] = []
+
+    def row(i: int) -> RecordRow:
+        return RecordRow(i, f"210000-0101-{i:07d}", None, f"書{i}", None, None, 1, None, "draft", "210000-0101",
+                         None, None, None)
+
+    model = RegisterModel(lambda ids, cb: (calls.append(ids), cb([row(i) for i in ids])))
+    model.set_preview([row(i) for i in (5, 6, 7)])
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    assert model.index(1, 2).data() == "書6" and calls == []
+    model.adopt_ids([5, 6, 7, 8, 9])
+    assert model.rowCount() == 5 and resets == []
+    assert model.index(4, 2).data() == "書9"
+    model.adopt_ids([9, 8])  # not the preview's start: replaced
+    assert resets == [1] and model.rowCount() == 2
+    qtmodeltester.check(model)

@@ -92,6 +92,29 @@ class RegisterModel(QAbstractTableModel):
         self._generation += 1
         self.endResetModel()
 
+    def set_preview(self, rows: list[RecordRow]) -> None:
+        """Show the first rows of a search at once, before its full id list arrives.
+
+        The whole list of a million ids takes seconds to read; the first page takes
+        milliseconds. :meth:`adopt_ids` then appends the rest without a reset.
+        """
+        self.set_ids([r.id for r in rows])
+        if rows:
+            self._pages[0] = {r.id: r for r in rows[:PAGE_SIZE]}
+
+    def adopt_ids(self, ids: list[int]) -> None:
+        """The full id list of the search whose preview is shown: append the rows after the
+        preview (the loaded rows, scroll position and selection stay); replace the list if the
+        preview turns out not to be its start (the data changed in between)."""
+        n = len(self._ids)
+        if len(ids) >= n and ids[:n] == self._ids:
+            if len(ids) > n:
+                self.beginInsertRows(QModelIndex(), n, len(ids) - 1)
+                self._ids = list(ids)
+                self.endInsertRows()
+            return
+        self.set_ids(ids)
+
     def update_ids(self, ids: list[int]) -> None:
         """Adopt a re-run of the same search after records were added or removed.
 

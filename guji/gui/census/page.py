@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from guji.census import vocab
 from guji.census.models import STATE_LABELS_ZH, ReviewState
 from guji.census.search import RecordRow, SearchFilters
-from guji.gui.census.model import COLUMNS, RegisterModel
+from guji.gui.census.model import COLUMNS, PAGE_SIZE, RegisterModel
 from guji.gui.pages import Page
 from guji.gui.qt import (
     QAbstractItemView,
@@ -259,13 +259,22 @@ class CensusPage(Page):
             sort = "rank"  # typed words: best matches first unless the user chose a column
         self.count_label.setText(self.tr("searching…"))
 
+        def preview(page: Any) -> None:
+            if seq != self._search_seq:
+                return
+            self.model.set_preview(page.rows)
+            if not page.total_capped:
+                self.count_label.setText(self.tr("%1 records").replace("%1", f"{page.total:,}"))
+            else:
+                self.count_label.setText(self.tr("more than %1 records, counting…").replace("%1", f"{page.total:,}"))
+
         def done(ids: list[int]) -> None:
             if seq != self._search_seq:
                 return  # a newer search was started meanwhile
             if keep:
                 self.model.update_ids(ids)
             else:
-                self.model.set_ids(ids)
+                self.model.adopt_ids(ids)
             self.match_count = len(ids)
             self.count_label.setText(self.tr("%1 records").replace("%1", f"{len(ids):,}"))
 
@@ -275,6 +284,11 @@ class CensusPage(Page):
 
                 self.count_label.setText(error_text(exc))
 
+        if not keep:
+            # The first page first: on a million records the whole id list takes seconds,
+            # the first rows milliseconds (the worker runs the two in this order).
+            run_op(self.worker, None, app.search.search, query, filters, sort=sort, descending=desc,
+                   limit=PAGE_SIZE, on_done=preview, on_error=failed)
         run_op(self.worker, None, app.search.ids, query, filters, sort=sort, descending=desc, on_done=done,
                on_error=failed)
 
