@@ -39,8 +39,18 @@ BATCH = 2000
 Progress = Callable[[float, str], None]
 
 
+# Derived columns are not backed up: restore recomputes them (and they legitimately
+# differ between SQLite and PostgreSQL, e.g. the search grams only PostgreSQL uses).
+DERIVED_COLUMNS = {"census_record": {"search_grams"}}
+
+
 def _tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)
+
+
+def _columns(table: Table) -> list[Any]:
+    skip = DERIVED_COLUMNS.get(table.name, set())
+    return [c for c in table.columns if c.name not in skip]
 
 
 def _encode(value: Any) -> Any:
@@ -97,9 +107,10 @@ def backup(db: Database, out: str | Path, *, progress: Progress | None = None) -
                     }
                     fh.write(_line(header))
                     for table in tables:
-                        fh.write(_line({"table": table.name, "columns": [c.name for c in table.columns]}))
+                        cols = _columns(table)
+                        fh.write(_line({"table": table.name, "columns": [c.name for c in cols]}))
                         pk = list(table.primary_key.columns) or list(table.columns)
-                        result = conn.execution_options(yield_per=BATCH).execute(select(table).order_by(*pk))
+                        result = conn.execution_options(yield_per=BATCH).execute(select(*cols).order_by(*pk))
                         n = 0
                         for row in result:
                             fh.write(_line({"r": [_encode(v) for v in row]}))
@@ -189,6 +200,10 @@ def restore(db: Database, src: str | Path, *, progress: Progress | None = None) 
                     ended = True
             if not ended:
                 raise ValidationError(f"{src} is truncated: it has no end marker", "file")
+            # The search index is derived data, not in the backup: rebuild it.
+            from guji.census.service import reindex_all
+
+            reindex_all(s)
             if not db.is_sqlite:
                 # Explicit ids were inserted; move each serial sequence past them.
                 for t in tables.values():
@@ -213,5 +228,5 @@ def dump_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     with db.engine.connect() as conn:
         for t in _tables():
             pk = list(t.primary_key.columns) or list(t.columns)
-            out[t.name] = [tuple(r) for r in conn.execute(select(t).order_by(*pk))]
+            out[t.name] = [tuple(r) for r in conn.execute(select(*_columns(t)).order_by(*pk))]
     return out

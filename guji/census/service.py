@@ -438,14 +438,117 @@ class CensusService:
         return audit.AuditService(self.ctx).history(ENTITY, record_id)
 
     def rebuild_search_index(self) -> int:
-        """Recompute every record's search key (after a restore, or an upgrade of the folding rules)."""
+        """Recompute every record's search key (after an upgrade of the folding rules)."""
         if not self.actor.has(Role.ADMIN):
             raise PermissionDenied("only administrators rebuild the search index")
-        n = 0
         with self.ctx.write() as s:
-            if s.get_bind().dialect.name == "sqlite":
-                s.execute(text("DELETE FROM census_fts"))
-            for rec in s.scalars(select(CensusRecord).execution_options(yield_per=500)):
-                write_search_index(s, rec, record_data(rec))
-                n += 1
-        return n
+            return reindex_all(s)
+
+    # --- bulk registration (Excel and other imports) ---------------------------------------
+
+    def register_many(self, rows: list[tuple[int, RecordData]], *, institution: str | None,
+                      update_existing: bool = True, progress: Any = None, cancel: Any = None,
+                      dry_run: bool = False, all_or_nothing: bool = True, note: str | None = None) -> Any:
+        """Register (or update) many records of one institution in ONE transaction.
+
+        ``rows`` pairs a caller's key (the spreadsheet row number) with the data; problems
+        come back under that key. Every row is validated with the same :func:`check` as
+        :meth:`register_book`, then matched by census number: a new number is created, a
+        stored record with equal data is skipped, a changed one is updated when
+        ``update_existing`` and it is a draft or returned record (a locked one is an error).
+        Rows without a number get the unit's next serials, reserved in one go. One audit
+        row per created/updated record is written in the same transaction, and the search
+        index is kept in step.
+
+        ``all_or_nothing`` (default): any error means nothing is written. Otherwise the
+        rows with errors are left out and the rest written. ``dry_run`` does everything
+        but write. ``progress(fraction, message)`` is called now and then; when ``cancel``
+        (a ``threading.Event``) is set the call returns with ``cancelled`` and nothing
+        written. With an empty ``rows`` this only checks that the actor may import into
+        ``institution`` (raises :class:`PermissionDenied`/:class:`NotFound` otherwise).
+        Returns a :class:`guji.census.bulk.BulkResult`; the planning and bulk writing live in
+        :mod:`guji.census.bulk`.
+        """
+        from guji.census.bulk import BulkCancelled, BulkPlan, BulkResult, check_rows
+
+        started = time.perf_counter()
+
+        def report(fraction: float, message: str) -> None:
+            if progress is not None:
+                progress(min(1.0, max(0.0, fraction)), message)
+
+        with self.ctx.read() as s:
+            inst = self._holding_institution(s, institution)
+            self._require_edit(inst.id, "import records")
+            inst_id, region, unit = inst.id, inst.region_code, inst.unit_code
+        if not rows:
+            return BulkResult(dry_run=dry_run)
+
+        # 1. Validate every row with check() (pure Python, outside any transaction).
+        checked = check_rows(rows, region, unit, report=report, cancel=cancel)
+        if checked is None:
+            return BulkResult(dry_run=dry_run, cancelled=True)
+        good, errors, warnings = checked
+
+        # 2. Plan against the database and, unless told not to, write.
+        def run(s: Session) -> "BulkResult":
+            plan = BulkPlan.make(s, inst_id, region, unit, good, errors, warnings, update_existing)
+            if cancel is not None and cancel.is_set():
+                raise BulkCancelled
+            blocked = bool(errors) and all_or_nothing
+            if dry_run or blocked:
+                return plan.result(written=False, dry_run=dry_run, elapsed=time.perf_counter() - started)
+            plan.write(s, self.actor, inst_id, note, report, cancel)
+            return plan.result(written=True, dry_run=False, elapsed=time.perf_counter() - started)
+
+        try:
+            if dry_run or (errors and all_or_nothing):
+                with self.ctx.read() as s:
+                    return run(s)
+            with self.ctx.write() as s:
+                return run(s)
+        except BulkCancelled:
+            return BulkResult(dry_run=dry_run, cancelled=True)
+        except IntegrityError as exc:
+            if "census_number" in str(exc.orig):
+                raise Conflict("another user registered one of these census numbers at the same moment; "
+                               "nothing was written, import again") from None
+            raise
+
+
+def reindex_all(session: Session) -> int:
+    """Rebuild the search index of every record in the caller's transaction; return the count.
+
+    Used after a restore: the index (SQLite's FTS5 table, PostgreSQL's search grams) is
+    derived data and not part of a backup. Written with plain UPDATEs that keep
+    ``updated_at`` and ``version``, because re-indexing does not change a record.
+    """
+    from sqlalchemy import update
+
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        session.execute(text("DELETE FROM census_fts"))
+    table = CensusRecord.__table__
+    n = 0
+    ids = list(session.scalars(select(CensusRecord.id).order_by(CensusRecord.id)))
+    for start in range(0, len(ids), 500):
+        for rec in session.scalars(select(CensusRecord).where(CensusRecord.id.in_(ids[start:start + 500]))):
+            data = record_data(rec)
+            st = search_text(data)
+            session.execute(
+                update(table).where(table.c.id == rec.id).values(
+                    search_key=st.key, title_key=fold(data.title or "")[:400],
+                    edition_key=fold(data.edition_statement or "")[:400],
+                    search_grams=None if sqlite else st.grams, updated_at=table.c.updated_at,
+                )
+            )
+            if sqlite:
+                session.execute(
+                    text("INSERT INTO census_fts(rowid, title, people, edition, ids, other) "
+                         "VALUES (:id, :title, :people, :edition, :ids, :other)"),
+                    {"id": rec.id, "title": st.title, "people": st.people, "edition": st.edition, "ids": st.ids,
+                     "other": st.other},
+                )
+            n += 1
+        session.expire_all()
+    return n

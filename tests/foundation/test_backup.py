@@ -96,3 +96,20 @@ def test_a_failed_backup_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
         backup.backup(src.db, out)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".guji-backup")] == []
+
+
+def test_restored_register_is_searchable_and_identical(any_url: str, tmp_path: Path) -> None:
+    from guji.census.record import RecordData, SealData
+
+    src = _org_app(any_url)
+    census = Guji.sign_in(src.db, "census.a", "secret-pass-1")
+    census.census.register_book(RecordData(title="［萬曆］金華府志三十卷", edition_statement="明萬曆刻本", volumes=12,
+                                           seals=[SealData("天一閣", "范欽")]))
+    out = tmp_path / "b.guji.gz"
+    backup.backup(src.db, out)
+    target = make_db(str(tmp_path / "restored.sqlite3"))
+    backup.restore(target, out)
+    assert backup.dump_rows(target) == backup.dump_rows(src.db)
+    restored = Guji.sign_in(target, "census.a", "secret-pass-1")
+    assert [r.title for r in restored.search.search("万历").rows] == ["［萬曆］金華府志三十卷"]
+    assert restored.search.search("天一阁").total == 1
