@@ -112,6 +112,11 @@ class RegisterModel(QAbstractTableModel):
                 self.beginInsertRows(QModelIndex(), n, len(ids) - 1)
                 self._ids = list(ids)
                 self.endInsertRows()
+                if n % PAGE_SIZE and (n // PAGE_SIZE) in self._pages:
+                    # The preview filled only part of its page: fetch the whole page
+                    # (the preview rows stay on screen until it arrives).
+                    self._stale.add(n // PAGE_SIZE)
+                    self._request(n // PAGE_SIZE)
             return
         self.set_ids(ids)
 
