@@ -109,3 +109,7 @@ from PyQt6.QtWidgets import (  # noqa: F401
     QWizard,
     QWizardPage,
 )
+
+# Imaging viewer (guji/gui/imaging): overlay items and polygons.
+from PyQt6.QtGui import QPolygonF  # noqa: E402,F401
+from PyQt6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem, QGraphicsSimpleTextItem  # noqa: E402,F401
