@@ -37,6 +37,7 @@ from guji.gui.qt import (
     QPolygonF,
     QRectF,
     Qt,
+    QTransform,
     QWheelEvent,
     pyqtSignal,
 )
@@ -194,9 +195,15 @@ class ImageViewer(QGraphicsView):
                 font.setBold(True)
                 label.setFont(font)
                 label.setBrush(QBrush(COLOURS["frames"]))
-                # Keep the label readable at any zoom: it ignores the view's scale.
+                # Keep the label readable at any zoom: it ignores the view's scale, sits just above
+                # the frame's top-left corner (offset in screen pixels) on a light backing.
                 label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-                label.setPos(corners[0][0] + 6, corners[0][1] + 6)
+                label.setPos(corners[0][0], corners[0][1])
+                label.setTransform(QTransform.fromTranslate(2, -label.boundingRect().height() - 4))
+                backing = QGraphicsRectItem(label.boundingRect().adjusted(-3, -1, 3, 1), label)
+                backing.setBrush(QBrush(QColor(255, 255, 255, 210)))
+                backing.setPen(QPen(Qt.PenStyle.NoPen))
+                backing.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent, True)
                 self._scene.addItem(label)
                 self._add("frames", label, 6)
         sx = analysis.get("split_x")
