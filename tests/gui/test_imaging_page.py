@@ -59,7 +59,8 @@ def test_viewer_draws_and_toggles_overlays(gui_app, qtbot) -> None:  # type: ign
     viewer.set_analysis(analysis, (mask, 0.5))
     counts = {k: len(v) for k, v in viewer.overlay_items.items()}
     assert counts == {"page_box": 1, "frames": 2, "split": 1, "columns": 3, "damage": 1}
-    assert len(viewer.scene().items()) == 1 + sum(counts.values())  # the page and its overlays
+    # the page, its overlays, and the light backing of the frame-size label (a child of the label)
+    assert len(viewer.scene().items()) == 1 + sum(counts.values()) + 1
     damage = viewer.overlay_items["damage"][0]
     assert damage.sceneBoundingRect().width() == pytest.approx(400)  # mask scaled back to image pixels
     viewer.set_overlay_visible("frames", False)
