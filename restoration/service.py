@@ -184,9 +184,17 @@ class RestorationService:
 
     def _code(self, category: str, value: str | None, field: str) -> str:
         """A vocabulary code from a code or a label (中文 or English)."""
+        from guji.text.fold import fold
+
         v = (value or "").strip()
         for t in self.vocab.terms(category):
             if v in (t.code, t.zh, t.en):
+                return t.code
+        # Labels such as 补洞/补破 name two words for one operation; either word, typed in
+        # traditional or simplified characters, names it.
+        key = fold(v)
+        for t in self.vocab.terms(category):
+            if key and key in {fold(part) for part in [t.zh, *t.zh.split("/")]}:
                 return t.code
         known = "、".join(t.zh for t in self.vocab.terms(category))
         raise _problem(field, f"{value!r} is not in the vocabulary ({known})", value)

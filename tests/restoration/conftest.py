@@ -64,9 +64,14 @@ def to_state(org: dict[str, Guji], job_id: int, state: str) -> None:
         v.accept(job_id, "good", comments="補洞平整")
 
 
-@pytest.fixture
-def paper(org: dict[str, Guji]) -> int:
-    return org["restorer_a"].restoration.add_material(MaterialInput(
+def add_paper(app: Guji) -> int:
+    """A stock of 10 sheets of dyed bamboo repair paper (low-stock warning at 3)."""
+    return app.restoration.add_material(MaterialInput(
         kind="repair_paper", name="竹纸（染）", unit="张", quantity="10", fibre="bamboo", thickness_um="55",
         ph="7.2", colour=("80.00", "2.50", "16.00"), maker="富陽", batch="2025-03", location="纸柜 A2",
         low_stock="3")).id
+
+
+@pytest.fixture
+def paper(org: dict[str, Guji]) -> int:
+    return add_paper(org["restorer_a"])
