@@ -331,3 +331,35 @@ def test_model_preview_then_full_list(gui_app, qtbot, qtmodeltester) -> None:  #
     model.adopt_ids([9, 8])  # not the preview's start: replaced
     assert resets == [1] and model.rowCount() == 2
     qtmodeltester.check(model)
+
+
+def _xlsx(path, rows):  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["普查编号", "索书号", "题名卷数", "著者", "版本", "册数", "存缺卷数"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_import_excel_runs_on_the_worker_and_reports(gui_app, org, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("guji.census.excel")
+    from guji.gui.census.importer import run_import
+
+    app = org["census_a"]
+    window, page = window_for(app, qtbot)
+    bad = _xlsx(tmp_path / "bad.xlsx", [[None, "善 1", "墨子十五卷", "（戰國）墨翟撰", "明萬曆刻本", 0, None],
+                                        [None, "善 2", "文選六十卷", "（梁）蕭統輯", "明嘉靖刻本", 10, None]])
+    reports: list[object] = []
+    run_import(page, str(bad), institution="210000-0101", on_report=reports.append)
+    assert reports and len(reports[0].errors) == 1 and reports[0].errors[0].row == 2
+    assert count_records(app) == 0  # all or nothing
+    assert "1" in page.last_import_report.counts.text()
+    assert "2" in page.last_import_report.text.toPlainText()
+    good = _xlsx(tmp_path / "good.xlsx", [[None, "善 2", "文選六十卷", "（梁）蕭統輯", "明嘉靖刻本", 10, None]])
+    run_import(page, str(good), institution="210000-0101", on_report=reports.append)
+    assert reports[-1].created == 1 and count_records(app) == 1
+    assert page.model.rowCount() == 1

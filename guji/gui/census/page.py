@@ -67,6 +67,7 @@ class CensusPage(Page):
         self._search_seq = 0
         self.match_count: int | None = None
         self.editors: list[Any] = []
+        self.last_import_report: Any = None
         self.institutions: list[Any] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
