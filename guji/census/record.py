@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from guji.census import vocab
@@ -458,6 +459,7 @@ def derive(data: RecordData) -> RecordData:
     return d
 
 
+@lru_cache(maxsize=4096)  # pure in the statement; bulk imports repeat statements
 def edition_type_of(statement: str) -> str | None:
     """The edition-type term a statement ends with (``…武英殿刻本`` → 刻本, ``…銅活字印本`` → 活字本)."""
     labels: list[tuple[str, str]] = []
@@ -588,6 +590,7 @@ def check(data: RecordData, *, region_code: str | None = None, unit_code: str | 
     return Checked(errors, warnings, data)
 
 
+@lru_cache(maxsize=1024)  # the dynasty list is fixed once loaded; this ran per author per check
 def _known_dynasty(name: str) -> bool:
     return any(name in (d.label, d.simplified, *d.aliases) for d in vocab.dynasties())
 
