@@ -657,6 +657,7 @@ class _Illustrated:
     """Draws the illustrated catalogue page by page on a canvas (two half-page slots per page)."""
 
     def __init__(self, path: str, title: str, missing: MissingChars):
+        fonts.register_fonts()
         self.c = Canvas(path, pagesize=A4, pageCompression=1, initialFontName=PRIMARY)
         self.c.setTitle(title)
         self.c.setAuthor("guji")

@@ -24,6 +24,9 @@ def register_export(esub: argparse._SubParsersAction) -> None:  # type: ignore[t
     a.add_argument("--no-mark", action="store_true",
                    help="do not record this export as the last exchange of each record (a copy for reading)")
     a.set_defaults(func=cmd_export_census_xml)
+    from guji.cli.export_print import register_print
+
+    register_print(esub)  # catalogue, marc, labels, iiif
     _add_excel(esub)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from guji.app import Guji
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData
@@ -58,4 +61,31 @@ def scan_files() -> list[Path]:
     return sorted(p for p in SCANS.glob("*/*") if p.suffix.lower() in (".png", ".jpg"))
 
 
-__all__ = ["SAMPLES", "register_samples", "scan_files", "AuthorData"]
+@pytest.fixture(scope="module")
+def shared_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Guji]]:
+    """One populated organisation for the tests that only read (building one costs ~10 s of password hashing)."""
+    from tests.conftest import admin_for, build_org, make_db
+
+    db = make_db(str(tmp_path_factory.mktemp("catalogue") / "guji.sqlite3"))
+    org = build_org(admin_for(db))
+    register_samples(org["census_a"])
+    register_samples(org["census_b"], [dict(title="吉林通志一百二十二卷", edition_statement="清光緒刻本", volumes=40)])
+    yield org
+    db.dispose()
+
+
+__all__ = ["SAMPLES", "register_samples", "run_cli", "scan_files", "shared_org", "AuthorData"]
+
+
+def run_cli(app: Guji, argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+            login: str = "census.a") -> tuple[int, str, str]:
+    """Run ``guji --db <app's database> --user LOGIN argv…``; (exit code, stdout, stderr)."""
+    from guji.cli.main import main
+    from tests.conftest import PASSWORD
+
+    monkeypatch.setenv("GUJI_PASSWORD", PASSWORD)
+    url = app.db.url.render_as_string(hide_password=False)
+    db = app.db.url.database if url.startswith("sqlite") else url
+    code = main(["--db", str(db), "--user", login, *argv])
+    out, err = capsys.readouterr()
+    return code, out, err

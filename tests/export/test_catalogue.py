@@ -21,7 +21,7 @@ from export.catalogue import find_images_in_dir, write_illustrated_pdf, write_re
 from export.selection import ExportCancelled, ExportFilters
 from guji.app import Guji
 from guji.errors import ValidationError
-from tests.export.catalogue_data import register_samples, scan_files
+from tests.export.catalogue_data import register_samples, scan_files, shared_org  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 
@@ -79,19 +79,6 @@ def outdir(tmp_path: Path) -> Path:
 
 def no_leftovers(folder: Path) -> bool:
     return not [p for p in folder.iterdir() if p.name.endswith(".part")]
-
-
-@pytest.fixture(scope="module")
-def shared_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Guji]]:
-    """One populated organisation for the tests that only read (building one costs ~10 s of password hashing)."""
-    from tests.conftest import admin_for, build_org, make_db
-
-    db = make_db(str(tmp_path_factory.mktemp("catalogue") / "guji.sqlite3"))
-    org = build_org(admin_for(db))
-    register_samples(org["census_a"])
-    register_samples(org["census_b"], [dict(title="吉林通志一百二十二卷", edition_statement="清光緒刻本", volumes=40)])
-    yield org
-    db.dispose()
 
 
 @pytest.fixture
@@ -312,3 +299,24 @@ def test_catalogue_prints_text_as_stored(org: dict[str, Guji], tmp_path: Path) -
     write_register_pdf(app, out)
     text = flat(pdftext(out))
     assert "金华府志" in text and "［萬曆］金華府志三十卷" in text and "明万历刻本" in text
+
+
+def test_cli_catalogue(census: Guji, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                       capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.export.catalogue_data import run_cli
+
+    out = tmp_path / "r.pdf"
+    code, _, err = run_cli(census, ["export", "catalogue", "--layout", "register", "--out", str(out)], monkeypatch,
+                           capsys)
+    assert code == 0 and "12 entries" in err and pdfpages(out) >= 4
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    scan = scan_files()[0]
+    (folder / f"210000-0101-0000002{scan.suffix}").write_bytes(scan.read_bytes())
+    out2 = tmp_path / "i.pdf"
+    code, _, err = run_cli(census, ["export", "catalogue", "--layout", "illustrated", "--out", str(out2),
+                                    "--images", str(folder), "--state", "draft"], monkeypatch, capsys)
+    assert code == 0 and "12 entries" in err and "11 entries have no image" in err
+    code, _, err = run_cli(census, ["export", "catalogue", "--out", str(tmp_path / "no" / "x.pdf")], monkeypatch,
+                           capsys)
+    assert code == 1 and "does not exist" in err

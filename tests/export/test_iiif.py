@@ -1,0 +1,104 @@
+"""IIIF Presentation 3 manifests: structure, sizes, language maps, refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from export.iiif import CONTEXT, write_iiif_manifest
+from guji.app import Guji
+from guji.errors import NotFound, PermissionDenied, ValidationError
+from tests.export.catalogue_data import scan_files, shared_org  # noqa: F401 - fixture
+
+BASE = "https://iiif.example.org/guji"
+NUMBER = "210000-0101-0000002"
+
+
+def is_language_map(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, list) and
+                                           all(isinstance(s, str) for s in v) for k, v in value.items())
+
+
+def test_manifest_structure(shared_org: dict[str, Guji], tmp_path: Path) -> None:
+    scans = scan_files()[:3]
+    out = tmp_path / "manifest.json"
+    report = write_iiif_manifest(shared_org["census_a"], NUMBER, out, base_url=BASE + "/", images={NUMBER: scans})
+    assert report.canvases == 3 and report.census_number == NUMBER
+    m = json.loads(out.read_text(encoding="utf-8"))
+    assert m["@context"] == CONTEXT and m["type"] == "Manifest"
+    assert m["id"] == f"{BASE}/{NUMBER}/manifest.json"
+    assert m["label"] == {"zh": ["［萬曆］金華府志三十卷"]}
+    assert m["viewingDirection"] == "right-to-left"
+    assert is_language_map(m["summary"]) and is_language_map(m["requiredStatement"]["value"])
+    assert m["requiredStatement"]["value"] == {"zh": ["遼寧省圖書館"]}
+    meta = {e["label"]["zh"][0]: e["value"]["zh"][0] for e in m["metadata"]}
+    assert meta["普查編號"] == NUMBER and meta["版本"] == "明萬曆刻本" and "「汪士鐘印」" in meta["鈐印"]
+    assert all(is_language_map(e["label"]) and is_language_map(e["value"]) for e in m["metadata"])
+    ids = {m["id"]}
+    for i, (canvas, scan) in enumerate(zip(m["items"], scans, strict=True), start=1):
+        w, h = Image.open(scan).size
+        assert canvas["type"] == "Canvas" and (canvas["width"], canvas["height"]) == (w, h)
+        assert canvas["id"] == f"{BASE}/{NUMBER}/canvas/{i}"
+        (page,) = canvas["items"]
+        assert page["type"] == "AnnotationPage"
+        (anno,) = page["items"]
+        assert anno["type"] == "Annotation" and anno["motivation"] == "painting" and anno["target"] == canvas["id"]
+        body = anno["body"]
+        assert body["type"] == "Image" and (body["width"], body["height"]) == (w, h)
+        assert body["format"] == ("image/png" if scan.suffix == ".png" else "image/jpeg")
+        assert body["id"] == f"{BASE}/{NUMBER}/images/{scan.name}"
+        for x in (canvas["id"], page["id"], anno["id"]):
+            assert x.startswith("https://") and x not in ids
+            ids.add(x)
+
+
+def test_record_by_id_and_images_from_folder(shared_org: dict[str, Guji], tmp_path: Path) -> None:
+    app = shared_org["census_a"]
+    rid = app.census.find_by_number(NUMBER).id
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    scan = scan_files()[0]
+    (folder / f"{NUMBER}_1{scan.suffix}").write_bytes(scan.read_bytes())
+    out = tmp_path / "m.json"
+    assert write_iiif_manifest(app, str(rid), out, base_url=BASE, images_dir=folder).canvases == 1
+
+
+@pytest.mark.parametrize("record,kwargs,error", [
+    (NUMBER, {"base_url": "ftp://x"}, ValidationError),
+    (NUMBER, {"base_url": "iiif.example.org"}, ValidationError),
+    (NUMBER, {"base_url": BASE}, ValidationError),  # no images
+    ("210000-0101-0009999", {"base_url": BASE}, NotFound),
+    ("not-a-number", {"base_url": BASE}, ValidationError),
+    ("220000-0101-0000001", {"base_url": BASE}, PermissionDenied),  # another institution's record
+])
+def test_refusals_write_nothing(shared_org: dict[str, Guji], tmp_path: Path, record: str, kwargs: dict,
+                                error: type) -> None:
+    with pytest.raises(error):
+        write_iiif_manifest(shared_org["census_a"], record, tmp_path / "m.json", **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreadable_image_is_refused(shared_org: dict[str, Guji], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"nope")
+    with pytest.raises(ValidationError, match="not a readable image"):
+        write_iiif_manifest(shared_org["census_a"], NUMBER, tmp_path / "m.json", base_url=BASE, images={NUMBER: bad})
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_cli_iiif(shared_org: dict[str, Guji], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                  capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.export.catalogue_data import run_cli
+
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    for i, scan in enumerate(scan_files()[:2], start=1):
+        (folder / f"{NUMBER}_{i}{scan.suffix}").write_bytes(scan.read_bytes())
+    out = tmp_path / "m.json"
+    code, _, err = run_cli(shared_org["census_a"], ["export", "iiif", NUMBER, "--out", str(out), "--base-url", BASE,
+                                                    "--images", str(folder)], monkeypatch, capsys)
+    assert code == 0 and "2 canvases" in err
+    assert len(json.loads(out.read_text(encoding="utf-8"))["items"]) == 2
