@@ -49,6 +49,9 @@ PAGES: dict[str, tuple[list[int], int | None, int | None]] = {
     # y0 re-measured: 17 was the top of the title ear (書耳) standing above the
     # top-left corner; the top frame line's outer edge is at y≈126 (readings
     # 126-129 at x=533..1700), as on book6/v01_024 whose ear is left out too.
+    # A seal print covers the upper ~55 % of the text: no ruled line runs the
+    # whole height and the ink period is half the pitch (double-column notes);
+    # the rules below the seal give the pitch.
     "book6/v01_023.jpg": ([77, 126, 1774, 2684], 8, None),
     "book6/v01_024.jpg": ([60, 126, 1750, 2684], 8, None),
     "book6/v01_025.jpg": ([84, 23, 1783, 2579], 8, None),
@@ -64,10 +67,6 @@ SKEW: dict[str, float] = {
     "book1/5.png": 0.07, "book2/1.png": 0.15, "book2/2.png": 0.14, "book2/3.png": 0.18,
     "book2/4.png": 0.64, "book2/5.png": 0.28,
 }
-# Known misses of the current detector, with the reason.
-LINES_XFAIL = {"book6/v01_023.jpg": "a seal print covers the upper ~55 % of the text area, so no "
-                                    "ruled line reaches half the frame height and the ink-profile "
-                                    "pitch locks on the half-pitch of the double-column notes (16)"}
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +103,6 @@ def test_split(results: dict[str, dict], name: str) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_lines_per_half_leaf(results: dict[str, dict], name: str) -> None:
-    if name in LINES_XFAIL:
-        pytest.xfail(LINES_XFAIL[name])
     assert results[name]["lines_per_half_leaf"] == PAGES[name][1]
 
 
