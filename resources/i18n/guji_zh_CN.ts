@@ -205,182 +205,199 @@
     <message>
         <location filename="../../guji/gui/census/page.py" line="61" />
         <source>Census register</source>
-        <translation type="unfinished">普查登记</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="76" />
-        <source>New record</source>
-        <translation type="unfinished" />
+        <translation>普查登记</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/page.py" line="77" />
-        <source>Open</source>
-        <translation type="unfinished" />
+        <source>New record</source>
+        <translation>新建记录</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/page.py" line="78" />
-        <source>Check out / in…</source>
-        <translation type="unfinished" />
+        <source>Open</source>
+        <translation>打开</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/page.py" line="79" />
-        <source>Submit for review</source>
-        <translation type="unfinished" />
+        <source>Check out / in…</source>
+        <translation>出入库…</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/page.py" line="80" />
-        <source>Approve</source>
-        <translation type="unfinished" />
+        <source>Submit for review</source>
+        <translation>提交审核</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/page.py" line="81" />
-        <source>Return for correction…</source>
-        <translation type="unfinished" />
+        <source>Approve</source>
+        <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="83" />
-        <source>Reopen…</source>
-        <translation type="unfinished" />
+        <location filename="../../guji/gui/census/page.py" line="82" />
+        <source>Return for correction…</source>
+        <translation>返修…</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/page.py" line="84" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="141" />
+        <location filename="../../guji/gui/census/importer.py" line="107" />
+        <location filename="../../guji/gui/census/page.py" line="85" />
         <source>Import Excel…</source>
-        <translation type="unfinished" />
+        <translation>导入 Excel…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="87" />
+        <location filename="../../guji/gui/census/page.py" line="88" />
         <source>The Excel import is not available in this build.</source>
-        <translation type="unfinished" />
+        <translation>此版本不含 Excel 导入功能。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="104" />
+        <location filename="../../guji/gui/census/page.py" line="105" />
         <source>Search title, author, edition, census or call number…</source>
-        <translation type="unfinished" />
+        <translation>检索题名、著者、版本、普查编号或索书号…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="124" />
-        <location filename="../../guji/gui/census/page.py" line="114" />
+        <location filename="../../guji/gui/census/page.py" line="125" />
+        <location filename="../../guji/gui/census/page.py" line="115" />
         <source>Dynasty</source>
-        <translation type="unfinished" />
+        <translation>朝代</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="124" />
-        <location filename="../../guji/gui/census/page.py" line="116" />
+        <location filename="../../guji/gui/census/page.py" line="125" />
+        <location filename="../../guji/gui/census/page.py" line="117" />
         <source>Edition type</source>
-        <translation type="unfinished" />
+        <translation>版本类型</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="125" />
-        <location filename="../../guji/gui/census/page.py" line="118" />
-        <source>Grade</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="125" />
+        <location filename="../../guji/gui/census/page.py" line="126" />
         <location filename="../../guji/gui/census/page.py" line="119" />
+        <source>Grade</source>
+        <translation>定级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="126" />
+        <location filename="../../guji/gui/census/page.py" line="120" />
         <source>Damage</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="150" />
-        <location filename="../../guji/gui/census/page.py" line="126" />
-        <location filename="../../guji/gui/census/page.py" line="121" />
-        <source>Institution</source>
-        <translation type="unfinished">收藏单位</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="149" />
+        <location filename="../../guji/gui/census/page.py" line="151" />
         <location filename="../../guji/gui/census/page.py" line="127" />
         <location filename="../../guji/gui/census/page.py" line="122" />
+        <source>Institution</source>
+        <translation>收藏单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="150" />
+        <location filename="../../guji/gui/census/page.py" line="128" />
+        <location filename="../../guji/gui/census/page.py" line="123" />
         <source>Review state</source>
-        <translation type="unfinished" />
+        <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="130" />
+        <location filename="../../guji/gui/census/page.py" line="131" />
         <source>Years</source>
-        <translation type="unfinished" />
+        <translation>年代</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="136" />
+        <location filename="../../guji/gui/census/page.py" line="137" />
         <source>Clear</source>
-        <translation type="unfinished" />
+        <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="146" />
+        <location filename="../../guji/gui/census/page.py" line="147" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="146" />
+        <location filename="../../guji/gui/census/page.py" line="147" />
         <source>Call number</source>
-        <translation type="unfinished" />
+        <translation>索书号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="147" />
+        <location filename="../../guji/gui/census/page.py" line="148" />
         <source>Title and juan</source>
-        <translation type="unfinished" />
+        <translation>题名卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="147" />
+        <location filename="../../guji/gui/census/page.py" line="148" />
         <source>Author</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="148" />
-        <source>Edition</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="148" />
-        <source>Volumes</source>
-        <translation type="unfinished" />
+        <translation>著者</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/page.py" line="149" />
+        <source>Edition</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="149" />
+        <source>Volumes</source>
+        <translation>册数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="150" />
         <source>Extant juan</source>
-        <translation type="unfinished" />
+        <translation>存缺卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="175" />
+        <location filename="../../guji/gui/census/page.py" line="176" />
         <source>Register</source>
-        <translation type="unfinished" />
+        <translation>登记表</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="182" />
+        <location filename="../../guji/gui/census/page.py" line="183" />
         <source>Review queue</source>
-        <translation type="unfinished" />
+        <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="184" />
+        <location filename="../../guji/gui/census/page.py" line="185" />
         <source>Vault</source>
-        <translation type="unfinished" />
+        <translation>出入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="335" />
-        <location filename="../../guji/gui/census/page.py" line="213" />
+        <location filename="../../guji/gui/census/page.py" line="336" />
+        <location filename="../../guji/gui/census/page.py" line="214" />
         <source>(any)</source>
-        <translation type="unfinished" />
+        <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="260" />
+        <location filename="../../guji/gui/census/page.py" line="261" />
         <source>searching…</source>
-        <translation type="unfinished" />
+        <translation>正在检索…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="279" />
-        <location filename="../../guji/gui/census/page.py" line="267" />
+        <location filename="../../guji/gui/census/page.py" line="280" />
+        <location filename="../../guji/gui/census/page.py" line="268" />
         <source>%1 records</source>
-        <translation type="unfinished" />
+        <translation>%1 条记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="269" />
+        <location filename="../../guji/gui/census/page.py" line="270" />
         <source>more than %1 records, counting…</source>
-        <translation type="unfinished" />
+        <translation>超过 %1 条记录，正在计数…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="363" />
+        <location filename="../../guji/gui/census/page.py" line="364" />
         <source>Select a record first.</source>
-        <translation type="unfinished" />
+        <translation>请先选择一条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="86" />
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="86" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="139" />
+        <source>Only census staff of an institution import registers.</source>
+        <translation>只有收藏单位的著录员可以导入登记表。</translation>
     </message>
 </context><context>
     <name>ImagingPage</name>
@@ -656,6 +673,23 @@
         <translation>；半叶行数 %1</translation>
     </message>
 </context><context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="123" />
+        <source>Import Excel…</source>
+        <translation>导入 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="125" />
+        <source>Rows are checked with the editor's rules; with any error nothing is written, and the problems are listed by row.</source>
+        <translation>按著录规则逐行检查；有任何错误则不写入，问题按行列出。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="127" />
+        <source>Trial run (check only, write nothing)</source>
+        <translation>试运行（只检查，不写入）</translation>
+    </message>
+</context><context>
     <name>LoginDialog</name>
     <message>
         <location filename="../../guji/gui/login.py" line="30" />
@@ -749,74 +783,74 @@
     <message>
         <location filename="../../guji/gui/census/vault.py" line="72" />
         <source>Vault movements</source>
-        <translation type="unfinished" />
+        <translation>出入库</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="106" />
         <location filename="../../guji/gui/census/vault.py" line="82" />
         <source>Check out</source>
-        <translation type="unfinished" />
+        <translation>出库</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="90" />
         <source>due</source>
-        <translation type="unfinished" />
+        <translation>应还</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="122" />
         <location filename="../../guji/gui/census/vault.py" line="101" />
         <source>Purpose</source>
-        <translation type="unfinished" />
+        <translation>用途</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="122" />
         <location filename="../../guji/gui/census/vault.py" line="102" />
         <source>To whom</source>
-        <translation type="unfinished" />
+        <translation>交给</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="123" />
         <location filename="../../guji/gui/census/vault.py" line="103" />
         <source>Due date</source>
-        <translation type="unfinished" />
+        <translation>应还日期</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="122" />
         <location filename="../../guji/gui/census/vault.py" line="104" />
         <source>Location</source>
-        <translation type="unfinished" />
+        <translation>位置</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="123" />
         <location filename="../../guji/gui/census/vault.py" line="105" />
         <source>Note</source>
-        <translation type="unfinished" />
+        <translation>备注</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="115" />
         <location filename="../../guji/gui/census/vault.py" line="111" />
         <source>Check in</source>
-        <translation type="unfinished" />
+        <translation>入库</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="114" />
         <source>Note on return (condition…)</source>
-        <translation type="unfinished" />
+        <translation>归还备注（品相等）</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="121" />
         <source>History</source>
-        <translation type="unfinished" />
+        <translation>历史</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="122" />
         <source>Out</source>
-        <translation type="unfinished" />
+        <translation>出库时间</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="123" />
         <source>Back</source>
-        <translation type="unfinished" />
+        <translation>归还</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="126" />
@@ -833,337 +867,362 @@
     <message>
         <location filename="../../guji/gui/census/editor.py" line="151" />
         <source>Institution</source>
-        <translation type="unfinished">收藏单位</translation>
+        <translation>收藏单位</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="179" />
         <source>Save (Ctrl+S)</source>
-        <translation type="unfinished" />
+        <translation>保存（Ctrl+S）</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="183" />
         <source>Close (Esc)</source>
-        <translation type="unfinished" />
+        <translation>关闭（Esc）</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="230" />
         <source>not in list</source>
-        <translation type="unfinished" />
+        <translation>不在词表中</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="276" />
         <source>Catalogue</source>
-        <translation type="unfinished" />
+        <translation>著录</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="288" />
         <source>Dating</source>
-        <translation type="unfinished" />
+        <translation>纪年解析</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="332" />
         <source>Leaf format</source>
-        <translation type="unfinished" />
+        <translation>版式</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="339" />
         <source>half-leaf frame (半框)</source>
-        <translation type="unfinished" />
+        <translation>半框</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="340" />
         <source>whole-leaf frame</source>
-        <translation type="unfinished" />
+        <translation>全框</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="363" />
         <source>Add row</source>
-        <translation type="unfinished" />
+        <translation>添加一行</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="364" />
         <source>Remove row</source>
-        <translation type="unfinished" />
+        <translation>删除一行</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="377" />
         <source>Seals</source>
-        <translation type="unfinished" />
+        <translation>钤印</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="377" />
         <source>Seal text</source>
-        <translation type="unfinished" />
+        <translation>印文</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="377" />
         <source>Owner</source>
-        <translation type="unfinished" />
+        <translation>印主</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="378" />
         <source>Position</source>
-        <translation type="unfinished" />
+        <translation>位置</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="383" />
         <source>Annotations and colophons</source>
-        <translation type="unfinished" />
+        <translation>批校题跋</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="516" />
         <location filename="../../guji/gui/census/editor.py" line="511" />
         <location filename="../../guji/gui/census/editor.py" line="384" />
         <source>By</source>
-        <translation type="unfinished" />
+        <translation>人员</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="384" />
         <source>Kind</source>
-        <translation type="unfinished" />
+        <translation>方式</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="384" />
         <source>Description</source>
-        <translation type="unfinished" />
+        <translation>说明</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="436" />
         <location filename="../../guji/gui/census/editor.py" line="433" />
         <source>Open</source>
-        <translation type="unfinished" />
+        <translation>打开</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="439" />
         <source>Parts (子目) of this collectanea</source>
-        <translation type="unfinished" />
+        <translation>本丛书的子目</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="445" />
         <source>Parts and links</source>
-        <translation type="unfinished" />
+        <translation>子目</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="455" />
         <source>Grade and damage</source>
-        <translation type="unfinished" />
+        <translation>定级与破损</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="458" />
         <source>Confirmed grade</source>
-        <translation type="unfinished" />
+        <translation>已确认定级</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="462" />
         <source>Suggested</source>
-        <translation type="unfinished" />
+        <translation>建议定级</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="466" />
         <source>Confirm grade</source>
-        <translation type="unfinished" />
+        <translation>确认定级</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="473" />
         <source>Grade to confirm</source>
-        <translation type="unfinished" />
+        <translation>待确认定级</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="484" />
         <source>Page images of this record (书影) appear here once imaging is connected.</source>
-        <translation type="unfinished" />
+        <translation>本记录的书影将在影像功能接入后显示于此。</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="490" />
         <source>Images</source>
-        <translation type="unfinished" />
+        <translation>影像</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="508" />
         <source>Review rounds</source>
-        <translation type="unfinished" />
+        <translation>审核轮次</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="511" />
         <source>Step</source>
-        <translation type="unfinished" />
+        <translation>步骤</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="516" />
         <location filename="../../guji/gui/census/editor.py" line="511" />
         <source>When</source>
-        <translation type="unfinished" />
+        <translation>时间</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="516" />
         <location filename="../../guji/gui/census/editor.py" line="511" />
         <source>Detail</source>
-        <translation type="unfinished" />
+        <translation>详情</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="513" />
         <source>Change history</source>
-        <translation type="unfinished" />
+        <translation>修改历史</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="516" />
         <source>Action</source>
-        <translation type="unfinished" />
+        <translation>操作</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="518" />
         <source>History</source>
-        <translation type="unfinished" />
+        <translation>历史</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="610" />
         <source>loading…</source>
-        <translation type="unfinished" />
+        <translation>正在加载…</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="647" />
         <source>New record</source>
-        <translation type="unfinished" />
+        <translation>新建记录</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="649" />
         <source>Leave empty to take the next number of the institution</source>
-        <translation type="unfinished" />
+        <translation>留空则取本单位下一个编号</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="652" />
         <source>next: %1</source>
-        <translation type="unfinished" />
+        <translation>下一个：%1</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="663" />
         <source>This record is %1 and locked: a reviewer must return or reopen it before it can be edited.</source>
-        <translation type="unfinished" />
+        <translation>本记录状态为%1，已锁定：须由审核员退回或重新打开后才能编辑。</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="666" />
         <source>Read only: you may not edit records of %1.</source>
-        <translation type="unfinished" />
+        <translation>只读：您无权编辑%1的记录。</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="668" />
         <source>Read only: registering records needs the role census staff.</source>
-        <translation type="unfinished" />
+        <translation>只读：登记记录需要著录员角色。</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="680" />
         <source>(not confirmed)</source>
-        <translation type="unfinished" />
+        <translation>（未确认）</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="689" />
         <source>(save the record to see a suggestion)</source>
-        <translation type="unfinished" />
+        <translation>（保存记录后显示建议）</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="694" />
         <source>choose one of: %1</source>
-        <translation type="unfinished" />
+        <translation>请从中选择：%1</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="698" />
         <source>(uses a rule that is not confirmed by the standard: check it)</source>
-        <translation type="unfinished" />
+        <translation>（所用规则未经标准确认，请核对）</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="699" />
         <source>A suggestion only: confirm the grade to store it.</source>
-        <translation type="unfinished" />
+        <translation>仅为建议：确认后才保存定级。</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="708" />
         <source>comment</source>
-        <translation type="unfinished" />
+        <translation>意见</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="710" />
         <source>changed</source>
-        <translation type="unfinished" />
+        <translation>修改</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="759" />
         <source>Returned for correction: see the comments at the marked fields.</source>
-        <translation type="unfinished" />
+        <translation>已退回返修：请查看标出字段旁的意见。</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="789" />
         <source>cannot date: %1</source>
-        <translation type="unfinished" />
+        <translation>无法解析纪年：%1</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="793" />
         <source>ambiguous: %1</source>
-        <translation type="unfinished" />
+        <translation>有歧义：%1</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="844" />
         <source>Reviewer: %1</source>
-        <translation type="unfinished" />
+        <translation>审核意见：%1</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="862" />
         <source>%1 error(s), %2 warning(s)</source>
-        <translation type="unfinished" />
+        <translation>%1 个错误，%2 个警告</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="927" />
         <location filename="../../guji/gui/census/editor.py" line="915" />
         <source>Not saved: correct the marked fields first.</source>
-        <translation type="unfinished" />
+        <translation>未保存：请先改正标出的字段。</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/editor.py" line="918" />
         <source>Saved %1</source>
-        <translation type="unfinished" />
+        <translation>已保存 %1</translation>
     </message>
 </context><context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="34" />
+        <location filename="../../guji/gui/census/importer.py" line="42" />
         <source>Import report</source>
-        <translation type="unfinished" />
+        <translation>导入报告</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="36" />
-        <source>Rows new / updated / skipped / with errors, then the row errors:</source>
-        <translation type="unfinished" />
+        <location filename="../../guji/gui/census/importer.py" line="49" />
+        <source>New: %1   Updated: %2   Skipped: %3   Errors: %4   Warnings: %5</source>
+        <translation>新增：%1　更新：%2　跳过：%3　错误：%4　警告：%5</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="57" />
+        <source>Cancelled: nothing was written.</source>
+        <translation>已取消：未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="59" />
+        <source>Trial run: nothing was written.</source>
+        <translation>试运行：未写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="61" />
+        <source>The rows were written.</source>
+        <translation>数据已写入。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="63" />
+        <source>Nothing was written: correct the errors and import again.</source>
+        <translation>未写入任何数据：请改正错误后重新导入。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="67" />
+        <source>The problems are also saved in %1</source>
+        <translation>问题清单另存于 %1</translation>
     </message>
 </context><context>
     <name>ReturnDialog</name>
     <message>
         <location filename="../../guji/gui/census/review.py" line="50" />
         <source>Return for correction</source>
-        <translation type="unfinished" />
+        <translation>返修</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="54" />
         <source>Comment</source>
-        <translation type="unfinished" />
+        <translation>意见</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="59" />
         <source>Comments on fields</source>
-        <translation type="unfinished" />
+        <translation>字段意见</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="62" />
         <source>Field</source>
-        <translation type="unfinished" />
+        <translation>字段</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="62" />
         <source>What to correct</source>
-        <translation type="unfinished" />
+        <translation>需改正之处</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="68" />
         <source>Add field comment</source>
-        <translation type="unfinished" />
+        <translation>添加字段意见</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="70" />
@@ -1175,41 +1234,41 @@
     <message>
         <location filename="../../guji/gui/census/review.py" line="160" />
         <source>Reopen record</source>
-        <translation type="unfinished" />
+        <translation>重新打开记录</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="161" />
         <source>Why must this approved record be corrected?</source>
-        <translation type="unfinished" />
+        <translation>为何需要修改这条已审核的记录？</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
     <message>
         <location filename="../../guji/gui/census/review.py" line="175" />
         <source>Queue</source>
-        <translation type="unfinished" />
+        <translation>审核队列</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="188" />
         <location filename="../../guji/gui/census/review.py" line="179" />
         <source>Institution</source>
-        <translation type="unfinished">收藏单位</translation>
+        <translation>收藏单位</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="188" />
         <location filename="../../guji/gui/census/review.py" line="179" />
         <source>Review state</source>
-        <translation type="unfinished" />
+        <translation>审核状态</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="179" />
         <source>Records</source>
-        <translation type="unfinished" />
+        <translation>记录数</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="183" />
         <source>Awaiting me</source>
-        <translation type="unfinished" />
+        <translation>待我处理</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="187" />
@@ -1219,49 +1278,49 @@
     <message>
         <location filename="../../guji/gui/census/review.py" line="187" />
         <source>Title and juan</source>
-        <translation type="unfinished" />
+        <translation>题名卷数</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="188" />
         <source>Edition</source>
-        <translation type="unfinished" />
+        <translation>版本</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="193" />
         <source>Open</source>
-        <translation type="unfinished" />
+        <translation>打开</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="194" />
         <source>Submit for review</source>
-        <translation type="unfinished" />
+        <translation>提交审核</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="195" />
         <source>Approve</source>
-        <translation type="unfinished" />
+        <translation>审核通过</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="196" />
         <source>Return for correction…</source>
-        <translation type="unfinished" />
+        <translation>返修…</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/review.py" line="197" />
         <source>Reopen…</source>
-        <translation type="unfinished" />
+        <translation>重新打开…</translation>
     </message>
 </context><context>
     <name>VaultPanel</name>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="189" />
         <source>Overdue only</source>
-        <translation type="unfinished" />
+        <translation>仅显示逾期</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="193" />
         <source>Check out / in…</source>
-        <translation type="unfinished" />
+        <translation>出入库…</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="197" />
@@ -1271,32 +1330,32 @@
     <message>
         <location filename="../../guji/gui/census/vault.py" line="197" />
         <source>Title and juan</source>
-        <translation type="unfinished" />
+        <translation>题名卷数</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="197" />
         <source>Purpose</source>
-        <translation type="unfinished" />
+        <translation>用途</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="198" />
         <source>To whom</source>
-        <translation type="unfinished" />
+        <translation>交给</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="198" />
         <source>Location</source>
-        <translation type="unfinished" />
+        <translation>位置</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="198" />
         <source>Out</source>
-        <translation type="unfinished" />
+        <translation>出库时间</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/vault.py" line="198" />
         <source>Due date</source>
-        <translation type="unfinished" />
+        <translation>应还日期</translation>
     </message>
 </context><context>
     <name>guji</name>

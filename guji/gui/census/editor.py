@@ -660,8 +660,8 @@ class RecordEditor(QDialog):
         # Read-only: locked by review, or not this user's institution.
         reason = ""
         if view is not None and view.locked:
-            reason = self.tr("This record is %1 and locked: a reviewer must return or reopen it before it can be "
-                             "edited.").replace("%1", STATE_LABELS_ZH[ReviewState(view.state)])
+            reason = self.tr("This record is %1 and locked: a reviewer must return or reopen it before it can be edited.")  # noqa: E501
+            reason = reason.replace("%1", STATE_LABELS_ZH[ReviewState(view.state)])
         elif view is not None and not can_edit_records_of(actor, view.institution_id):
             reason = self.tr("Read only: you may not edit records of %1.").replace("%1", view.institution_name)
         elif view is None and not actor.has(Role.CENSUS, Role.ADMIN):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from guji.errors import PermissionDenied
 from guji.gui.qt import (
     QCheckBox,
+    QCoreApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -82,7 +83,7 @@ def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool
     """
     from guji.census.excel import import_excel  # type: ignore[import-not-found,unused-ignore]
 
-    progress = QProgressDialog(page.tr("Importing…"), page.tr("Cancel"), 0, 1000, page)
+    progress = QProgressDialog(QCoreApplication.translate("CensusPage", "Importing…"), QCoreApplication.translate("CensusPage", "Cancel"), 0, 1000, page)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
     app = page.app
@@ -103,7 +104,7 @@ def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool
 
     def failed(exc: BaseException) -> None:
         progress.close()
-        show_error(page, exc, page.tr("Import Excel…"))
+        show_error(page, exc, QCoreApplication.translate("CensusPage", "Import Excel…"))
 
     def connect(job: Job) -> None:
         job.progressed.connect(lambda f, m: (progress.setValue(int(f * 1000)), progress.setLabelText(m or "")))
@@ -121,8 +122,8 @@ class ImportDialog(QDialog):
         super().__init__(page)
         self.setWindowTitle(self.tr("Import Excel…"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Rows are checked with the editor's rules; with any error nothing is "
-                                        "written, and the problems are listed by row.")))
+        text = self.tr("Rows are checked with the editor's rules; with any error nothing is written, and the problems are listed by row.")  # noqa: E501
+        layout.addWidget(QLabel(text))
         self.dry_run = QCheckBox(self.tr("Trial run (check only, write nothing)"))
         layout.addWidget(self.dry_run)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -135,9 +136,9 @@ def ask_import(page: "CensusPage") -> None:
     """The action: pick an .xlsx file and import it into the user's institution."""
     institution = page.app.actor.institution_code
     if not institution:
-        show_error(page, PermissionDenied(page.tr("Only census staff of an institution import registers.")))
+        show_error(page, PermissionDenied(QCoreApplication.translate("CensusPage", "Only census staff of an institution import registers.")))
         return
-    path, _ = QFileDialog.getOpenFileName(page, page.tr("Import Excel…"), "", "Excel (*.xlsx)")
+    path, _ = QFileDialog.getOpenFileName(page, QCoreApplication.translate("CensusPage", "Import Excel…"), "", "Excel (*.xlsx)")
     if not path:
         return
     options = ImportDialog(page)
