@@ -56,9 +56,9 @@ def _cell(col: Column, d: RecordData) -> Any:
     if kind == "class":
         return format_classification(d.class_branch, d.class_category, d.class_subcategory)
     if kind == "leaf":
-        # 版式 summarises 版口/边栏/鱼尾; the detail columns carry each item exactly.
-        parts = [p for p in (d.banko, d.border, d.fishtail) if p]
-        return "，".join(parts) or None
+        # 版式 is an input convenience that the import parses into 版口/边栏/鱼尾/书耳; the export
+        # writes those detail columns exactly instead (a free-text 鱼尾 might not parse back).
+        return None
     if kind == "seals":
         return format_seals(d.seals)
     if kind == "annotations":
