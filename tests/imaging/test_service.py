@@ -326,3 +326,21 @@ def test_derivatives_of_an_uncut_leaf(org: dict[str, Guji], store: Path) -> None
     again = app.images.make_derivatives(img.id, kinds=("web", "thumb"))
     assert len(again) == 4 and len(app.images.derivatives_of(img.id)) == 4
     assert app.images.image_path(img.id).read_bytes() == BOOK2.read_bytes()  # master untouched
+
+
+@needs_scans
+def test_the_whole_round_on_sqlite_and_postgresql(any_org: dict[str, Guji], tmp_path: Path) -> None:
+    app = any_org["census_a"]
+    rec = app.census.register_book(book())
+    att = app.images.add_to_record(BOOK4, rec.id, "書影", "卷一首葉 600 dpi")
+    assert att.image.size == BOOK4.stat().st_size and att.image.dpi == 600
+    res = app.images.apply_measured_frame(rec.id, att.image.id)
+    stored = app.images.stored_analysis(att.image.id)
+    assert stored is not None and stored["frames"][0]["box"] and isinstance(stored["paper_lab"], list)
+    d = app.census.get_record(rec.id).data
+    assert (d.frame_height_cm, d.frame_width_cm) == (res.frame_height_cm, res.frame_width_cm)
+    assert [a.caption for a in any_org["centre_reviewer"].images.images_of_record(rec.id)] == ["卷一首葉 600 dpi"]
+    with pytest.raises(PermissionDenied):
+        any_org["census_b"].images.images_of_record(rec.id)
+    job = any_org["restorer_a"].images.attach_to_job(att.image.id, 3, "before", "修復前")
+    assert any_org["restorer_a"].images.images_of_job(3) == [job]
