@@ -113,3 +113,6 @@ from PyQt6.QtWidgets import (  # noqa: F401
 # Imaging viewer (guji/gui/imaging): overlay items and polygons.
 from PyQt6.QtGui import QPolygonF  # noqa: E402,F401
 from PyQt6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem, QGraphicsSimpleTextItem  # noqa: E402,F401
+
+# Restoration editor (guji/gui/restoration): reasons for send-back / reopen.
+from PyQt6.QtWidgets import QInputDialog  # noqa: E402,F401

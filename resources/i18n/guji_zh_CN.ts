@@ -358,29 +358,29 @@
         <translation>出入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="336" />
+        <location filename="../../guji/gui/census/page.py" line="337" />
         <location filename="../../guji/gui/census/page.py" line="214" />
         <source>(any)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="261" />
+        <location filename="../../guji/gui/census/page.py" line="262" />
         <source>searching…</source>
         <translation>正在检索…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="280" />
-        <location filename="../../guji/gui/census/page.py" line="268" />
+        <location filename="../../guji/gui/census/page.py" line="281" />
+        <location filename="../../guji/gui/census/page.py" line="269" />
         <source>%1 records</source>
         <translation>%1 条记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="270" />
+        <location filename="../../guji/gui/census/page.py" line="271" />
         <source>more than %1 records, counting…</source>
         <translation>超过 %1 条记录，正在计数…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="364" />
+        <location filename="../../guji/gui/census/page.py" line="365" />
         <source>Select a record first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
@@ -400,275 +400,302 @@
         <translation>只有收藏单位的著录员可以导入登记表。</translation>
     </message>
 </context><context>
+    <name>HoursChart</name>
+    <message>
+        <location filename="../../guji/gui/restoration/charts.py" line="116" />
+        <source>Hours per month</source>
+        <translation>每月工时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/charts.py" line="119" />
+        <source>No sessions yet</source>
+        <translation>尚无修复记录</translation>
+    </message>
+</context><context>
     <name>ImagingPage</name>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="83" />
+        <location filename="../../guji/gui/imaging/page.py" line="99" />
         <source>Imaging</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="122" />
+        <location filename="../../guji/gui/imaging/page.py" line="140" />
         <source>Census record</source>
         <translation>普查记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="127" />
+        <location filename="../../guji/gui/imaging/page.py" line="145" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="130" />
+        <location filename="../../guji/gui/imaging/page.py" line="148" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="134" />
+        <location filename="../../guji/gui/imaging/page.py" line="152" />
         <source>Record selected in the register</source>
         <translation>登记表中选中的记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="137" />
+        <location filename="../../guji/gui/imaging/page.py" line="155" />
         <source>No record chosen.</source>
         <translation>尚未选择记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="141" />
+        <location filename="../../guji/gui/imaging/page.py" line="159" />
         <source>Images of the record (书影):</source>
         <translation>本记录的书影：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="153" />
+        <location filename="../../guji/gui/imaging/page.py" line="172" />
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="157" />
+        <location filename="../../guji/gui/imaging/page.py" line="176" />
         <source>Add images…</source>
         <translation>添加图像…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="160" />
+        <location filename="../../guji/gui/imaging/page.py" line="179" />
         <source>Save role/caption</source>
         <translation>保存类别/说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="162" />
+        <location filename="../../guji/gui/imaging/page.py" line="181" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="163" />
+        <location filename="../../guji/gui/imaging/page.py" line="182" />
         <source>Remove the image from this record (the stored scan is kept)</source>
         <translation>从本记录移除此图像（图像库中的原始扫描保留）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="170" />
+        <location filename="../../guji/gui/imaging/page.py" line="189" />
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="172" />
+        <location filename="../../guji/gui/imaging/page.py" line="191" />
         <source>Open a scan file…</source>
         <translation>打开扫描文件…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="175" />
+        <location filename="../../guji/gui/imaging/page.py" line="194" />
         <source>Batch processing…</source>
         <translation>批量处理…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="189" />
+        <location filename="../../guji/gui/imaging/page.py" line="208" />
         <source>Zoom in (+ or the mouse wheel)</source>
         <translation>放大（+ 或鼠标滚轮）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="190" />
+        <location filename="../../guji/gui/imaging/page.py" line="209" />
         <source>Zoom out (-)</source>
         <translation>缩小（-）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="191" />
+        <location filename="../../guji/gui/imaging/page.py" line="210" />
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="191" />
+        <location filename="../../guji/gui/imaging/page.py" line="210" />
         <source>Fit the page in the window (0)</source>
         <translation>整页适合窗口（0）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="192" />
+        <location filename="../../guji/gui/imaging/page.py" line="211" />
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="192" />
+        <location filename="../../guji/gui/imaging/page.py" line="211" />
         <source>Actual pixels</source>
         <translation>实际像素</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="193" />
+        <location filename="../../guji/gui/imaging/page.py" line="212" />
         <source>Rotate 90°</source>
         <translation>旋转 90°</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="193" />
+        <location filename="../../guji/gui/imaging/page.py" line="212" />
         <source>Turn the view by 90° (R); the image is not changed</source>
         <translation>视图旋转 90°（R）；图像本身不改变</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="202" />
+        <location filename="../../guji/gui/imaging/page.py" line="221" />
         <source>Page box</source>
         <translation>页面框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="202" />
+        <location filename="../../guji/gui/imaging/page.py" line="221" />
         <source>Frame</source>
         <translation>版框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="202" />
+        <location filename="../../guji/gui/imaging/page.py" line="221" />
         <source>Split line</source>
         <translation>版心线</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="203" />
+        <location filename="../../guji/gui/imaging/page.py" line="222" />
         <source>Column lines</source>
         <translation>行线</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="203" />
+        <location filename="../../guji/gui/imaging/page.py" line="222" />
         <source>Damage</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="215" />
+        <location filename="../../guji/gui/imaging/page.py" line="234" />
         <source>Choose a record's image or open a scan file.</source>
         <translation>请选择记录的图像，或打开扫描文件。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="221" />
+        <location filename="../../guji/gui/imaging/page.py" line="240" />
+        <source>Resolution:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../guji/gui/imaging/page.py" line="246" />
+        <source>from the file</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../guji/gui/imaging/page.py" line="247" />
+        <source>The scanning resolution, for scans whose file does not say it (or says it wrongly); the frame size in cm depends on it</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../guji/gui/imaging/page.py" line="251" />
         <source>Apply measured frame size to the record</source>
         <translation>将测得的版框尺寸填入记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="271" />
+        <location filename="../../guji/gui/imaging/page.py" line="301" />
         <source>Select a record in the census register first.</source>
         <translation>请先在普查登记表中选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="292" />
+        <location filename="../../guji/gui/imaging/page.py" line="322" />
         <source>not recorded</source>
         <translation>未著录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="294" />
+        <location filename="../../guji/gui/imaging/page.py" line="324" />
         <source>Frame (版框): %1</source>
         <translation>版框：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="295" />
+        <location filename="../../guji/gui/imaging/page.py" line="325" />
         <source>Lines</source>
         <translation>行数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="326" />
+        <location filename="../../guji/gui/imaging/page.py" line="380" />
         <source>Choose a record first.</source>
         <translation>请先选择记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="328" />
+        <location filename="../../guji/gui/imaging/page.py" line="382" />
         <source>Add images to the record</source>
         <translation>为记录添加图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="382" />
-        <location filename="../../guji/gui/imaging/page.py" line="329" />
+        <location filename="../../guji/gui/imaging/page.py" line="436" />
+        <location filename="../../guji/gui/imaging/page.py" line="383" />
         <source>Images (*.tif *.tiff *.jpg *.jpeg *.png);;All files (*)</source>
         <translation>图像 (*.tif *.tiff *.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="381" />
+        <location filename="../../guji/gui/imaging/page.py" line="435" />
         <source>Open a scan</source>
         <translation>打开扫描图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="396" />
+        <location filename="../../guji/gui/imaging/page.py" line="450" />
         <source>Loading %1…</source>
         <translation>正在载入 %1…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="416" />
+        <location filename="../../guji/gui/imaging/page.py" line="470" />
         <source>Cannot show this image: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="428" />
+        <location filename="../../guji/gui/imaging/page.py" line="480" />
         <source>The analysis failed: %1</source>
         <translation>分析失败：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="447" />
+        <location filename="../../guji/gui/imaging/page.py" line="516" />
         <source>Not in this analysis</source>
         <translation>本次分析中没有此项</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="453" />
+        <location filename="../../guji/gui/imaging/page.py" line="522" />
         <source>no resolution in the file</source>
         <translation>文件中无分辨率</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="454" />
+        <location filename="../../guji/gui/imaging/page.py" line="523" />
         <source>skew %1°</source>
         <translation>倾斜 %1°</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="459" />
+        <location filename="../../guji/gui/imaging/page.py" line="528" />
         <source>frame %1 × %2 cm</source>
         <translation>版框 %1 × %2 厘米</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="463" />
+        <location filename="../../guji/gui/imaging/page.py" line="532" />
         <source>frame %1 × %2 px</source>
         <translation>版框 %1 × %2 像素</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="465" />
+        <location filename="../../guji/gui/imaging/page.py" line="534" />
         <source>no frame found</source>
         <translation>未找到版框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="467" />
+        <location filename="../../guji/gui/imaging/page.py" line="536" />
         <source>uncut leaf, 版心 at x = %1</source>
         <translation>筒子页，版心位于 x = %1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="469" />
+        <location filename="../../guji/gui/imaging/page.py" line="538" />
         <source>%1 lines per half-leaf</source>
         <translation>半叶 %1 行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="470" />
+        <location filename="../../guji/gui/imaging/page.py" line="539" />
         <source>damage %1%</source>
         <translation>破损 %1%</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="481" />
+        <location filename="../../guji/gui/imaging/page.py" line="550" />
         <source>Show an image of a census record first</source>
         <translation>请先显示某条普查记录的图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="490" />
+        <location filename="../../guji/gui/imaging/page.py" line="559" />
         <source>%1: frame %2 × %3 cm written</source>
         <translation>%1：已写入版框 %2 × %3 厘米</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="493" />
+        <location filename="../../guji/gui/imaging/page.py" line="562" />
         <source> (half-leaf, 半框)</source>
         <translation>（半框）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="495" />
+        <location filename="../../guji/gui/imaging/page.py" line="564" />
         <source>; lines per half-leaf %1</source>
         <translation>；半叶行数 %1</translation>
     </message>
@@ -856,6 +883,45 @@
         <location filename="../../guji/gui/census/vault.py" line="126" />
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context><context>
+    <name>PhChart</name>
+    <message>
+        <location filename="../../guji/gui/restoration/charts.py" line="75" />
+        <source>Before</source>
+        <translation>修复前</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/charts.py" line="77" />
+        <source>After</source>
+        <translation>修复后</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/charts.py" line="81" />
+        <source>No pH comparison yet</source>
+        <translation>尚无修复前后 pH 对比</translation>
+    </message>
+</context><context>
+    <name>PhGrid</name>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="49" />
+        <source>Leaf</source>
+        <translation>叶</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="49" />
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="49" />
+        <source>pH</source>
+        <translation>pH</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="111" />
+        <source>acidic (below %1)</source>
+        <translation>酸性（低于 %1）</translation>
     </message>
 </context><context>
     <name>RecordEditor</name>
@@ -1193,122 +1259,662 @@
         <translation>问题清单另存于 %1</translation>
     </message>
 </context><context>
+    <name>RestorationPage</name>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="82" />
+        <source>Restoration</source>
+        <translation>修复档案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="99" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="103" />
+        <source>restorer login</source>
+        <translation>修复师登录名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="105" />
+        <source>All institutions</source>
+        <translation>全部单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <location filename="../../guji/gui/restoration/page.py" line="106" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="107" />
+        <source>Restorer</source>
+        <translation>修复师</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="420" />
+        <location filename="../../guji/gui/restoration/page.py" line="108" />
+        <source>Institution</source>
+        <translation>收藏单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <source>Job</source>
+        <translation>档案号</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="418" />
+        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <source>Title</source>
+        <translation>题名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="421" />
+        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <source>Restorers</source>
+        <translation>修复人员</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="424" />
+        <location filename="../../guji/gui/restoration/page.py" line="111" />
+        <source>Opened</source>
+        <translation>开档日期</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="124" />
+        <source>Select a job</source>
+        <translation>请选择修复档案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="155" />
+        <source>Submit plan</source>
+        <translation>提交方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="155" />
+        <source>Approve plan</source>
+        <translation>批准方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="156" />
+        <source>Start treatment</source>
+        <translation>开始修复</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="157" />
+        <source>Submit for acceptance</source>
+        <translation>提交验收</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="158" />
+        <source>Send back…</source>
+        <translation>退回…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="158" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="159" />
+        <source>Return to vault</source>
+        <translation>归还入库</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="165" />
+        <source>Report PDF…</source>
+        <translation>档案 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="173" />
+        <source>Overview</source>
+        <translation>概况</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="423" />
+        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <source>Damage</source>
+        <translation>破损类型</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <source>Extent</source>
+        <translation>程度</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <source>Metric</source>
+        <translation>计量</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="193" />
+        <source>reason, when overriding the suggestion</source>
+        <translation>与建议不同时说明理由</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="194" />
+        <source>Confirm damage grade</source>
+        <translation>确认破损级别</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="424" />
+        <location filename="../../guji/gui/restoration/page.py" line="196" />
+        <source>Damage grade</source>
+        <translation>破损级别</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="201" />
+        <source>Condition</source>
+        <translation>破损状况</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="211" />
+        <source>Plan</source>
+        <translation>修复方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="217" />
+        <source>Set</source>
+        <translation>测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="311" />
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="217" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="217" />
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="217" />
+        <source>Min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="217" />
+        <source>Max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="218" />
+        <source>Acidic</source>
+        <translation>酸性点</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="224" />
+        <source>New pH set</source>
+        <translation>新增 pH 测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="234" />
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="235" />
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="236" />
+        <source>Instrument</source>
+        <translation>仪器</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="246" />
+        <source>Save pH set</source>
+        <translation>保存 pH 测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="250" />
+        <source>pH</source>
+        <translation>pH</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="258" />
+        <source>Recipe</source>
+        <translation>配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="280" />
+        <source>Record trial</source>
+        <translation>记录试样</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="284" />
+        <source>Dyeing</source>
+        <translation>染纸</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="311" />
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <source>Hours</source>
+        <translation>工时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="312" />
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <source>Leaves</source>
+        <translation>叶数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="461" />
+        <location filename="../../guji/gui/restoration/page.py" line="290" />
+        <source>Operations</source>
+        <translation>工序</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="461" />
+        <location filename="../../guji/gui/restoration/page.py" line="332" />
+        <location filename="../../guji/gui/restoration/page.py" line="290" />
+        <source>Materials</source>
+        <translation>材料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="290" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="308" />
+        <source>operations, e.g. 补洞 溜口</source>
+        <translation>工序，如 补洞 溜口</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="310" />
+        <source>notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="317" />
+        <source>Record session</source>
+        <translation>记录修复</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="321" />
+        <source>Sessions</source>
+        <translation>修复记录</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="326" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="326" />
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="326" />
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="326" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="327" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="327" />
+        <source>Low stock at</source>
+        <translation>低库存线</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="327" />
+        <source>Location</source>
+        <translation>存放位置</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="337" />
+        <source>No.</source>
+        <translation>次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="348" />
+        <location filename="../../guji/gui/restoration/page.py" line="337" />
+        <source>Quality grade</source>
+        <translation>质量等级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="337" />
+        <source>Comments</source>
+        <translation>验收意见</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="338" />
+        <source>Signed by</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="338" />
+        <source>Signed at</source>
+        <translation>签署时间</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="338" />
+        <source>Voided</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="345" />
+        <source>comments</source>
+        <translation>验收意见</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="346" />
+        <source>Accept and sign</source>
+        <translation>验收并签名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="353" />
+        <source>Acceptance</source>
+        <translation>验收</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="418" />
+        <source>Census number</source>
+        <translation>普查编号</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="419" />
+        <source>Edition</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="419" />
+        <source>Volumes</source>
+        <translation>册数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="420" />
+        <source>Requester</source>
+        <translation>送修</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="421" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="422" />
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="425" />
+        <source>suggested</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="432" />
+        <source>Progress: %1 of %2 leaves, %3 h</source>
+        <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="448" />
+        <source>No paper colour recorded</source>
+        <translation>未记录原纸颜色</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="450" />
+        <source>Suggested: %1</source>
+        <translation>建议级别：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="451" />
+        <source>No assessment yet</source>
+        <translation>尚未评估</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="462" />
+        <source>Estimated hours</source>
+        <translation>预计工时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="463" />
+        <source>Planned leaves</source>
+        <translation>计划叶数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="464" />
+        <source>Approved</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="465" />
+        <source>not yet</source>
+        <translation>尚未批准</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="467" />
+        <source>No plan yet</source>
+        <translation>尚未制定方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="496" />
+        <source>Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h</source>
+        <translation>合计：%1 次，%2 小时，%3 叶，每小时 %4 叶</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="515" />
+        <source>Used in this job: </source>
+        <translation>本档案用料：</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="537" />
+        <source>No recipe</source>
+        <translation>无配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="542" />
+        <source>base paper</source>
+        <translation>底纸</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="573" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="573" />
+        <source>Why?</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="623" />
+        <source>Save archive PDF</source>
+        <translation>保存修复档案 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="637" />
+        <source>Wrote %1</source>
+        <translation>已写出 %1</translation>
+    </message>
+</context><context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="50" />
+        <location filename="../../guji/gui/census/review.py" line="51" />
         <source>Return for correction</source>
         <translation>返修</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="54" />
+        <location filename="../../guji/gui/census/review.py" line="55" />
         <source>Comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="59" />
+        <location filename="../../guji/gui/census/review.py" line="60" />
         <source>Comments on fields</source>
         <translation>字段意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="62" />
+        <location filename="../../guji/gui/census/review.py" line="63" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="62" />
+        <location filename="../../guji/gui/census/review.py" line="63" />
         <source>What to correct</source>
         <translation>需改正之处</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="68" />
+        <location filename="../../guji/gui/census/review.py" line="69" />
         <source>Add field comment</source>
         <translation>添加字段意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="70" />
+        <location filename="../../guji/gui/census/review.py" line="71" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
 </context><context>
     <name>ReviewActions</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="160" />
+        <location filename="../../guji/gui/census/review.py" line="161" />
         <source>Reopen record</source>
         <translation>重新打开记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="161" />
+        <location filename="../../guji/gui/census/review.py" line="162" />
         <source>Why must this approved record be corrected?</source>
         <translation>为何需要修改这条已审核的记录？</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="175" />
+        <location filename="../../guji/gui/census/review.py" line="176" />
         <source>Queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="188" />
-        <location filename="../../guji/gui/census/review.py" line="179" />
+        <location filename="../../guji/gui/census/review.py" line="192" />
+        <location filename="../../guji/gui/census/review.py" line="180" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="188" />
-        <location filename="../../guji/gui/census/review.py" line="179" />
+        <location filename="../../guji/gui/census/review.py" line="192" />
+        <location filename="../../guji/gui/census/review.py" line="180" />
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="179" />
+        <location filename="../../guji/gui/census/review.py" line="180" />
         <source>Records</source>
         <translation>记录数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="183" />
+        <location filename="../../guji/gui/census/review.py" line="187" />
         <source>Awaiting me</source>
         <translation>待我处理</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="187" />
+        <location filename="../../guji/gui/census/review.py" line="191" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="187" />
+        <location filename="../../guji/gui/census/review.py" line="191" />
         <source>Title and juan</source>
         <translation>题名卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="188" />
+        <location filename="../../guji/gui/census/review.py" line="192" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="193" />
+        <location filename="../../guji/gui/census/review.py" line="197" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="194" />
+        <location filename="../../guji/gui/census/review.py" line="198" />
         <source>Submit for review</source>
         <translation>提交审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="195" />
+        <location filename="../../guji/gui/census/review.py" line="199" />
         <source>Approve</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="196" />
+        <location filename="../../guji/gui/census/review.py" line="200" />
         <source>Return for correction…</source>
         <translation>返修…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="197" />
+        <location filename="../../guji/gui/census/review.py" line="201" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
+    </message>
+</context><context>
+    <name>TrialGrid</name>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <source>Trial</source>
+        <translation>试样</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <source>Trial L*a*b*</source>
+        <translation>试样 L*a*b*</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <source>Target L*a*b*</source>
+        <translation>目标 L*a*b*</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="169" />
+        <source>Result</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="184" />
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="184" />
+        <source>fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="186" />
+        <source>darker than original</source>
+        <translation>比原纸深</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="188" />
+        <source>accepted</source>
+        <translation>采用</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/grids.py" line="204" />
+        <source>pass when ΔE00 ≤ %1</source>
+        <translation>ΔE00 ≤ %1 为合格</translation>
     </message>
 </context><context>
     <name>VaultPanel</name>

@@ -1,0 +1,1 @@
+"""Restoration archive pages of the desktop."""

@@ -1,0 +1,638 @@
+"""The restoration page: job list with filters, and the job editor with one tab per archive section.
+
+Every service call runs on the database worker (``self.run``); widgets only ever
+see the plain data of :mod:`restoration.views`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from guji.gui.pages import Page
+from guji.gui.qt import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from guji.gui.restoration.charts import HoursChart, PhChart
+from guji.gui.restoration.grids import PhGrid, TrialGrid, stats_text
+from guji.services.context import Changes
+from restoration.views import JobArchive, PhSetInput, SessionInput, TrialInput
+from restoration.vocab import default_vocab
+
+if TYPE_CHECKING:
+    from guji.gui.mainwindow import MainWindow
+
+STATES = ("assessment", "plan", "plan_approved", "in_treatment", "acceptance", "closed")
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[Any]], data: list[Any] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem("" if value is None else str(value))
+            if data is not None:
+                item.setData(Qt.ItemDataRole.UserRole, data[r])
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+def _num(v: Any, places: int = 2) -> str:
+    if v is None:
+        return "—"
+    return f"{float(v):.{places}f}"
+
+
+class RestorationPage(Page):
+    """修复档案: the jobs the user may see, and the editor of the selected one."""
+
+    nav_key = "restoration"
+
+    def nav_title(self) -> str:
+        return self.tr("Restoration")
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.vocab = default_vocab()
+        self.job_id: int | None = None
+        self.archive: JobArchive | None = None
+        layout = QVBoxLayout(self)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(split)
+
+        # --- job list with filters
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        filters = QFormLayout()
+        self.state_filter = QComboBox()
+        self.state_filter.addItem(self.tr("All states"), None)
+        for s in STATES:
+            self.state_filter.addItem(self.vocab.label("job_states", s), s)
+        self.restorer_filter = QLineEdit()
+        self.restorer_filter.setPlaceholderText(self.tr("restorer login"))
+        self.institution_filter = QComboBox()
+        self.institution_filter.addItem(self.tr("All institutions"), None)
+        filters.addRow(self.tr("State"), self.state_filter)
+        filters.addRow(self.tr("Restorer"), self.restorer_filter)
+        filters.addRow(self.tr("Institution"), self.institution_filter)
+        ll.addLayout(filters)
+        self.jobs = _table([self.tr("Job"), self.tr("State"), self.tr("Title"), self.tr("Restorers"),
+                            self.tr("Opened")])
+        self.jobs.setObjectName("jobs")
+        ll.addWidget(self.jobs, 1)
+        self.state_filter.currentIndexChanged.connect(lambda _i: self.reload_jobs())
+        self.institution_filter.currentIndexChanged.connect(lambda _i: self.reload_jobs())
+        self.restorer_filter.editingFinished.connect(self.reload_jobs)
+        self.jobs.itemSelectionChanged.connect(self._job_selected)
+        split.addWidget(left)
+
+        # --- the editor
+        self.editor = QWidget()
+        el = QVBoxLayout(self.editor)
+        el.setContentsMargins(0, 0, 0, 0)
+        self.header = QLabel(self.tr("Select a job"))
+        self.header.setObjectName("job_header")
+        self.header.setWordWrap(True)
+        el.addWidget(self.header)
+        self.tabs = QTabWidget()
+        el.addWidget(self.tabs, 1)
+        self._build_overview()
+        self._build_condition()
+        self._build_plan()
+        self._build_ph()
+        self._build_dyeing()
+        self._build_sessions()
+        self._build_materials()
+        self._build_acceptance()
+        split.addWidget(self.editor)
+        split.setStretchFactor(1, 3)
+        split.setSizes([330, 950])
+        self.editor.setEnabled(False)
+
+    # ------------------------------------------------------------------ building
+
+    def _build_overview(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.ident = QLabel()
+        self.ident.setObjectName("identification")
+        self.ident.setTextFormat(Qt.TextFormat.RichText)
+        self.ident.setWordWrap(True)
+        lay.addWidget(self.ident)
+        row = QHBoxLayout()
+        self.actions: dict[str, QPushButton] = {}
+        for key, label in [("submit_plan", self.tr("Submit plan")), ("approve_plan", self.tr("Approve plan")),
+                           ("start_treatment", self.tr("Start treatment")),
+                           ("submit_for_acceptance", self.tr("Submit for acceptance")),
+                           ("send_back", self.tr("Send back…")), ("reopen", self.tr("Reopen…")),
+                           ("close", self.tr("Return to vault"))]:
+            b = QPushButton(label)
+            b.clicked.connect(lambda _c=False, k=key: self._action(k))
+            self.actions[key] = b
+            row.addWidget(b)
+        row.addStretch(1)
+        self.report_button = QPushButton(self.tr("Report PDF…"))
+        self.report_button.setObjectName("report_button")
+        self.report_button.clicked.connect(self._report)
+        row.addWidget(self.report_button)
+        lay.addLayout(row)
+        self.progress_label = QLabel()
+        lay.addWidget(self.progress_label)
+        lay.addStretch(1)
+        self.tabs.addTab(w, self.tr("Overview"))
+
+    def _build_condition(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.paper_label = QLabel()
+        self.paper_label.setWordWrap(True)
+        lay.addWidget(self.paper_label)
+        self.findings = _table([self.tr("Scope"), self.tr("Damage"), self.tr("Extent"), self.tr("Metric")])
+        lay.addWidget(self.findings, 1)
+        self.grade_label = QLabel()
+        self.grade_label.setWordWrap(True)
+        lay.addWidget(self.grade_label)
+        row = QHBoxLayout()
+        self.grade_combo = QComboBox()
+        from restoration.grading import dat64_profile
+
+        for g in dat64_profile().grades:
+            self.grade_combo.addItem(g.zh, g.code)
+        self.grade_note = QLineEdit()
+        self.grade_note.setPlaceholderText(self.tr("reason, when overriding the suggestion"))
+        b = QPushButton(self.tr("Confirm damage grade"))
+        b.clicked.connect(self._confirm_grade)
+        row.addWidget(QLabel(self.tr("Damage grade")))
+        row.addWidget(self.grade_combo)
+        row.addWidget(self.grade_note, 1)
+        row.addWidget(b)
+        lay.addLayout(row)
+        self.tabs.addTab(w, self.tr("Condition"))
+
+    def _build_plan(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.plan_label = QLabel()
+        self.plan_label.setWordWrap(True)
+        self.plan_label.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.plan_label)
+        lay.addStretch(1)
+        self.tabs.addTab(w, self.tr("Plan"))
+
+    def _build_ph(self) -> None:
+        w = QWidget()
+        lay = QHBoxLayout(w)
+        left = QVBoxLayout()
+        self.ph_sets = _table([self.tr("Set"), self.tr("Date"), "n", self.tr("Mean"), self.tr("Min"), self.tr("Max"),
+                               "SD", self.tr("Acidic")])
+        left.addWidget(self.ph_sets, 1)
+        self.ph_chart = PhChart()
+        self.ph_chart.setObjectName("ph_chart")
+        left.addWidget(self.ph_chart, 1)
+        lay.addLayout(left, 3)
+        box = QGroupBox(self.tr("New pH set"))
+        form = QVBoxLayout(box)
+        f = QFormLayout()
+        self.ph_kind = QComboBox()
+        for t in self.vocab.terms("ph_set_kinds"):
+            self.ph_kind.addItem(t.zh, t.code)
+        self.ph_method = QComboBox()
+        for t in self.vocab.terms("ph_methods"):
+            self.ph_method.addItem(t.zh, t.code)
+        self.ph_instrument = QLineEdit()
+        f.addRow(self.tr("Stage"), self.ph_kind)
+        f.addRow(self.tr("Method"), self.ph_method)
+        f.addRow(self.tr("Instrument"), self.ph_instrument)
+        form.addLayout(f)
+        self.ph_grid = PhGrid()
+        self.ph_grid.setObjectName("ph_grid")
+        form.addWidget(self.ph_grid, 1)
+        self.ph_stats = QLabel(stats_text(self.ph_grid.statistics()))
+        self.ph_stats.setObjectName("ph_stats")
+        self.ph_stats.setWordWrap(True)
+        self.ph_grid.stats_changed.connect(lambda st: self.ph_stats.setText(stats_text(st)))
+        form.addWidget(self.ph_stats)
+        b = QPushButton(self.tr("Save pH set"))
+        b.clicked.connect(self._save_ph)
+        form.addWidget(b)
+        lay.addWidget(box, 2)
+        self.tabs.addTab(w, self.tr("pH"))
+
+    def _build_dyeing(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        row = QHBoxLayout()
+        self.recipe_combo = QComboBox()
+        self.recipe_combo.currentIndexChanged.connect(lambda _i: self._show_recipe())
+        row.addWidget(QLabel(self.tr("Recipe")))
+        row.addWidget(self.recipe_combo, 1)
+        lay.addLayout(row)
+        self.recipe_label = QLabel()
+        self.recipe_label.setWordWrap(True)
+        lay.addWidget(self.recipe_label)
+        self.trials = TrialGrid()
+        self.trials.setObjectName("trials")
+        lay.addWidget(self.trials, 1)
+        row = QHBoxLayout()
+        self.trial_lab = []
+        for name, lo, hi in (("L*", 0, 100), ("a*", -128, 128), ("b*", -128, 128)):
+            sb = QDoubleSpinBox()
+            sb.setRange(lo, hi)
+            sb.setDecimals(2)
+            row.addWidget(QLabel(name))
+            row.addWidget(sb)
+            self.trial_lab.append(sb)
+        self.trial_illuminant = QComboBox()
+        for t in self.vocab.terms("illuminant_observers"):
+            self.trial_illuminant.addItem(t.zh, t.code)
+        row.addWidget(self.trial_illuminant)
+        b = QPushButton(self.tr("Record trial"))
+        b.clicked.connect(self._record_trial)
+        row.addWidget(b)
+        lay.addLayout(row)
+        self.tabs.addTab(w, self.tr("Dyeing"))
+
+    def _build_sessions(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.sessions = _table([self.tr("Date"), self.tr("Restorer"), self.tr("Hours"), self.tr("Leaves"),
+                                self.tr("Operations"), self.tr("Materials"), self.tr("Notes")])
+        lay.addWidget(self.sessions, 1)
+        self.totals_label = QLabel()
+        lay.addWidget(self.totals_label)
+        self.hours_chart = HoursChart()
+        self.hours_chart.setObjectName("hours_chart")
+        lay.addWidget(self.hours_chart)
+        row = QHBoxLayout()
+        self.session_day = QDateEdit()
+        self.session_day.setCalendarPopup(True)
+        self.session_day.setDate(dt.date.today())
+        self.session_hours = QDoubleSpinBox()
+        self.session_hours.setRange(0, 24)
+        self.session_hours.setDecimals(2)
+        self.session_leaves = QDoubleSpinBox()
+        self.session_leaves.setDecimals(0)
+        self.session_leaves.setRange(0, 100000)
+        self.session_ops = QLineEdit()
+        self.session_ops.setPlaceholderText(self.tr("operations, e.g. 补洞 溜口"))
+        self.session_notes = QLineEdit()
+        self.session_notes.setPlaceholderText(self.tr("notes"))
+        for label, wdg in ((self.tr("Date"), self.session_day), (self.tr("Hours"), self.session_hours),
+                           (self.tr("Leaves"), self.session_leaves)):
+            row.addWidget(QLabel(label))
+            row.addWidget(wdg)
+        row.addWidget(self.session_ops, 1)
+        row.addWidget(self.session_notes, 1)
+        b = QPushButton(self.tr("Record session"))
+        b.clicked.connect(self._record_session)
+        row.addWidget(b)
+        lay.addLayout(row)
+        self.tabs.addTab(w, self.tr("Sessions"))
+
+    def _build_materials(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.materials = _table([self.tr("Name"), self.tr("Kind"), self.tr("Batch"), self.tr("Quantity"),
+                                 self.tr("Unit"), self.tr("Low stock at"), self.tr("Location")])
+        lay.addWidget(self.materials, 1)
+        self.used_label = QLabel()
+        self.used_label.setWordWrap(True)
+        lay.addWidget(self.used_label)
+        self.tabs.addTab(w, self.tr("Materials"))
+
+    def _build_acceptance(self) -> None:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.acceptances = _table([self.tr("No."), self.tr("Quality grade"), self.tr("Comments"),
+                                   self.tr("Signed by"), self.tr("Signed at"), self.tr("Voided")])
+        lay.addWidget(self.acceptances, 1)
+        row = QHBoxLayout()
+        self.quality = QComboBox()
+        for t in self.vocab.terms("quality_grades"):
+            self.quality.addItem(t.zh, t.code)
+        self.accept_comments = QLineEdit()
+        self.accept_comments.setPlaceholderText(self.tr("comments"))
+        b = QPushButton(self.tr("Accept and sign"))
+        b.clicked.connect(self._accept)
+        row.addWidget(QLabel(self.tr("Quality grade")))
+        row.addWidget(self.quality)
+        row.addWidget(self.accept_comments, 1)
+        row.addWidget(b)
+        lay.addLayout(row)
+        self.tabs.addTab(w, self.tr("Acceptance"))
+
+    # ------------------------------------------------------------------ loading
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        if changes is not None and not changes.kind.startswith("restoration"):
+            return
+        if self.institution_filter.count() == 1:
+            self.run(self.app.institutions.list, on_done=self._fill_institutions)
+        self.reload_jobs()
+
+    def _fill_institutions(self, insts: list[Any]) -> None:
+        self.institution_filter.blockSignals(True)
+        for i in insts:
+            self.institution_filter.addItem(i.name, i.id)
+        self.institution_filter.blockSignals(False)
+
+    def reload_jobs(self) -> None:
+        app = self.app
+        state = self.state_filter.currentData()
+        inst = self.institution_filter.currentData()
+        restorer = self.restorer_filter.text().strip() or None
+        self.run(lambda: app.restoration.list_jobs(state=state, restorer=restorer, institution_id=inst),
+                 on_done=self._show_jobs)
+
+    def _show_jobs(self, rows: list[Any]) -> None:
+        self.jobs.blockSignals(True)
+        _fill(self.jobs, [[r.job_number, self.vocab.label("job_states", r.state), r.title, "、".join(r.restorers),
+                           r.opened_on] for r in rows], [r.id for r in rows])
+        self.jobs.blockSignals(False)
+        ids = [r.id for r in rows]
+        if self.job_id in ids:
+            self.jobs.selectRow(ids.index(self.job_id))
+            self.load_job(self.job_id)
+        elif rows:
+            self.jobs.selectRow(0)
+        else:
+            self.editor.setEnabled(False)
+
+    def _job_selected(self) -> None:
+        items = self.jobs.selectedItems()
+        if items:
+            self.load_job(items[0].data(Qt.ItemDataRole.UserRole))
+
+    def load_job(self, job_id: int) -> None:
+        self.job_id = job_id
+        app = self.app
+
+        def load() -> tuple[JobArchive, list[Any], list[Any], list[Any]]:
+            arch = app.restoration.archive(job_id)
+            library = app.restoration.recipes()
+            months = app.restoration.restorer_month_totals()
+            return arch, library, months, app.restoration.materials()
+
+        self.run(load, on_done=self._show)
+
+    def _show(self, result: tuple[JobArchive, list[Any], list[Any], list[Any]]) -> None:
+        arch, library, months, materials = result
+        self.archive = arch
+        j = arch.job
+        self.editor.setEnabled(True)
+        v = self.vocab
+        self.header.setText(f"<b>{j.job_number}</b>　{j.census_number}　{j.title}　·　"
+                            f"{v.label('job_states', j.state)}" + ("　🔒" if j.locked else ""))
+        restorers = "、".join(r[2] for r in j.restorers) or "—"
+        rows = [(self.tr("Census number"), j.census_number), (self.tr("Title"), j.title),
+                (self.tr("Edition"), j.edition or "—"), (self.tr("Volumes"), j.volumes or "—"),
+                (self.tr("Institution"), j.institution_name), (self.tr("Requester"), j.requester),
+                (self.tr("Priority"), j.priority), (self.tr("Restorers"), restorers),
+                (self.tr("Reviewer"), j.reviewer[2] if j.reviewer else "—"),
+                (self.tr("Scope"), " ".join(x for x in (j.volumes_scope, j.leaves_scope) if x) or "—"),
+                (self.tr("Opened"), j.opened_on), (self.tr("Damage grade"), self._grade(j.damage_grade)
+                                                   + (f"（{self.tr('suggested')} {self._grade(j.damage_grade_suggested)}）"
+                                                      if j.damage_grade_suggested else ""))]
+        self.ident.setText("<table cellpadding=3>" + "".join(
+            f"<tr><td><b>{k}</b></td><td>{val}</td></tr>" for k, val in rows) + "</table>")
+        self._update_actions(j.state, j.locked, j.returned_to_vault_at is not None)
+        p = arch.progress
+        if p is not None and p.planned_leaves:
+            self.progress_label.setText(self.tr("Progress: %1 of %2 leaves, %3 h").replace("%1", str(p.done_leaves))
+                                        .replace("%2", str(p.planned_leaves)).replace("%3", f"{p.hours:g}"))
+        else:
+            self.progress_label.setText("")
+
+        # condition
+        frows = []
+        paper = []
+        for a in arch.assessments:
+            scope = (f"{a.volume}冊 " if a.volume else "") + (f"{a.leaf_from}–{a.leaf_to}" if a.leaf_from else "")
+            for f in a.findings:
+                frows.append([scope or "—", f.label, f"{f.value.normalize():f}", f.metric])
+            if a.colour:
+                paper.append(f"{a.paper_type or ''} " + "、".join(f"{v.label('fibres', x)} {p_}%" for x, p_ in a.fibres)
+                             + f"　L*a*b* {' / '.join(_num(x) for x in a.colour)}")
+        _fill(self.findings, frows)
+        self.paper_label.setText("\n".join(paper) or self.tr("No paper colour recorded"))
+        g = arch.grade
+        self.grade_label.setText((self.tr("Suggested: %1").replace("%1", g.label) + "\n" + "\n".join(g.reasons))
+                                 if g else self.tr("No assessment yet"))
+        if g:
+            self.grade_combo.setCurrentIndex(max(0, self.grade_combo.findData(j.damage_grade or g.code)))
+
+        # plan
+        if arch.plan:
+            pl = arch.plan
+            ops = "、".join(v.label("operations", o) for o in pl.operations)
+            mats = "；".join(f"{m.name} {m.quantity.normalize():f} {m.unit}" for m in pl.materials) or "—"
+            self.plan_label.setText(
+                f"<p><b>{self.tr('Operations')}</b>：{ops}</p><p><b>{self.tr('Materials')}</b>：{mats}</p>"
+                f"<p><b>{self.tr('Estimated hours')}</b>：{pl.estimated_hours or '—'}　"
+                f"<b>{self.tr('Planned leaves')}</b>：{pl.planned_leaves or '—'}</p>"
+                f"<p>{pl.description or ''}</p><p><b>{self.tr('Approved')}</b>："
+                f"{(pl.approved_by + ' ' + pl.approved_at.strftime('%Y-%m-%d')) if pl.approved_by and pl.approved_at else self.tr('not yet')}</p>")
+        else:
+            self.plan_label.setText(self.tr("No plan yet"))
+
+        # pH
+        _fill(self.ph_sets, [[v.label("ph_set_kinds", s.kind), s.measured_on, s.stats.n, _num(s.stats.mean),
+                              _num(s.stats.minimum), _num(s.stats.maximum), _num(s.stats.stdev),
+                              len(s.stats.acidic)] for s in arch.ph_sets])
+        self.ph_grid.set_threshold(arch.acid_threshold)
+        self.ph_chart.set_data([(c.leaf, c.earlier_mean, c.later_mean) for c in arch.ph_comparison],
+                               arch.acid_threshold)
+
+        # dyeing: the job's recipes first, then the rest of the library
+        self._library = list(arch.recipes) + [r for r in library if r.id not in {x.id for x in arch.recipes}]
+        self.recipe_combo.blockSignals(True)
+        current = self.recipe_combo.currentData()
+        self.recipe_combo.clear()
+        for r in self._library:
+            self.recipe_combo.addItem(r.name, r.id)
+        if current is not None and self.recipe_combo.findData(current) >= 0:
+            self.recipe_combo.setCurrentIndex(self.recipe_combo.findData(current))
+        self.recipe_combo.blockSignals(False)
+        self._show_recipe()
+
+        # sessions
+        _fill(self.sessions, [[s.day, s.restorer, f"{s.hours:g}", s.leaves,
+                               "、".join(v.label("operations", o) for o in s.operations),
+                               "；".join(f"{m.name} {m.quantity.normalize():f}{m.unit}" for m in s.materials),
+                               s.notes or ""] for s in arch.sessions])
+        t = arch.totals
+        self.totals_label.setText(
+            self.tr("Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h").replace("%1", str(t.sessions))
+            .replace("%2", f"{t.hours:g}").replace("%3", str(t.leaves))
+            .replace("%4", f"{t.leaves_per_hour:.2f}" if t.leaves_per_hour is not None else "—") if t else "")
+        by_month: dict[tuple[int, int], list[Any]] = {}
+        for m in months:
+            acc = by_month.setdefault((m.year, m.month), [Decimal(0), 0])
+            acc[0] += m.hours
+            acc[1] += m.leaves
+        self.hours_chart.set_data([(f"{y}-{mo:02d}", h, lv) for (y, mo), (h, lv) in sorted(by_month.items())][-12:])
+
+        # materials
+        _fill(self.materials, [[m.name, v.label("material_kinds", m.kind), m.batch or "",
+                                f"{m.quantity.normalize():f}", m.unit,
+                                f"{m.low_stock.normalize():f}" if m.low_stock is not None else "", m.location or ""]
+                               for m in materials])
+        for r, m in enumerate(materials):
+            if m.is_low:
+                for c in range(self.materials.columnCount()):
+                    self.materials.item(r, c).setBackground(Qt.GlobalColor.yellow)
+        self.used_label.setText(self.tr("Used in this job: ") + ("；".join(
+            f"{m.name} {m.quantity.normalize():f} {m.unit}" for m in arch.materials_used) or "—"))
+
+        # acceptance
+        _fill(self.acceptances, [[a.seq, v.label("quality_grades", a.quality_grade), a.comments or "", a.signed_name,
+                                  a.signed_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                                  (a.void_reason or "") if a.voided_at else ""] for a in arch.acceptances])
+
+    def _grade(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        from restoration.grading import dat64_profile
+
+        try:
+            return dat64_profile().grade(code).zh
+        except Exception:  # noqa: BLE001 - a centre profile's code shows as itself
+            return code
+
+    def _show_recipe(self) -> None:
+        rid = self.recipe_combo.currentData()
+        r = next((x for x in getattr(self, "_library", []) if x.id == rid), None)
+        if r is None or self.archive is None:
+            self.recipe_label.setText(self.tr("No recipe"))
+            self.trials.set_trials([], 0)
+            return
+        dyes = "；".join(f"{d} {a.normalize():f} {u}" for d, a, u in r.dyes)
+        self.recipe_label.setText(" 　".join(x for x in (
+            dyes, f"{self.tr('base paper')} {r.base_paper.name}" if r.base_paper else "",
+            f"{r.bath_temperature_c} °C" if r.bath_temperature_c is not None else "",
+            f"{r.dips} ×" if r.dips else "", r.drying or "") if x))
+        self.trials.set_trials(r.trials, self.archive.de00_tolerance)
+
+    def _update_actions(self, state: str, locked: bool, returned: bool) -> None:
+        roles = {r.value for r in self.app.actor.roles}
+        restorer, reviewer = "restorer" in roles, "reviewer" in roles
+        enabled = {
+            "submit_plan": restorer and state == "assessment",
+            "approve_plan": reviewer and state == "plan",
+            "start_treatment": restorer and state == "plan_approved",
+            "submit_for_acceptance": restorer and state == "in_treatment",
+            "send_back": reviewer and state not in ("assessment", "closed"),
+            "reopen": reviewer and state == "closed",
+            "close": state == "closed" and not returned,
+        }
+        for key, b in self.actions.items():
+            b.setEnabled(enabled[key])
+
+    # ------------------------------------------------------------------ actions
+
+    def _done(self, _result: Any = None) -> None:
+        self.window_.changed(Changes.of("restoration_job", [self.job_id] if self.job_id else []))
+
+    def _action(self, key: str) -> None:
+        if self.job_id is None:
+            return
+        svc = self.app.restoration
+        jid = self.job_id
+        if key in ("send_back", "reopen"):
+            reason, ok = QInputDialog.getText(self, self.tr("Reason"), self.tr("Why?"))
+            if not ok:
+                return
+            self.run(getattr(svc, key), jid, reason, on_done=self._done)
+        else:
+            self.run(getattr(svc, key), jid, on_done=self._done)
+
+    def _confirm_grade(self) -> None:
+        if self.job_id is not None:
+            self.run(self.app.restoration.confirm_damage_grade, self.job_id, self.grade_combo.currentData(),
+                     note=self.grade_note.text().strip() or None, on_done=self._done)
+
+    def _save_ph(self) -> None:
+        if self.job_id is None:
+            return
+        data = PhSetInput(kind=self.ph_kind.currentData(), method=self.ph_method.currentData(),
+                          points=self.ph_grid.raw_points(), instrument=self.ph_instrument.text().strip() or None)
+
+        def saved(_r: Any) -> None:
+            self.ph_grid.clear_points()
+            self._done()
+
+        self.run(self.app.restoration.record_ph_set, self.job_id, data, on_done=saved)
+
+    def _record_trial(self) -> None:
+        rid = self.recipe_combo.currentData()
+        if rid is None:
+            return
+        data = TrialInput(measured=tuple(f"{sb.value():.2f}" for sb in self.trial_lab),  # type: ignore[arg-type]
+                          illuminant_observer=self.trial_illuminant.currentData(), job_id=self.job_id)
+        self.run(self.app.restoration.record_trial, rid, data, on_done=self._done)
+
+    def _record_session(self) -> None:
+        if self.job_id is None:
+            return
+        qd = self.session_day.date()
+        data = SessionInput(day=dt.date(qd.year(), qd.month(), qd.day()), hours=f"{self.session_hours.value():.2f}",
+                            leaves=int(self.session_leaves.value()), operations=self.session_ops.text().split(),
+                            notes=self.session_notes.text().strip() or None)
+        self.run(self.app.restoration.record_session, self.job_id, data, on_done=self._done)
+
+    def _accept(self) -> None:
+        if self.job_id is not None:
+            self.run(self.app.restoration.accept, self.job_id, self.quality.currentData(),
+                     comments=self.accept_comments.text().strip() or None, on_done=self._done)
+
+    def _report(self) -> None:
+        if self.archive is None:
+            return
+        name = f"{self.archive.job.job_number}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save archive PDF"), name, "PDF (*.pdf)")
+        if path:
+            self.write_report(path)
+
+    def write_report(self, path: str, on_done: Any = None) -> None:
+        """Write the selected job's archive PDF on the worker (the button's action without the dialog)."""
+        from restoration.report import write_report
+
+        app, jid = self.app, self.job_id
+
+        def work() -> str:
+            return str(write_report(app.restoration.archive(jid), path))
+
+        self.run(work, on_done=on_done or (lambda p: self.window_.statusBar().showMessage(
+            self.tr("Wrote %1").replace("%1", p), 5000)))
+
