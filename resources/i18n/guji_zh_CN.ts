@@ -561,17 +561,17 @@
     <message>
         <location filename="../../guji/gui/imaging/page.py" line="240" />
         <source>Resolution:</source>
-        <translation type="unfinished" />
+        <translation>分辨率：</translation>
     </message>
     <message>
         <location filename="../../guji/gui/imaging/page.py" line="246" />
         <source>from the file</source>
-        <translation type="unfinished" />
+        <translation>取自文件</translation>
     </message>
     <message>
         <location filename="../../guji/gui/imaging/page.py" line="247" />
         <source>The scanning resolution, for scans whose file does not say it (or says it wrongly); the frame size in cm depends on it</source>
-        <translation type="unfinished" />
+        <translation>扫描分辨率：用于文件中未注明（或注明有误）的扫描图像；版框厘米尺寸依此换算</translation>
     </message>
     <message>
         <location filename="../../guji/gui/imaging/page.py" line="251" />
@@ -919,7 +919,7 @@
         <translation>pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="111" />
+        <location filename="../../guji/gui/restoration/grids.py" line="121" />
         <source>acidic (below %1)</source>
         <translation>酸性（低于 %1）</translation>
     </message>
@@ -1867,52 +1867,52 @@
 </context><context>
     <name>TrialGrid</name>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <location filename="../../guji/gui/restoration/grids.py" line="178" />
         <source>Trial</source>
         <translation>试样</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <location filename="../../guji/gui/restoration/grids.py" line="178" />
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <location filename="../../guji/gui/restoration/grids.py" line="178" />
         <source>Trial L*a*b*</source>
         <translation>试样 L*a*b*</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="168" />
+        <location filename="../../guji/gui/restoration/grids.py" line="178" />
         <source>Target L*a*b*</source>
         <translation>目标 L*a*b*</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="169" />
+        <location filename="../../guji/gui/restoration/grids.py" line="179" />
         <source>Result</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="184" />
+        <location filename="../../guji/gui/restoration/grids.py" line="194" />
         <source>pass</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="184" />
+        <location filename="../../guji/gui/restoration/grids.py" line="194" />
         <source>fail</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="186" />
+        <location filename="../../guji/gui/restoration/grids.py" line="196" />
         <source>darker than original</source>
         <translation>比原纸深</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="188" />
+        <location filename="../../guji/gui/restoration/grids.py" line="198" />
         <source>accepted</source>
         <translation>采用</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/grids.py" line="204" />
+        <location filename="../../guji/gui/restoration/grids.py" line="214" />
         <source>pass when ΔE00 ≤ %1</source>
         <translation>ΔE00 ≤ %1 为合格</translation>
     </message>

@@ -99,7 +99,7 @@ def test_page_shows_record_image_with_overlays_and_applies_the_frame(window, org
     assert len(page.viewer.overlay_items["page_box"]) == 1 and len(page.viewer.overlay_items["frames"]) == 2
     assert page.viewer.has_overlay("damage")
     assert not page.overlay_boxes["split"].isEnabled()  # a cut half-leaf has no 版心 line
-    assert "cm" in page.info.text()
+    assert "厘米" in page.info.text()  # the translated "cm" of the frame size
     # the analysis computed on the pool was stored through the service
     assert app.images.stored_analysis(att.image.id) == page.analysis | {"path": att.image.relpath}
     assert page.apply_button.isEnabled()
@@ -190,3 +190,22 @@ def test_census_editor_images_tab_is_fed(window, org, tmp_path: Path, qtbot) -> 
         pytest.skip("the census editor has no images hook")
     assert editor.images_list.count() == 1 and "內封" in editor.images_list.item(0).text()
     editor.close()
+
+
+@needs_scans
+def test_typed_resolution_measures_a_scan_without_one(window, org, qtbot) -> None:  # type: ignore[no-untyped-def]
+    app = org["census_a"]
+    rid = record(app)
+    att = app.images.add_to_record(SCANS / "book2" / "1.png", rid)  # uncut leaf, no DPI in the file
+    page = window.show_page("imaging")
+    page.show_record(rid)
+    qtbot.waitUntil(lambda: page.viewer.has_overlay("split") and page.viewer.pixmap_item is not None,
+                    timeout=60_000)
+    assert "厘米" not in page.info.text() and "像素" in page.info.text()  # px only, no resolution
+    qtbot.waitUntil(lambda: not page.images_list.item(0).icon().isNull(), timeout=20_000)  # thumbnail
+    page.dpi_spin.setValue(200)
+    assert page.shown_analysis()["dpi"] == 200 and len(page.viewer.overlay_items["frames"]) == 2  # + size label
+    page.apply_button.click()
+    d = app.census.get_record(rid).data
+    assert d.frame_is_half is True and d.frame_width_cm is not None
+    assert app.images.stored_analysis(att.image.id)["dpi"] is None  # the stored analysis keeps the file's

@@ -22,6 +22,8 @@ from guji.gui.qt import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QIcon,
+    QPixmap,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +33,8 @@ from guji.gui.qt import (
     QListWidgetItem,
     QObject,
     QPushButton,
+    QSize,
+    QSpinBox,
     QSplitter,
     Qt,
     QToolButton,
@@ -39,11 +43,14 @@ from guji.gui.qt import (
     pyqtSignal,
 )
 from guji.gui.worker import error_text, run_op, show_error
-from guji.images.service import RECORD_ROLES
+from guji.images.service import RECORD_ROLES, with_dpi
 from guji.services.context import Changes
 
 if TYPE_CHECKING:
     from guji.gui.mainwindow import MainWindow
+
+
+THUMB_PX = 72
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ class _Bridge(QObject):
 
     decoded = pyqtSignal(int, object)  # token, QImage or exception
     analysed = pyqtSignal(int, object)  # token, view_data dict or exception
+    thumbnail = pyqtSignal(int, int, object)  # list token, attachment id, QImage or exception
 
 
 def _decode(path: str, dpi: float | None) -> Any:
@@ -69,6 +77,14 @@ def _decode(path: str, dpi: float | None) -> Any:
     from imaging.io import load_image
 
     return qimage_from_array(load_image(path, dpi=dpi).pixels)
+
+
+def _thumbnail(path: str, long_edge: int = THUMB_PX) -> Any:
+    """Runs on the decode thread: a small QImage of the first page for the images list."""
+    from imaging.derivatives import resize_long_edge
+    from imaging.io import load_image
+
+    return qimage_from_array(resize_long_edge(load_image(path).pixels, long_edge))
 
 
 class ImagingPage(Page):
@@ -98,6 +114,8 @@ class ImagingPage(Page):
         self.bridge = _Bridge()
         self.bridge.decoded.connect(self._on_decoded)
         self.bridge.analysed.connect(self._on_analysed)
+        self.bridge.thumbnail.connect(self._on_thumbnail)
+        self._list_token = 0
         self.batch_dialogs: list[Any] = []
         app_instance = QApplication.instance()
         if app_instance is not None:
@@ -141,6 +159,7 @@ class ImagingPage(Page):
         bl.addWidget(QLabel(self.tr("Images of the record (书影):")))
         self.images_list = QListWidget()
         self.images_list.setObjectName("record_images")
+        self.images_list.setIconSize(QSize(THUMB_PX, THUMB_PX))
         self.images_list.currentItemChanged.connect(self._on_image_item)
         bl.addWidget(self.images_list, 1)
         form = QHBoxLayout()
@@ -218,6 +237,17 @@ class ImagingPage(Page):
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         col.addWidget(self.info)
         row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Resolution:")))
+        self.dpi_spin = QSpinBox()
+        self.dpi_spin.setObjectName("dpi")
+        self.dpi_spin.setRange(0, 20000)
+        self.dpi_spin.setSingleStep(50)
+        self.dpi_spin.setSuffix(" dpi")
+        self.dpi_spin.setSpecialValueText(self.tr("from the file"))
+        self.dpi_spin.setToolTip(self.tr("The scanning resolution, for scans whose file does not say it "
+                                         "(or says it wrongly); the frame size in cm depends on it"))
+        self.dpi_spin.valueChanged.connect(lambda _v: self._show_analysis())
+        row.addWidget(self.dpi_spin)
         self.apply_button = QPushButton(self.tr("Apply measured frame size to the record"))
         self.apply_button.setObjectName("apply_frame")
         self.apply_button.setEnabled(False)
@@ -303,11 +333,35 @@ class ImagingPage(Page):
                 if keep_image and a.image.id == self.image_id:
                     self.images_list.setCurrentItem(item)
             self.images_list.blockSignals(False)
+            self._request_thumbnails(images)
             if not keep_image and images:
                 self.images_list.setCurrentRow(0)
             self._update_apply()
 
         self.run(load, on_done=shown)
+
+    def _request_thumbnails(self, images: list[Any]) -> None:
+        self._list_token += 1
+        token = self._list_token
+        for a in images:
+            def done(fut: cf.Future[Any], aid: int = a.attachment_id) -> None:
+                try:
+                    self.bridge.thumbnail.emit(token, aid, fut.result())
+                except BaseException as exc:  # noqa: BLE001 - a missing thumbnail is not an error to show
+                    self.bridge.thumbnail.emit(token, aid, exc)
+            try:
+                self._decoder.submit(_thumbnail, a.image.path).add_done_callback(done)
+            except RuntimeError:
+                return
+
+    def _on_thumbnail(self, token: int, attachment_id: int, image: Any) -> None:
+        if token != self._list_token or isinstance(image, BaseException):
+            return
+        for row in range(self.images_list.count()):
+            item = self.images_list.item(row)
+            att = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if att is not None and att.attachment_id == attachment_id:
+                item.setIcon(QIcon(QPixmap.fromImage(image)))
 
     def _current_attachment(self) -> Any:
         item = self.images_list.currentItem()
@@ -417,9 +471,7 @@ class ImagingPage(Page):
             return
         self.viewer.set_image(result)
         self._image_ready = True
-        if self.analysis is not None:
-            self.viewer.set_analysis(self.analysis, self._damage)
-            self._sync_overlay_boxes()
+        self._show_analysis()
 
     def _on_analysed(self, token: int, result: Any) -> None:
         if token != self._token:
@@ -429,16 +481,33 @@ class ImagingPage(Page):
             return
         self.analysis = result["analysis"]
         self._damage = (result["mask"], result["mask_scale"])
-        if self._image_ready:
-            self.viewer.set_analysis(self.analysis, self._damage)
-            self._sync_overlay_boxes()
-        self.info.setText(self.describe(self.analysis))
+        self._show_analysis()
         self._update_apply()
         if result["computed"] and self.image_id is not None:
             # Store it so the next viewer and "apply frame size" need not recompute; a user who may
             # not store analyses (a reviewer) still sees it.
             run_op(self.worker, None, self.app.images.save_analysis, self.image_id, self.analysis,
                    on_error=lambda e: None)
+
+    def dpi_override(self) -> float | None:
+        """The resolution typed by the user (None: the file's)."""
+        return float(self.dpi_spin.value()) if self.dpi_spin.value() > 0 else None
+
+    def shown_analysis(self) -> dict[str, Any] | None:
+        """The analysis as shown: at the typed resolution when there is one."""
+        if self.analysis is None:
+            return None
+        dpi = self.dpi_override()
+        return with_dpi(self.analysis, dpi) if dpi is not None else self.analysis
+
+    def _show_analysis(self) -> None:
+        a = self.shown_analysis()
+        if a is None:
+            return
+        if self._image_ready:
+            self.viewer.set_analysis(a, self._damage)
+            self._sync_overlay_boxes()
+        self.info.setText(self.describe(a))
 
     def _sync_overlay_boxes(self) -> None:
         for name, cb in self.overlay_boxes.items():
@@ -505,7 +574,8 @@ class ImagingPage(Page):
                 self.apply_result.setText(error_text(exc))
             show_error(self, exc)
 
-        self.run(self.app.images.apply_measured_frame, rid, iid, on_done=done, on_error=failed)
+        self.run(self.app.images.apply_measured_frame, rid, iid, dpi=self.dpi_override(), on_done=done,
+                 on_error=failed)
 
     # --- batch -----------------------------------------------------------------------------------------
 
