@@ -87,6 +87,15 @@ def _thumbnail(path: str, long_edge: int = THUMB_PX) -> Any:
     return qimage_from_array(resize_long_edge(load_image(path).pixels, long_edge))
 
 
+def _emit(bridge: QObject, name: str, *args: Any) -> None:
+    """Emit ``bridge.<name>`` from a pool thread; after the page (and its bridge) is gone the result is
+    simply dropped."""
+    try:
+        getattr(bridge, name).emit(*args)
+    except RuntimeError:  # "wrapped C/C++ object … has been deleted"
+        pass
+
+
 class ImagingPage(Page):
     """See the module docstring. ``show_record(id)``, ``open_image(image_id)``, ``open_file(path)``,
     ``apply_frame()`` and ``open_batch()`` are the actions; tests call them directly."""
@@ -346,9 +355,10 @@ class ImagingPage(Page):
         for a in images:
             def done(fut: cf.Future[Any], aid: int = a.attachment_id) -> None:
                 try:
-                    self.bridge.thumbnail.emit(token, aid, fut.result())
+                    result = fut.result()
                 except BaseException as exc:  # noqa: BLE001 - a missing thumbnail is not an error to show
-                    self.bridge.thumbnail.emit(token, aid, exc)
+                    result = exc
+                _emit(self.bridge, "thumbnail", token, aid, result)
             try:
                 self._decoder.submit(_thumbnail, a.image.path).add_done_callback(done)
             except RuntimeError:
@@ -449,17 +459,18 @@ class ImagingPage(Page):
         self._update_apply()
         self.info.setText(self.tr("Loading %1…").replace("%1", os.path.basename(path)))
 
-        def relay(signal: Any) -> Any:
+        def relay(signal: str) -> Any:
             def done(fut: cf.Future[Any]) -> None:
                 try:
-                    signal.emit(token, fut.result())
+                    result = fut.result()
                 except BaseException as exc:  # noqa: BLE001 - shown on the GUI thread
-                    signal.emit(token, exc)
+                    result = exc
+                _emit(self.bridge, signal, token, result)
             return done
 
         try:
-            self._decoder.submit(_decode, path, dpi).add_done_callback(relay(self.bridge.decoded))
-            self.pool().submit(view_data, path, dpi, analysis).add_done_callback(relay(self.bridge.analysed))
+            self._decoder.submit(_decode, path, dpi).add_done_callback(relay("decoded"))
+            self.pool().submit(view_data, path, dpi, analysis).add_done_callback(relay("analysed"))
         except RuntimeError as exc:  # pools shut down (the application is quitting)
             self.info.setText(error_text(exc))
 
