@@ -252,6 +252,9 @@ def test_review_actions_change_state(gui_app, org, records, qtbot) -> None:  # t
 
     org["census_a"].review.submit_for_review(rid)
     page.refresh(None)
+    line = next(i for i, e in enumerate(page.review_panel.queue_entries) if e.state == "submitted")
+    page.review_panel.show_in_register(line)
+    assert page.model.ids() == [rid] and page.tabs.currentIndex() == 0
     page.review.approve(rid)
     assert org["admin"].census.get_record(rid).state == "unit_approved"
     page.review.reopen(rid, "題名需補附錄")

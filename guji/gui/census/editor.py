@@ -754,7 +754,7 @@ class RecordEditor(QDialog):
     def _update_banner(self) -> None:
         parts = []
         if self.read_only_reason:
-            parts.append("🔒 " + self.read_only_reason)
+            parts.append("■ " + self.read_only_reason)
         if self.field_comments:
             parts.append(self.tr("Returned for correction: see the comments at the marked fields."))
         self.banner.setText("\n".join(parts))
@@ -966,8 +966,11 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+PRECISION_ZH = {"year": "确年", "era": "年号范围", "range": "年代区间", "dynasty": "朝代范围"}
+
+
 def _era_text(r: Any) -> str:
-    parts = [p for p in (r.dynasty, r.era) if p]
+    parts = [p for p in (r.dynasty, r.era if r.era != r.dynasty else None) if p]
     if r.year_of_era:
         parts.append("元年" if r.year_of_era == 1 else f"{r.year_of_era}年")
     if r.ganzhi:
@@ -975,6 +978,6 @@ def _era_text(r: Any) -> str:
     if r.gregorian:
         lo, hi = r.gregorian
         parts.append(f"→ {lo}" if lo == hi else f"→ {lo}–{hi}")
-    parts.append(f"({r.precision})")
+    parts.append(f"（{PRECISION_ZH.get(r.precision, r.precision)}）")
     return " ".join(parts)
 

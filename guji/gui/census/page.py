@@ -170,7 +170,7 @@ class CensusPage(Page):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
-        for col, width in enumerate((150, 90, 260, 200, 230, 50, 110, 80, 160)):
+        for col, width in enumerate((165, 85, 230, 180, 220, 45, 95, 70, 150)):
             self.table.setColumnWidth(col, width)
         self.table.activated.connect(lambda idx: self.open_editor(self.model.id_at(idx.row())))
         self.tabs.addTab(self.table, self.tr("Register"))
@@ -214,7 +214,8 @@ class CensusPage(Page):
         combo.addItem(self.tr("(any)"), None)
         for label, value in items:
             combo.addItem(label, value)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(4)
         return combo
 
     def _year_box(self) -> QSpinBox:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from guji.census.models import ReviewState
 from guji.census.record import FIELD_LABELS, SCALAR_FIELDS
 from guji.census.search import RecordRow
 from guji.gui.census.model import state_label
@@ -178,6 +179,9 @@ class ReviewPanel(QWidget):
         self.queue.setObjectName("review_queue")
         self.queue.setHorizontalHeaderLabels([self.tr("Institution"), self.tr("Review state"), self.tr("Records")])
         _plain(self.queue)
+        self.queue_entries: list[Any] = []
+        # A queue line opens the register filtered to that institution and state.
+        self.queue.itemActivated.connect(lambda item: self.show_in_register(item.row()))
         bl.addWidget(self.queue)
         split.addWidget(box)
         box = QGroupBox(self.tr("Awaiting me"))
@@ -204,6 +208,19 @@ class ReviewPanel(QWidget):
         split.setSizes([300, 700])
         layout.addWidget(split)
 
+    def show_in_register(self, row: int) -> None:
+        """Filter the register to the institution and state of queue line ``row`` and show it."""
+        if not 0 <= row < len(self.queue_entries):
+            return
+        e = self.queue_entries[row]
+        page = self.page
+        for combo, value in ((page.institution_filter, e.institution_code), (page.state_filter, e.state)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        page.search()
+        page.tabs.setCurrentIndex(0)
+
     def selected_id(self) -> int | None:
         r = self.awaiting.currentRow()
         return self.awaiting_ids[r] if 0 <= r < len(self.awaiting_ids) else None
@@ -221,6 +238,9 @@ class ReviewPanel(QWidget):
 
         def show(result: tuple[list[Any], list[RecordRow]]) -> None:
             queue, rows = result
+            order = {s.value: i for i, s in enumerate(ReviewState)}
+            queue = sorted(queue, key=lambda e: (e.institution_code, order.get(e.state, 99)))
+            self.queue_entries = queue
             self.queue.setRowCount(len(queue))
             for r, e in enumerate(queue):
                 for c, v in enumerate((e.institution_name, state_label(e.state), str(e.count))):
@@ -233,6 +253,7 @@ class ReviewPanel(QWidget):
                                        state_label(row.state), names.get(row.institution_code, row.institution_code))):
                     self.awaiting.setItem(r, c, QTableWidgetItem(v))
             self.queue.resizeColumnsToContents()
+            self.awaiting.resizeColumnsToContents()
 
         run_op(self.page.worker, None, load, on_done=show)
 
