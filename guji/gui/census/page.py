@@ -170,7 +170,7 @@ class CensusPage(Page):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
-        for col, width in enumerate((165, 85, 230, 180, 220, 45, 95, 70, 150)):
+        for col, width in enumerate((155, 75, 200, 150, 200, 40, 85, 65, 150)):
             self.table.setColumnWidth(col, width)
         self.table.activated.connect(lambda idx: self.open_editor(self.model.id_at(idx.row())))
         self.tabs.addTab(self.table, self.tr("Register"))
