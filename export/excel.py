@@ -103,22 +103,6 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
         raise ValidationError(f"unknown review state {state!r}: one of "
                               + ", ".join(s.value for s in ReviewState), "state")
     target = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("登记表")
-    ws.freeze_panes = "B2"
-    for i, col in enumerate(ALL_COLUMNS, start=1):
-        ws.column_dimensions[column_letter(i)].width = col.width + 4
-    bold = Font(bold=True)
-    core_fill = PatternFill("solid", fgColor="FFF2CC")
-    header = []
-    for col in ALL_COLUMNS:
-        c = WriteOnlyCell(ws, value=col.header)
-        c.font = bold
-        if col in CORE_COLUMNS:
-            c.fill = core_fill
-        header.append(c)
-    ws.append(header)
-
     n = 0
     with app.ctx.read() as s:
         codes = {inst.id: inst.code for inst in s.scalars(select(Institution))}
@@ -148,6 +132,24 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
             if progress is not None:
                 progress(0.8 * n / max(1, total), f"read {n}/{total}")
     rows.sort(key=lambda r: r[0])
+    # The workbook is made only now, once the selection is known to be valid (an unsaved
+    # write-only workbook complains when it is garbage-collected).
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("登记表")
+    ws.freeze_panes = "B2"
+    for i, col in enumerate(ALL_COLUMNS, start=1):
+        ws.column_dimensions[column_letter(i)].width = col.width + 4
+    bold = Font(bold=True)
+    core_fill = PatternFill("solid", fgColor="FFF2CC")
+    header = []
+    for col in ALL_COLUMNS:
+        c = WriteOnlyCell(ws, value=col.header)
+        c.font = bold
+        if col in CORE_COLUMNS:
+            c.fill = core_fill
+        header.append(c)
+    ws.append(header)
+
     for _num, values in rows:
         ws.append(values)
     if progress is not None:

@@ -13,7 +13,9 @@ one-record path so that their audit diff is exact.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -62,6 +64,24 @@ class BulkResult:
     changes: Changes = field(default_factory=lambda: Changes(ENTITY))
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a bulk job builds hundreds of thousands of objects.
+
+    Each full collection walks every live object, and a 100,000-row import triggers dozens of
+    them: profiling showed a third of the write time in collections that free nothing (the
+    objects are all still in use). Reference counting still frees everything that is not in
+    a cycle; the previous state is restored afterwards (nested use is fine).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
     """Slices small enough for an ``IN (…)`` list on both databases."""
     for i in range(0, len(items), size):
@@ -73,6 +93,13 @@ def check_rows(rows: list[tuple[int, RecordData]], region: str, unit: str, *, re
                                      list[tuple[int, FieldProblem]]] | None:
     """Run :func:`check` on every row; (good rows with checked data, errors, warnings), or None if
     cancelled. A census number given twice is an error on every occurrence after the first."""
+    with paused_gc():
+        return _check_rows(rows, region, unit, report, cancel)
+
+
+def _check_rows(rows: list[tuple[int, RecordData]], region: str, unit: str, report: Report,
+                cancel: Any) -> tuple[list[tuple[int, RecordData]], list[tuple[int, FieldProblem]],
+                                      list[tuple[int, FieldProblem]]] | None:
     errors: list[tuple[int, FieldProblem]] = []
     warnings: list[tuple[int, FieldProblem]] = []
     good: list[tuple[int, RecordData]] = []
@@ -245,6 +272,10 @@ class BulkPlan:
 
     def write(self, s: Session, actor: Actor, inst_id: int, note: str | None, report: Report, cancel: Any) -> None:
         """Insert the new records (children, index and audit rows included) and apply the updates."""
+        with paused_gc():
+            self._write(s, actor, inst_id, note, report, cancel)
+
+    def _write(self, s: Session, actor: Actor, inst_id: int, note: str | None, report: Report, cancel: Any) -> None:
         from guji.census.service import apply_data, snapshot, write_search_index
         from guji.db.base import utcnow
         from guji.models.audit import AuditEntry

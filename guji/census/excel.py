@@ -901,8 +901,15 @@ def import_excel(app: Any, path: str | Path, *, institution: str, dry_run: bool 
     into the institution. ``progress(fraction, message)`` and ``cancel`` (``threading.Event``)
     as for every long job; a cancelled import writes nothing.
     """
+    from guji.census.bulk import paused_gc
+
+    with paused_gc():
+        return _import_excel(app, Path(path), institution, dry_run, all_or_nothing, progress, cancel)
+
+
+def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_nothing: bool,
+                  progress: ProgressFn | None, cancel: Any) -> ImportReport:
     started = time.perf_counter()
-    path = Path(path)
     report = ImportReport(path=path, institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing)
 
     def say(fraction: float, message: str) -> None:

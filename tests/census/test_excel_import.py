@@ -449,3 +449,28 @@ def test_seals_annotations_classification_parsers() -> None:
     assert parse_classification("集部") == ("ji", None, None)
     with pytest.raises(ValueError):
         parse_classification("史部·詩類")
+
+
+# --- both databases ------------------------------------------------------------------------------------
+
+def test_import_on_sqlite_and_postgresql(any_org: dict[str, Guji], tmp_path: Path) -> None:
+    """The bulk path differs per database (ids, serial lock, FTS5 rows vs search grams): run it on both."""
+    app = any_org["census_a"]
+    rows = [good_row(3, 钤印="天一閣（范欽）", 批校题跋="顧廣圻校"), good_row(None, 题名卷数="史記一百三十卷"),
+            good_row(None, 所属丛书="210000-0101-0000003")]
+    path = write_xlsx(tmp_path / "both.xlsx", rows)
+    rep = run(app, path)
+    assert rep.errors == [] and rep.created == 3 and counts(app) == (3, 3)
+    assert rep.numbers == {2: "210000-0101-0000003", 3: "210000-0101-0000004", 4: "210000-0101-0000005"}
+    child = app.census.find_by_number("210000-0101-0000005")
+    assert child.parent_id == app.census.find_by_number("210000-0101-0000003").id
+    assert app.search.search("史记").total == 1 and app.search.search("天一阁").total == 1
+    assert app.census.find_by_number("210000-0101-0000003").data.annotations == [AnnotationData("顧廣圻", "校")]
+    # The counter moved past the serials taken: the next single registration continues from there.
+    assert app.census.next_census_number(INST_A) == "210000-0101-0000006"
+    rows[0] = good_row(3, 钤印="天一閣（范欽）", 批校题跋="顧廣圻校", 册数=6)
+    rep = run(app, write_xlsx(tmp_path / "both.xlsx", rows[:1]))
+    assert (rep.created, rep.updated, rep.skipped) == (0, 1, 0) and counts(app) == (3, 4)
+    before = counts(app)
+    rep = run(app, write_xlsx(tmp_path / "bad.xlsx", [good_row(7), good_row(8, 册数=0)]))
+    assert rep.errors and counts(app) == before
