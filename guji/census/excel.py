@@ -50,6 +50,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -209,16 +210,20 @@ class Sheet:
     size: int
     merged: list[tuple[int, int, int, int]]
     bad_cells: dict[tuple[int, int], str]
-    _zip: zipfile.ZipFile
     _member: str
     _strings: list[str]
+    _date_styles: frozenset[int] = frozenset()  # cell style indexes whose number format is a date
+    _date1904: bool = False
     position: int = 0  # bytes of sheet XML parsed so far
 
     def rows(self, chunk: int = 1 << 20) -> Iterator[tuple[int, dict[int, Any]]]:
         done: list[tuple[int, dict[int, Any]]] = []
         strings = self._strings
         bad = self.bad_cells
-        state: dict[str, Any] = {"row": 0, "col": 0, "t": None, "f": False, "v": None, "in": 0, "skip": 0}
+        dates = self._date_styles
+        epoch = _EPOCH_1904 if self._date1904 else _EPOCH_1900
+        state: dict[str, Any] = {"row": 0, "col": 0, "t": None, "f": False, "v": None, "in": 0, "skip": 0,
+                                 "s": 0}
         cells: dict[int, Any] = {}
         buf: list[str] = []
 
@@ -228,6 +233,7 @@ class Sheet:
                 ref = attrs.get("r")
                 state["col"] = _col_index(ref) if ref else state["col"] + 1
                 state["t"] = attrs.get("t")
+                state["s"] = attrs.get("s")
                 state["f"] = False
                 state["v"] = None
             elif name == "v":
@@ -295,6 +301,8 @@ class Sheet:
                     value = _number(raw)
                     if value is None:
                         value = raw
+                    elif dates and state["s"] is not None and int(state["s"]) in dates:
+                        value = _excel_date(value, epoch)
                 cells[col] = value
             elif name == "row":
                 if cells:
@@ -310,7 +318,7 @@ class Sheet:
         parser.EndElementHandler = end
         parser.CharacterDataHandler = chars
         try:
-            with self._zip.open(self._member) as fh:
+            with zipfile.ZipFile(self.path) as z, z.open(self._member) as fh:
                 while True:
                     data = fh.read(chunk)
                     self.position += len(data)
@@ -320,8 +328,66 @@ class Sheet:
                         done.clear()
                     if not data:
                         break
-        except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
             raise ExcelFileError(f"{self.path.name} is damaged: {exc}") from None
+
+
+_EPOCH_1900 = datetime(1899, 12, 30)
+_EPOCH_1904 = datetime(1904, 1, 1)
+# Built-in number formats that show dates or times (ECMA-376 §18.8.30).
+_BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57})
+
+
+def _excel_date(serial: float, epoch: datetime) -> datetime | float:
+    """A date cell's serial number as a datetime (as openpyxl gives it); out-of-range stays a number."""
+    try:
+        return epoch + timedelta(days=serial)
+    except (OverflowError, ValueError):
+        return serial
+
+
+def _is_date_code(code: str) -> bool:
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
+    return any(ch in code for ch in "ymdhs") and "general" not in code
+
+
+def _date_styles(z: zipfile.ZipFile, names: set[str]) -> frozenset[int]:
+    """Indexes of the cell formats (``s`` attribute) whose number format is a date or time."""
+    if "xl/styles.xml" not in names:
+        return frozenset()
+    custom: dict[int, str] = {}
+    xfs: list[int] = []
+    where = {"cellXfs": False}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        name = name.rpartition(" ")[2]
+        if name == "numFmt":
+            try:
+                custom[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
+            except ValueError:
+                pass
+        elif name == "cellXfs":
+            where["cellXfs"] = True
+        elif name == "xf" and where["cellXfs"]:
+            try:
+                xfs.append(int(attrs.get("numFmtId", "0")))
+            except ValueError:
+                xfs.append(0)
+
+    def end(name: str) -> None:
+        if name.rpartition(" ")[2] == "cellXfs":
+            where["cellXfs"] = False
+
+    p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    with z.open("xl/styles.xml") as fh:
+        p.ParseFile(fh)
+    out = set()
+    for i, fmt in enumerate(xfs):
+        if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and _is_date_code(custom[fmt])):
+            out.add(i)
+    return frozenset(out)
 
 
 def _number(raw: str) -> int | float | None:
@@ -452,40 +518,47 @@ def read_sheet(path: str | Path) -> Sheet:
     if not head.startswith(b"PK"):
         raise ExcelFileError(f"{p.name} is not an .xlsx workbook (save it from Excel as .xlsx)")
     try:
-        z = zipfile.ZipFile(p)
-        names = set(z.namelist())
-        if "xl/workbook.xml" not in names:
-            raise ExcelFileError(f"{p.name} is a zip file but not an Excel workbook")
-        sheets: list[tuple[str, str]] = []
-        rels: dict[str, str] = {}
-        shared: list[str | None] = [None]
-
-        def wb_start(name: str, attrs: dict[str, str]) -> None:
-            if name.endswith(" sheet"):
-                sheets.append((attrs.get("name", ""), attrs.get(f"{_NS_REL} id", "")))
-
-        def rel_start(name: str, attrs: dict[str, str]) -> None:
-            if name.endswith(" Relationship"):
-                rels[attrs.get("Id", "")] = attrs.get("Target", "")
-                if attrs.get("Type", "").endswith("/sharedStrings"):
-                    shared[0] = _resolve("xl/workbook.xml", attrs.get("Target", ""))
-
-        _parse_xml(z, "xl/workbook.xml", wb_start)
-        if "xl/_rels/workbook.xml.rels" in names:
-            _parse_xml(z, "xl/_rels/workbook.xml.rels", rel_start)
-        if not sheets:
-            raise ExcelFileError(f"{p.name} has no worksheet")
-        name, rid = sheets[0]
-        member = _resolve("xl/workbook.xml", rels.get(rid, "worksheets/sheet1.xml"))
-        if member not in names:
-            raise ExcelFileError(f"{p.name} is damaged: the first sheet ({name}) is missing")
-        strings = _shared_strings(z, shared[0] or ("xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None))
-        size = z.getinfo(member).file_size
+        with zipfile.ZipFile(p) as z:
+            return _open_sheet(p, z)
     except ExcelFileError:
         raise
     except (zipfile.BadZipFile, zlib.error, xml.parsers.expat.ExpatError, EOFError, KeyError, OSError) as exc:
         raise ExcelFileError(f"{p.name} is damaged and cannot be read as .xlsx: {exc}") from None
-    return Sheet(name, p, size, [], {}, z, member, strings)  # type: ignore[arg-type]
+
+
+def _open_sheet(p: Path, z: zipfile.ZipFile) -> Sheet:
+    names = set(z.namelist())
+    if "xl/workbook.xml" not in names:
+        raise ExcelFileError(f"{p.name} is a zip file but not an Excel workbook")
+    sheets: list[tuple[str, str]] = []
+    rels: dict[str, str] = {}
+    shared: list[str | None] = [None]
+    date1904 = [False]
+
+    def wb_start(name: str, attrs: dict[str, str]) -> None:
+        if name.endswith(" workbookPr"):
+            date1904[0] = attrs.get("date1904", "0").strip().lower() in ("1", "true")
+        if name.endswith(" sheet"):
+            sheets.append((attrs.get("name", ""), attrs.get(f"{_NS_REL} id", "")))
+
+    def rel_start(name: str, attrs: dict[str, str]) -> None:
+        if name.endswith(" Relationship"):
+            rels[attrs.get("Id", "")] = attrs.get("Target", "")
+            if attrs.get("Type", "").endswith("/sharedStrings"):
+                shared[0] = _resolve("xl/workbook.xml", attrs.get("Target", ""))
+
+    _parse_xml(z, "xl/workbook.xml", wb_start)
+    if "xl/_rels/workbook.xml.rels" in names:
+        _parse_xml(z, "xl/_rels/workbook.xml.rels", rel_start)
+    if not sheets:
+        raise ExcelFileError(f"{p.name} has no worksheet")
+    name, rid = sheets[0]
+    member = _resolve("xl/workbook.xml", rels.get(rid, "worksheets/sheet1.xml"))
+    if member not in names:
+        raise ExcelFileError(f"{p.name} is damaged: the first sheet ({name}) is missing")
+    strings = _shared_strings(z, shared[0] or ("xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None))
+    size = z.getinfo(member).file_size
+    return Sheet(name, p, size, [], {}, member, strings, _date_styles(z, names), date1904[0])
 
 
 def cell_values(path: str | Path) -> list[list[Any]]:
@@ -626,6 +699,8 @@ def _text(value: Any) -> str | None:
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime):  # a date typed into a text column (入藏 1950-01-01)
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     s = str(value).strip()
     return s or None
 
@@ -794,7 +869,7 @@ def _layout(header: dict[int, Any], header_row: int, issues: list[RowIssue]) -> 
 
 
 def _row_data(cells: dict[int, Any], layout: _Layout, row: int,
-              issues: list[RowIssue]) -> RecordData:
+              issues: list[RowIssue], warnings: list[RowIssue] | None = None) -> RecordData:
     values: dict[str, Any] = {}
     leaf = None
     for idx, col, written in layout.columns:
@@ -833,7 +908,24 @@ def _row_data(cells: dict[int, Any], layout: _Layout, row: int,
         for k, v in fill:
             if values.get(k) is None:
                 values[k] = v
+    layout_text = values.get("layout_statement")
+    if layout_text and warnings is not None and not _layout_understood(layout_text):
+        warnings.append(RowIssue(row, layout.home.get("layout_statement", "行款"), layout_text,
+                                 "no lines/characters count found (write e.g. 半葉十行行二十字); kept as written",
+                                 "warning"))
     return RecordData(**values)
+
+
+@lru_cache(maxsize=2048)
+def _layout_understood(text: str) -> bool:
+    """Whether a 行款 statement gives a line or character count (the editor derives them from it)."""
+    from guji.census.leaf_format import LeafFormatError, parse_leaf_format
+
+    try:
+        lf = parse_leaf_format(text)
+    except LeafFormatError:
+        return False
+    return lf.lines_per_half_leaf is not None or lf.chars_per_line is not None or lf.chars_irregular
 
 
 @lru_cache(maxsize=2048)  # 版式 statements repeat a lot within a register
@@ -974,7 +1066,7 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
                     cells.pop(c, None)
         if len(issues) == before and not any(not (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue  # an empty row
-        data = _row_data(cells, layout, row, issues)
+        data = _row_data(cells, layout, row, issues, report.warnings)
         report.rows += 1
         if len(issues) == before:
             rows.append((row, data))

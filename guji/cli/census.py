@@ -22,6 +22,7 @@ def register_census(sub: argparse._SubParsersAction) -> argparse._SubParsersActi
     csub = p.add_subparsers(dest="census_command", required=True, metavar="ACTION")
     _add_template(csub)
     _add_import_excel(csub)
+    _add_search(csub)
     return csub
 
 
@@ -47,7 +48,7 @@ def _add_import_excel(csub: argparse._SubParsersAction) -> None:  # type: ignore
     a = csub.add_parser(
         "import-excel",
         help="import a register from .xlsx into one institution; all or nothing, errors listed by row and "
-             "column and saved as FILE.errors.xlsx beside it; re-import updates changed drafts, skips the rest")
+             "column and saved beside it as NAME.errors.xlsx; re-import updates changed drafts, skips the rest")
     a.add_argument("file")
     a.add_argument("--institution", required=True, metavar="CODE", help="holding institution, e.g. 210000-0101")
     a.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
@@ -96,3 +97,53 @@ def cmd_census_import_excel(args: argparse.Namespace) -> int:
         if rep.error_file:
             print(f"problems saved to {rep.error_file}")
     return 0 if not rep.errors else 1
+
+
+# --- search ------------------------------------------------------------------------------------
+
+def _add_search(csub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from guji.census.search import SORTS
+
+    a = csub.add_parser("search", help="search the register (traditional or simplified, any field); best first")
+    a.add_argument("query", nargs="?", default="", help="words to find (all must match); empty: every record")
+    a.add_argument("--json", action="store_true", help="print the result as JSON")
+    a.add_argument("--dynasty", help="edition dynasty, e.g. 明")
+    a.add_argument("--edition-type", help="e.g. 刻本, 活字本")
+    a.add_argument("--grade", help="grade code, e.g. 2A, 4")
+    a.add_argument("--damage-grade", help="damage grade code")
+    a.add_argument("--institution", metavar="CODE", help="holding institution, e.g. 210000-0101")
+    a.add_argument("--state", help="draft, submitted, returned, unit_approved, centre_approved")
+    a.add_argument("--year-from", type=int, metavar="YEAR")
+    a.add_argument("--year-to", type=int, metavar="YEAR")
+    a.add_argument("--sort", choices=list(SORTS), default="rank")
+    a.add_argument("--desc", action="store_true", help="descending (for --sort other than rank)")
+    a.add_argument("--limit", type=int, default=20, metavar="N", help="rows to show (default 20)")
+    a.add_argument("--offset", type=int, default=0, metavar="N")
+    a.set_defaults(func=cmd_census_search)
+
+
+def cmd_census_search(args: argparse.Namespace) -> int:
+    """Print one page of matches and how many there are (exit 0, also when nothing matches)."""
+    from dataclasses import asdict
+
+    from guji.census.search import SearchFilters
+    from guji.cli.common import print_table
+
+    app = sign_in(args)
+    filters = SearchFilters(
+        dynasty=args.dynasty, edition_type=args.edition_type, grade=args.grade, damage_grade=args.damage_grade,
+        institution=args.institution, state=args.state, year_from=args.year_from, year_to=args.year_to)
+    page = app.search.search(args.query, filters, sort=args.sort, descending=args.desc, limit=args.limit,
+                             offset=args.offset)
+    if args.json:
+        print_json({"query": args.query, "total": page.total, "total_capped": page.total_capped,
+                    "offset": args.offset, "rows": [asdict(r) for r in page.rows]})
+        return 0
+    if page.rows:
+        print_table([[r.census_number, r.call_number, r.title, r.author_statement, r.edition_statement, r.volumes,
+                      r.state] for r in page.rows],
+                    ["普查编号", "索书号", "题名卷数", "著者", "版本", "册数", "状态"])
+    more = "+" if page.total_capped else ""
+    shown = f"{args.offset + 1}–{args.offset + len(page.rows)} of " if page.rows else ""
+    print(f"{shown}{page.total}{more} records", file=sys.stderr)
+    return 0

@@ -236,6 +236,14 @@ def test_merge_across_columns_is_an_error(org: dict[str, Guji], tmp_path: Path) 
     assert_nothing_written(app, before, rep)
 
 
+def test_layout_statement_not_understood_is_a_warning(org: dict[str, Guji], tmp_path: Path) -> None:
+    rep = run(org["census_a"], write_xlsx(tmp_path / "lay.xlsx", [good_row(1, 行款="行款不詳")]))
+    assert rep.errors == [] and rep.created == 1
+    w = [w for w in rep.warnings if w.column == "行款"]
+    assert w and w[0].row == 2 and "kept as written" in w[0].message
+    assert org["census_a"].census.find_by_number("210000-0101-0000001").data.layout_statement == "行款不詳"
+
+
 def test_empty_rows_are_skipped(org: dict[str, Guji], tmp_path: Path) -> None:
     rows: list[Any] = [good_row(1), {}, {"索书号": "   "}, good_row(2)]
     rep = run(org["census_a"], write_xlsx(tmp_path / "empty.xlsx", rows))
@@ -425,8 +433,11 @@ def test_progress_and_cancel(org: dict[str, Guji], tmp_path: Path) -> None:
 # --- the reader and the cell formats ---------------------------------------------------------------
 
 def test_reader_agrees_with_openpyxl(tmp_path: Path) -> None:
+    import datetime as dt
+
     rows = [["text", 1, 2.5, True, None, "１２", "  spaced ", 1e20, -3, "=1+1"],
-            [None, None, "普查", 0.1, False, 123456789012, "a\nb", "", 4.0, "天一閣（范欽）"]]
+            [None, None, "普查", 0.1, False, 123456789012, "a\nb", "", 4.0, "天一閣（范欽）"],
+            [dt.datetime(1950, 1, 1), dt.date(2020, 5, 17), dt.datetime(2021, 3, 4, 5, 6, 7), 45000]]
     path = write_xlsx(tmp_path / "same.xlsx", rows, headers=[f"h{i}" for i in range(10)])
     ours = cell_values(path)
     wb = openpyxl.load_workbook(path, data_only=True)
@@ -434,6 +445,14 @@ def test_reader_agrees_with_openpyxl(tmp_path: Path) -> None:
     for a, b in zip(ours, theirs):
         b = b[: len(a)]
         assert [x for x in a] == [x for x in b] or [(x, y) for x, y in zip(a, b) if x != y] == [], (a, b)
+
+
+def test_date_in_a_text_column(org: dict[str, Guji], tmp_path: Path) -> None:
+    import datetime as dt
+
+    rep = run(org["census_a"], write_xlsx(tmp_path / "date.xlsx", [good_row(1, 入藏=dt.date(1950, 1, 1))]))
+    assert rep.errors == []
+    assert org["census_a"].census.find_by_number("210000-0101-0000001").data.acquisition == "1950-01-01"
 
 
 def test_seals_annotations_classification_parsers() -> None:
