@@ -366,3 +366,19 @@ def test_import_excel_runs_on_the_worker_and_reports(gui_app, org, qtbot, tmp_pa
     run_import(page, str(good), institution="210000-0101", on_report=reports.append)
     assert reports[-1].created == 1 and count_records(app) == 1
     assert page.model.rowCount() == 1
+
+
+def test_keyboard_enter_opens_and_ctrl_n_creates(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from guji.gui.qt import Qt
+
+    window, page = window_for(org["census_a"], qtbot)
+    window.show()
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(2, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert len(page.editors) == 1 and page.editors[0].record_id == page.model.id_at(2)
+    editor = page.editors[0]
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible()
+    page.new_action.trigger()
+    assert page.editors[-1].record_id is None and page.editors[-1].heading.text() == "新建记录"

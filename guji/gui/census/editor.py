@@ -701,7 +701,7 @@ class RecordEditor(QDialog):
     def _show_history(self, history: list[Any], rounds: list[Any]) -> None:
         self.rounds_tree.clear()
         for r in rounds:
-            top = QTreeWidgetItem([f"{r.round_no}·{r.action}", r.login, _when(r.at),
+            top = QTreeWidgetItem([f"{r.round_no}·{ACTION_ZH.get(r.action, r.action)}", r.login, _when(r.at),
                                    f"{_state(r.from_state)} → {_state(r.to_state)}"
                                    + (f"：{r.comment}" if r.comment else "")])
             for fname, text in r.field_comments.items():
@@ -711,7 +711,7 @@ class RecordEditor(QDialog):
             self.rounds_tree.addTopLevelItem(top)
         self.history_tree.clear()
         for h in history:
-            top = QTreeWidgetItem([h.action, h.login, _when(h.at), h.note or ""])
+            top = QTreeWidgetItem([ACTION_ZH.get(h.action, h.action), h.login, _when(h.at), h.note or ""])
             for fname, change in (h.changes or {}).items():
                 if isinstance(change, list) and len(change) == 2:
                     detail = f"{_short(change[0])} → {_short(change[1])}"
@@ -966,6 +966,10 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Audit and review actions as staff call them.
+ACTION_ZH = {"create": "新建", "update": "修改", "delete": "删除", "submit": "提交审核", "approve_unit": "单位审核通过",
+             "approve_centre": "中心审核通过", "return": "返修", "reopen": "重新打开", "confirm_grade": "确认定级",
+             "damage_grade": "破损定级", "import": "导入", "check_in": "入库"}
 PRECISION_ZH = {"year": "确年", "era": "年号范围", "range": "年代区间", "dynasty": "朝代范围"}
 
 
