@@ -1,19 +1,15 @@
 """What the census XML writer and reader share: namespace, schema, content hash, vocabulary flags.
 
-The content hash is the per-record "exchange hash" (``CensusRecord.exchange_hash``):
-a SHA-256 over the canonical form of everything the exchange format carries for a
-record except its local id — the :class:`RecordData` fields, the holding
-institution's code and the review state. It is computed the same way from a
-database row and from a parsed ``<record>``, so "changed here since the last
-exchange" (current hash ≠ stored hash) and "changed there" (incoming hash ≠ stored
-hash) can be told apart when packages are merged.
+The per-record "exchange hash" (``CensusRecord.exchange_hash``) is
+:func:`export.census_xml.content_hash`: SHA-256 over the record's own ``<record>``
+text without its local id, computed the same way from a database row and from a
+parsed incoming record, so "changed here since the last exchange" (current hash ≠
+stored hash) and "changed there" (incoming hash ≠ stored hash) can be told apart
+when packages are merged.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from guji.census import vocab
-from guji.census.record import SCALAR_FIELDS, VOCAB_FIELDS, RecordData
+from guji.census.record import VOCAB_FIELDS
 from guji.errors import GujiError
 
 NS = "urn:guji:census:1.0"
@@ -66,43 +62,18 @@ def relic_level(grade: str | None) -> str | None:
     return RELIC_LEVELS.get(grade[0])
 
 
-def _canon(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return f"{value.quantize(Decimal('0.1'))}"
-    return value
-
-
-def canonical_content(data: RecordData, institution_code: str, state: str) -> list[Any]:
-    """The exchanged content of a record as a JSON-ready list, in a fixed order."""
-    return [
-        [_canon(getattr(data, name)) for name in SCALAR_FIELDS],
-        [[a.name, a.dynasty, a.mode] for a in data.authors],
-        [[s.text, s.owner, s.position] for s in data.seals],
-        [[a.person, a.kind, a.description] for a in data.annotations],
-        data.parent_census_number,
-        data.bound_with_census_number,
-        institution_code,
-        state,
-    ]
-
-
-def content_hash(data: RecordData, institution_code: str, state: str) -> str:
-    """SHA-256 (hex, 64 characters) of :func:`canonical_content`."""
-    blob = json.dumps(canonical_content(data, institution_code, state), ensure_ascii=False,
-                      separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
 @lru_cache(maxsize=1)
-def record_schema() -> etree.XMLSchema:
-    """The XSD with ``record`` also declared as a global element, to validate one ``<record>`` at a time.
+def fragment_schema() -> etree.XMLSchema:
+    """The XSD with ``header``, ``institutions`` and ``record`` also declared as global elements.
 
-    lxml's ``iterparse(schema=...)`` validates while it streams, but reports validity errors only
-    when the document ends; validating each record as it is read names the offending record
-    (and its line) at once. The whole-document validation still runs as the outer check.
+    The importer validates each of these parts as soon as it has been read. (lxml's
+    ``iterparse(schema=...)`` does validate while streaming, but in lxml 6 it reports validity
+    errors only when the document ends and, worse, lets a truncated document through without
+    a well-formedness error; so the importer parses without it and validates the parts.)
     """
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     doc = etree.parse(str(SCHEMA_PATH), parser)
     xs = "http://www.w3.org/2001/XMLSchema"
-    etree.SubElement(doc.getroot(), f"{{{xs}}}element", name="record", type="Record")
+    for name, type_ in (("header", "Header"), ("institutions", "Institutions"), ("record", "Record")):
+        etree.SubElement(doc.getroot(), f"{{{xs}}}element", name=name, type=type_)
     return etree.XMLSchema(doc)

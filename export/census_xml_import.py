@@ -9,12 +9,15 @@ entities, billion laughs, an external DTD). An entity reference without a DOCTYP
 is a well-formedness error. XInclude is never processed (an ``xi:include`` element
 is simply not allowed by the schema).
 
-Validation while streaming. ``etree.iterparse(..., schema=...)`` validates the
-whole document as it streams, but lxml 6 reports validity errors only when the
-document ends; so each ``<record>`` is also validated on its own against the
-record type (:func:`export.census_exchange.record_schema`) as soon as it has been
-read, which names the bad record and its line at once. Records are cleared from
-the tree after use, so memory stays flat.
+Validation while streaming. lxml's ``etree.iterparse(..., schema=...)`` validates
+as it streams, but (lxml 6.1 / libxml2 2.14) it reports validity errors only when
+the document ends and lets a truncated document through without any error. So the
+file is parsed without it, and each part is validated against the XSD as soon as it
+has been read: ``<header>``, ``<institutions>`` and every ``<record>``
+(:func:`export.census_exchange.fragment_schema`), which names the bad record and
+its line at once; the document element's attribute, its three children in order,
+and its end (no truncation) are checked here. Records are cleared from the tree
+after use, so memory stays flat.
 
 Merging. Per census number: *new* (not here yet), *updated* (changed there since
 the last exchange, not here), *unchanged* (same content, or changed only here since
@@ -53,7 +56,8 @@ from guji.models.institution import Institution
 from guji.models.user import Role
 from guji.services import audit
 from guji.services.institutions import FIELDS as INSTITUTION_FIELDS
-from export.census_exchange import NS, ExchangeCancelled, content_hash, q, record_schema, schema
+from export.census_exchange import NS, ExchangeCancelled, fragment_schema, q
+from export.census_xml import content_hash
 
 Progress = Callable[[float, str], None]
 MAX_PROBLEMS = 200  # problems listed in one error before "…and N more"
@@ -91,6 +95,20 @@ class ImportReport:
             "conflicts": len(self.conflicts), "taken_theirs": len(self.taken_theirs),
             "institutions_created": self.institutions_created,
         }
+
+
+class _Reader:
+    """A file wrapper that notes whether anything but whitespace was read (to call an empty file empty)."""
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+        self.content = False
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        if not self.content and data.strip():
+            self.content = True
+        return data
 
 
 class _Rollback(Exception):
@@ -285,15 +303,26 @@ class _Merger:
     # --- parsing ------------------------------------------------------------------
 
     def run(self, fh: IO[bytes], name: str) -> None:
+        src = _Reader(fh)
+        try:
+            self._run(src, name)
+        except InvalidExchangeFile:
+            if not src.content:
+                raise InvalidExchangeFile(f"{name} is empty; nothing was written") from None
+            raise
+
+    def _run(self, fh: "_Reader", name: str) -> None:
         it = etree.iterparse(fh, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
-                             schema=schema())
-        first = True
+                             dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True)
+        root = None
+        closed = False
+        parts: list[str] = []  # the document element's children, in order
         pending_insts: list[Any] = []
+        R, REC = q("records"), q("record")
         try:
             for event, el in it:
-                if first:
-                    first = False
+                if root is None:
+                    root = el
                     info = el.getroottree().docinfo
                     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
                         raise UnsafeXml(f"{name} declares a document type (DOCTYPE); census XML never has one, "
@@ -302,26 +331,43 @@ class _Merger:
                     if el.tag != q("censusExchange"):
                         raise InvalidExchangeFile(f"{name} is not a census XML 1.0 file (root element "
                                                   f"{el.tag!r}, expected censusExchange in {NS})")
+                    if el.get("formatVersion") != "1.0":
+                        raise InvalidExchangeFile(f"{name} is census XML version {el.get('formatVersion')!r}; "
+                                                  "this program reads version 1.0. Nothing was written")
+                    continue
                 if event != "end":
                     continue
-                tag = el.tag
-                if tag == q("record"):
+                parent = el.getparent()
+                if el is root:
+                    closed = True
+                elif parent is root:
+                    parts.append(el.tag)
+                    if el.tag in (q("header"), q("institutions")):
+                        self._validate(el, _short(el.tag))
+                    if el.tag == q("header"):
+                        self.total = int(el.findtext("c:recordCount", namespaces=_N) or 0)
+                    elif el.tag == q("institutions"):
+                        self._institutions(pending_insts)
+                elif parent is not None and parent.tag == R:
+                    if el.tag != REC:
+                        raise InvalidExchangeFile(f"{name}, line {el.sourceline}: {_short(el.tag)!r} is not "
+                                                  "allowed in <records>; nothing was written")
                     self._record(el)
                     el.clear()
-                    parent = el.getparent()
                     while el.getprevious() is not None:
                         del parent[0]
-                elif tag == q("recordCount") and el.getparent().tag == q("header"):
-                    self.total = int(el.text or 0)
-                elif tag == q("institution") and el.getparent().tag == q("institutions"):
+                elif el.tag == q("institution") and parent is not None and parent.tag == q("institutions"):
                     pending_insts.append((el.get("code"), el.get("regionCode"), el.get("unitCode"),
                                           _flag(el.get("isCentre")), _t(el, "c:name"), el.sourceline))
-                elif tag == q("institutions"):
-                    self._institutions(pending_insts)
         except etree.XMLSyntaxError as exc:
             raise InvalidExchangeFile(_syntax_message(name, exc)) from None
-        if first:
-            raise InvalidExchangeFile(f"{name} is empty")
+        if root is None:
+            raise InvalidExchangeFile(f"{name} is empty; nothing was written")
+        if not closed:
+            raise InvalidExchangeFile(f"{name} ends early (the file is truncated); nothing was written")
+        if parts != [q("header"), q("institutions"), R]:
+            raise InvalidExchangeFile(f"{name} is not a valid census XML 1.0 file: the document must hold "
+                                      "<header>, <institutions> and <records> in this order; nothing was written")
         self._links()
         if self.problems:
             if self.extra_problems:
@@ -380,12 +426,7 @@ class _Merger:
     def _record(self, el: Any) -> None:
         if self.cancel is not None and self.cancel.is_set():
             raise ExchangeCancelled("import cancelled; nothing was written")
-        rs = record_schema()
-        if not rs.validate(el):
-            err = rs.error_log.last_error
-            number = _t(el, "c:identifiers/c:censusNumber") or "?"
-            raise InvalidExchangeFile(f"record {number} (line {el.sourceline}) does not follow census XML 1.0: "
-                                      f"{_short(err.message if err else 'invalid')}")
+        self._validate(el, f"record {_t(el, 'c:identifiers/c:censusNumber') or '?'}")
         inc = parse_record(el)
         self.report.records += 1
         number = inc.data.census_number or ""
@@ -452,6 +493,13 @@ class _Merger:
         else:
             self.report.updated.append(number)
         self._update(existing, d, state, incoming, theirs=why is not None)
+
+    def _validate(self, el: Any, what: str) -> None:
+        fs = fragment_schema()
+        if not fs.validate(el):
+            err = fs.error_log.last_error
+            raise InvalidExchangeFile(f"{what} (line {el.sourceline}) does not follow census XML 1.0: "
+                                      f"{_short(err.message if err else 'invalid')}; nothing was written")
 
     def _code_of(self, institution_id: int) -> str:
         inst = self.s.get(Institution, institution_id)
@@ -527,11 +575,16 @@ def _short(message: str) -> str:
 
 
 def _syntax_message(name: str, exc: etree.XMLSyntaxError) -> str:
-    msg = _short(str(exc.msg if getattr(exc, "msg", None) else exc))
-    low = msg.lower()
-    if "entity" in low:
+    msg = str(getattr(exc, "msg", None) or exc)
+    line = getattr(exc, "lineno", None)
+    if msg.startswith("no element found"):
+        # libxml2 gave up after an earlier fatal error; the newest log entry holds the cause.
+        last = getattr(getattr(exc, "error_log", None), "last_error", None)
+        if last is not None:
+            msg, line = last.message, last.line
+    msg = _short(msg)
+    if "entity" in msg.lower():
         return (f"{name} uses an entity reference ({msg}); census XML has none, and entities are never "
                 "expanded. The file was refused and nothing was written")
-    line = getattr(exc, "lineno", None)
     where = f" (line {line})" if line else ""
     return f"{name} is not a valid census XML 1.0 file{where}: {msg}. Nothing was written"

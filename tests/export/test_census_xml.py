@@ -11,8 +11,8 @@ from lxml import etree
 from guji.app import Guji
 from guji.census.record import RecordData
 from guji.errors import NotFound, ValidationError
-from export.census_exchange import NS, ExchangeCancelled, content_hash, schema
-from export.census_xml import write_census_xml
+from export.census_exchange import NS, ExchangeCancelled, schema
+from export.census_xml import content_hash, write_census_xml
 from export.census_xml_import import import_census_xml
 from guji.census.service import record_data
 from tests.conftest import ADMIN_PASSWORD, admin_for, make_db
