@@ -868,6 +868,9 @@ def _layout(header: dict[int, Any], header_row: int, issues: list[RowIssue]) -> 
     return _Layout(cols, home)
 
 
+_UNITS = {"frame_height_cm": "厘米", "frame_width_cm": "厘米"}
+
+
 def _row_data(cells: dict[int, Any], layout: _Layout, row: int,
               issues: list[RowIssue], warnings: list[RowIssue] | None = None) -> RecordData:
     values: dict[str, Any] = {}
@@ -883,7 +886,15 @@ def _row_data(cells: dict[int, Any], layout: _Layout, row: int,
             if kind == "text":
                 values[col.field] = _text(v)
             elif kind == "raw":
-                values[col.field] = v.strip() if isinstance(v, str) else v
+                if isinstance(v, str):
+                    v = v.strip()
+                    # Units people type after the number: 4冊, 2函, 21.5厘米 (check() reads cm and 公分).
+                    unit = _UNITS.get(col.field)
+                    if unit and v.endswith(unit):
+                        v = v.removesuffix(unit).strip()
+                    if col.field in ("volumes", "cases") and v[-1:] in ("册", "冊", "函"):
+                        v = v[:-1].strip()
+                values[col.field] = v
             elif kind == "number":
                 values[col.field] = _text(v)
             elif kind == "bool":

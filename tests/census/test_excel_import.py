@@ -78,12 +78,14 @@ def test_headers_in_traditional_with_spaces_and_units(org: dict[str, Guji], tmp_
 
 
 def test_numbers_as_text_floats_and_full_width_digits_are_accepted(org: dict[str, Guji], tmp_path: Path) -> None:
-    rows = [good_row(1, 册数="12"), good_row(2, 册数=4.0), good_row(3, 册数="４"), good_row(4, 册数=" 7 "),
+    rows = [good_row(1, 册数="12冊"), good_row(2, 册数=4.0, 版框高="21.5厘米"), good_row(3, 册数="４"), good_row(4, 册数=" 7 "),
             good_row(None, 普查编号="２１００００－０１０１－００００００５")]
     rep = run(org["census_a"], write_xlsx(tmp_path / "n.xlsx", rows))
     assert rep.errors == [] and rep.created == 5
     assert org["census_a"].census.find_by_number("210000-0101-0000003").data.volumes == 4
     assert org["census_a"].census.find_by_number("210000-0101-0000005").data.volumes == 4
+    assert org["census_a"].census.find_by_number("210000-0101-0000001").data.volumes == 12
+    assert str(org["census_a"].census.find_by_number("210000-0101-0000002").data.frame_height_cm) == "21.5"
 
 
 # --- bad values: clear error (row, column) and nothing written ------------------------------------
