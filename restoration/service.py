@@ -584,8 +584,21 @@ class RestorationService:
             return self._grade_view(self._job_suggestion(s, job))
 
     def _grade_view(self, sug: grading.GradeSuggestion) -> GradeView:
-        return GradeView(sug.grade.code, sug.grade.zh, sug.profile_id,
-                         tuple(r.rule.describe(self.vocab) + f" [{r.finding.value}]" for r in sug.reasons))
+        prof = self.profile
+
+        def reason(fired: grading.FiredRule) -> str:
+            rule, finding = fired.rule, fired.finding
+            name = self.label("damage_types", rule.damage_type)
+            unit = "%" if rule.metric == "percent" else ""
+            lhs = f"{name} pH" if rule.metric == "ph" else name
+            try:
+                grade = prof.grade(rule.grade).zh
+            except FieldError:
+                grade = rule.grade
+            return (f"{lhs} {grading.COMPARISONS[rule.comparison]} {rule.threshold}{unit} → {grade}"
+                    f"（{rule.source}；实测 {finding.value.normalize():f}{unit}）")
+
+        return GradeView(sug.grade.code, sug.grade.zh, sug.profile_id, tuple(reason(r) for r in sug.reasons))
 
     def confirm_damage_grade(self, job_id: int, grade: str, *, note: str | None = None) -> JobView:
         """The restorer confirms (or overrides) the damage grade; the census record's 破損級別 is

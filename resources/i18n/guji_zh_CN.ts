@@ -414,288 +414,288 @@
 </context><context>
     <name>ImagingPage</name>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="99" />
+        <location filename="../../guji/gui/imaging/page.py" line="108" />
         <source>Imaging</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="140" />
+        <location filename="../../guji/gui/imaging/page.py" line="149" />
         <source>Census record</source>
         <translation>普查记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="145" />
+        <location filename="../../guji/gui/imaging/page.py" line="154" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="148" />
+        <location filename="../../guji/gui/imaging/page.py" line="157" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="152" />
+        <location filename="../../guji/gui/imaging/page.py" line="161" />
         <source>Record selected in the register</source>
         <translation>登记表中选中的记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="155" />
+        <location filename="../../guji/gui/imaging/page.py" line="164" />
         <source>No record chosen.</source>
         <translation>尚未选择记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="159" />
+        <location filename="../../guji/gui/imaging/page.py" line="168" />
         <source>Images of the record (书影):</source>
         <translation>本记录的书影：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="172" />
+        <location filename="../../guji/gui/imaging/page.py" line="181" />
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="176" />
+        <location filename="../../guji/gui/imaging/page.py" line="185" />
         <source>Add images…</source>
         <translation>添加图像…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="179" />
+        <location filename="../../guji/gui/imaging/page.py" line="188" />
         <source>Save role/caption</source>
         <translation>保存类别/说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="181" />
+        <location filename="../../guji/gui/imaging/page.py" line="190" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="182" />
+        <location filename="../../guji/gui/imaging/page.py" line="191" />
         <source>Remove the image from this record (the stored scan is kept)</source>
         <translation>从本记录移除此图像（图像库中的原始扫描保留）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="189" />
+        <location filename="../../guji/gui/imaging/page.py" line="198" />
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="191" />
+        <location filename="../../guji/gui/imaging/page.py" line="200" />
         <source>Open a scan file…</source>
         <translation>打开扫描文件…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="194" />
+        <location filename="../../guji/gui/imaging/page.py" line="203" />
         <source>Batch processing…</source>
         <translation>批量处理…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="208" />
+        <location filename="../../guji/gui/imaging/page.py" line="217" />
         <source>Zoom in (+ or the mouse wheel)</source>
         <translation>放大（+ 或鼠标滚轮）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="209" />
+        <location filename="../../guji/gui/imaging/page.py" line="218" />
         <source>Zoom out (-)</source>
         <translation>缩小（-）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="210" />
+        <location filename="../../guji/gui/imaging/page.py" line="219" />
         <source>Fit</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="210" />
+        <location filename="../../guji/gui/imaging/page.py" line="219" />
         <source>Fit the page in the window (0)</source>
         <translation>整页适合窗口（0）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="211" />
+        <location filename="../../guji/gui/imaging/page.py" line="220" />
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="211" />
+        <location filename="../../guji/gui/imaging/page.py" line="220" />
         <source>Actual pixels</source>
         <translation>实际像素</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="212" />
+        <location filename="../../guji/gui/imaging/page.py" line="221" />
         <source>Rotate 90°</source>
         <translation>旋转 90°</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="212" />
+        <location filename="../../guji/gui/imaging/page.py" line="221" />
         <source>Turn the view by 90° (R); the image is not changed</source>
         <translation>视图旋转 90°（R）；图像本身不改变</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="221" />
+        <location filename="../../guji/gui/imaging/page.py" line="230" />
         <source>Page box</source>
         <translation>页面框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="221" />
+        <location filename="../../guji/gui/imaging/page.py" line="230" />
         <source>Frame</source>
         <translation>版框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="221" />
+        <location filename="../../guji/gui/imaging/page.py" line="230" />
         <source>Split line</source>
         <translation>版心线</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="222" />
+        <location filename="../../guji/gui/imaging/page.py" line="231" />
         <source>Column lines</source>
         <translation>行线</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="222" />
+        <location filename="../../guji/gui/imaging/page.py" line="231" />
         <source>Damage</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="234" />
+        <location filename="../../guji/gui/imaging/page.py" line="243" />
         <source>Choose a record's image or open a scan file.</source>
         <translation>请选择记录的图像，或打开扫描文件。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="240" />
+        <location filename="../../guji/gui/imaging/page.py" line="249" />
         <source>Resolution:</source>
         <translation>分辨率：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="246" />
+        <location filename="../../guji/gui/imaging/page.py" line="255" />
         <source>from the file</source>
         <translation>取自文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="247" />
+        <location filename="../../guji/gui/imaging/page.py" line="256" />
         <source>The scanning resolution, for scans whose file does not say it (or says it wrongly); the frame size in cm depends on it</source>
         <translation>扫描分辨率：用于文件中未注明（或注明有误）的扫描图像；版框厘米尺寸依此换算</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="251" />
+        <location filename="../../guji/gui/imaging/page.py" line="260" />
         <source>Apply measured frame size to the record</source>
         <translation>将测得的版框尺寸填入记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="301" />
+        <location filename="../../guji/gui/imaging/page.py" line="310" />
         <source>Select a record in the census register first.</source>
         <translation>请先在普查登记表中选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="322" />
+        <location filename="../../guji/gui/imaging/page.py" line="331" />
         <source>not recorded</source>
         <translation>未著录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="324" />
+        <location filename="../../guji/gui/imaging/page.py" line="333" />
         <source>Frame (版框): %1</source>
         <translation>版框：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="325" />
+        <location filename="../../guji/gui/imaging/page.py" line="334" />
         <source>Lines</source>
         <translation>行数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="380" />
+        <location filename="../../guji/gui/imaging/page.py" line="390" />
         <source>Choose a record first.</source>
         <translation>请先选择记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="382" />
+        <location filename="../../guji/gui/imaging/page.py" line="392" />
         <source>Add images to the record</source>
         <translation>为记录添加图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="436" />
-        <location filename="../../guji/gui/imaging/page.py" line="383" />
+        <location filename="../../guji/gui/imaging/page.py" line="446" />
+        <location filename="../../guji/gui/imaging/page.py" line="393" />
         <source>Images (*.tif *.tiff *.jpg *.jpeg *.png);;All files (*)</source>
         <translation>图像 (*.tif *.tiff *.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="435" />
+        <location filename="../../guji/gui/imaging/page.py" line="445" />
         <source>Open a scan</source>
         <translation>打开扫描图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="450" />
+        <location filename="../../guji/gui/imaging/page.py" line="460" />
         <source>Loading %1…</source>
         <translation>正在载入 %1…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="470" />
+        <location filename="../../guji/gui/imaging/page.py" line="481" />
         <source>Cannot show this image: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="480" />
+        <location filename="../../guji/gui/imaging/page.py" line="491" />
         <source>The analysis failed: %1</source>
         <translation>分析失败：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="516" />
+        <location filename="../../guji/gui/imaging/page.py" line="527" />
         <source>Not in this analysis</source>
         <translation>本次分析中没有此项</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="522" />
+        <location filename="../../guji/gui/imaging/page.py" line="533" />
         <source>no resolution in the file</source>
         <translation>文件中无分辨率</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="523" />
+        <location filename="../../guji/gui/imaging/page.py" line="534" />
         <source>skew %1°</source>
         <translation>倾斜 %1°</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="528" />
+        <location filename="../../guji/gui/imaging/page.py" line="539" />
         <source>frame %1 × %2 cm</source>
         <translation>版框 %1 × %2 厘米</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="532" />
+        <location filename="../../guji/gui/imaging/page.py" line="543" />
         <source>frame %1 × %2 px</source>
         <translation>版框 %1 × %2 像素</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="534" />
+        <location filename="../../guji/gui/imaging/page.py" line="545" />
         <source>no frame found</source>
         <translation>未找到版框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="536" />
+        <location filename="../../guji/gui/imaging/page.py" line="547" />
         <source>uncut leaf, 版心 at x = %1</source>
         <translation>筒子页，版心位于 x = %1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="538" />
+        <location filename="../../guji/gui/imaging/page.py" line="549" />
         <source>%1 lines per half-leaf</source>
         <translation>半叶 %1 行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="539" />
+        <location filename="../../guji/gui/imaging/page.py" line="550" />
         <source>damage %1%</source>
         <translation>破损 %1%</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="550" />
+        <location filename="../../guji/gui/imaging/page.py" line="561" />
         <source>Show an image of a census record first</source>
         <translation>请先显示某条普查记录的图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="559" />
+        <location filename="../../guji/gui/imaging/page.py" line="570" />
         <source>%1: frame %2 × %3 cm written</source>
         <translation>%1：已写入版框 %2 × %3 厘米</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="562" />
+        <location filename="../../guji/gui/imaging/page.py" line="573" />
         <source> (half-leaf, 半框)</source>
         <translation>（半框）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="564" />
+        <location filename="../../guji/gui/imaging/page.py" line="575" />
         <source>; lines per half-leaf %1</source>
         <translation>；半叶行数 %1</translation>
     </message>
@@ -1261,488 +1261,615 @@
 </context><context>
     <name>RestorationPage</name>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="82" />
+        <location filename="../../guji/gui/restoration/page.py" line="93" />
         <source>Restoration</source>
         <translation>修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="99" />
+        <location filename="../../guji/gui/restoration/page.py" line="110" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="103" />
+        <location filename="../../guji/gui/restoration/page.py" line="114" />
         <source>restorer login</source>
         <translation>修复师登录名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="105" />
+        <location filename="../../guji/gui/restoration/page.py" line="116" />
         <source>All institutions</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="110" />
-        <location filename="../../guji/gui/restoration/page.py" line="106" />
+        <location filename="../../guji/gui/restoration/page.py" line="121" />
+        <location filename="../../guji/gui/restoration/page.py" line="117" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
-        <location filename="../../guji/gui/restoration/page.py" line="107" />
+        <location filename="../../guji/gui/restoration/page.py" line="361" />
+        <location filename="../../guji/gui/restoration/page.py" line="118" />
         <source>Restorer</source>
         <translation>修复师</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="420" />
-        <location filename="../../guji/gui/restoration/page.py" line="108" />
+        <location filename="../../guji/gui/restoration/page.py" line="517" />
+        <location filename="../../guji/gui/restoration/page.py" line="119" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <location filename="../../guji/gui/restoration/page.py" line="121" />
         <source>Job</source>
         <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="418" />
-        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <location filename="../../guji/gui/restoration/page.py" line="515" />
+        <location filename="../../guji/gui/restoration/page.py" line="121" />
         <source>Title</source>
         <translation>题名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="421" />
-        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <location filename="../../guji/gui/restoration/page.py" line="518" />
+        <location filename="../../guji/gui/restoration/page.py" line="121" />
         <source>Restorers</source>
         <translation>修复人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="424" />
-        <location filename="../../guji/gui/restoration/page.py" line="111" />
+        <location filename="../../guji/gui/restoration/page.py" line="521" />
+        <location filename="../../guji/gui/restoration/page.py" line="122" />
         <source>Opened</source>
         <translation>开档日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="124" />
+        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <source>New job…</source>
+        <translation>新建档案…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="138" />
         <source>Select a job</source>
         <translation>请选择修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="155" />
+        <location filename="../../guji/gui/restoration/page.py" line="169" />
         <source>Submit plan</source>
         <translation>提交方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="155" />
+        <location filename="../../guji/gui/restoration/page.py" line="169" />
         <source>Approve plan</source>
         <translation>批准方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="156" />
+        <location filename="../../guji/gui/restoration/page.py" line="170" />
         <source>Start treatment</source>
         <translation>开始修复</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="157" />
+        <location filename="../../guji/gui/restoration/page.py" line="171" />
         <source>Submit for acceptance</source>
         <translation>提交验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="158" />
+        <location filename="../../guji/gui/restoration/page.py" line="172" />
         <source>Send back…</source>
         <translation>退回…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="158" />
+        <location filename="../../guji/gui/restoration/page.py" line="172" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="159" />
+        <location filename="../../guji/gui/restoration/page.py" line="173" />
         <source>Return to vault</source>
         <translation>归还入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="165" />
+        <location filename="../../guji/gui/restoration/page.py" line="179" />
         <source>Report PDF…</source>
         <translation>档案 PDF…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="173" />
+        <location filename="../../guji/gui/restoration/page.py" line="187" />
         <source>Overview</source>
         <translation>概况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="423" />
-        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <location filename="../../guji/gui/restoration/page.py" line="520" />
+        <location filename="../../guji/gui/restoration/page.py" line="195" />
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <location filename="../../guji/gui/restoration/page.py" line="218" />
+        <location filename="../../guji/gui/restoration/page.py" line="195" />
         <source>Damage</source>
         <translation>破损类型</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <location filename="../../guji/gui/restoration/page.py" line="218" />
+        <location filename="../../guji/gui/restoration/page.py" line="195" />
         <source>Extent</source>
         <translation>程度</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="181" />
+        <location filename="../../guji/gui/restoration/page.py" line="195" />
         <source>Metric</source>
         <translation>计量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="193" />
+        <location filename="../../guji/gui/restoration/page.py" line="207" />
         <source>reason, when overriding the suggestion</source>
         <translation>与建议不同时说明理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="194" />
+        <location filename="../../guji/gui/restoration/page.py" line="208" />
         <source>Confirm damage grade</source>
         <translation>确认破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="424" />
-        <location filename="../../guji/gui/restoration/page.py" line="196" />
+        <location filename="../../guji/gui/restoration/page.py" line="521" />
+        <location filename="../../guji/gui/restoration/page.py" line="210" />
         <source>Damage grade</source>
         <translation>破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="201" />
-        <source>Condition</source>
-        <translation>破损状况</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="215" />
+        <source>New assessment</source>
+        <translation>新增评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="211" />
-        <source>Plan</source>
-        <translation>修复方案</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="220" />
+        <source>damage type (e.g. 虫蛀) and extent: % of area, count, or pH</source>
+        <translation>破损类型（如 虫蛀）与程度：面积百分比、处数或 pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="217" />
-        <source>Set</source>
-        <translation>测定</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="311" />
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
-        <location filename="../../guji/gui/restoration/page.py" line="217" />
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="217" />
-        <source>Mean</source>
-        <translation>均值</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="217" />
-        <source>Min</source>
-        <translation>最小</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="217" />
-        <source>Max</source>
-        <translation>最大</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="218" />
-        <source>Acidic</source>
-        <translation>酸性点</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="224" />
-        <source>New pH set</source>
-        <translation>新增 pH 测定</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="233" />
+        <source>colorimeter</source>
+        <translation>色差计</translation>
     </message>
     <message>
         <location filename="../../guji/gui/restoration/page.py" line="234" />
-        <source>Stage</source>
-        <translation>阶段</translation>
+        <source>scan</source>
+        <translation>扫描图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="235" />
-        <source>Method</source>
-        <translation>方法</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="238" />
+        <source>Volume</source>
+        <translation>册</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="236" />
-        <source>Instrument</source>
-        <translation>仪器</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="246" />
-        <source>Save pH set</source>
-        <translation>保存 pH 测定</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="250" />
-        <source>pH</source>
-        <translation>pH</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="258" />
-        <source>Recipe</source>
-        <translation>配方</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="280" />
-        <source>Record trial</source>
-        <translation>记录试样</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="284" />
-        <source>Dyeing</source>
-        <translation>染纸</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="311" />
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
-        <source>Hours</source>
-        <translation>工时</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="312" />
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="384" />
+        <location filename="../../guji/gui/restoration/page.py" line="361" />
+        <location filename="../../guji/gui/restoration/page.py" line="239" />
         <source>Leaves</source>
         <translation>叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="461" />
-        <location filename="../../guji/gui/restoration/page.py" line="290" />
-        <source>Operations</source>
-        <translation>工序</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="240" />
+        <source>Paper</source>
+        <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="461" />
-        <location filename="../../guji/gui/restoration/page.py" line="332" />
-        <location filename="../../guji/gui/restoration/page.py" line="290" />
-        <source>Materials</source>
-        <translation>材料</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="241" />
+        <source>Fibres</source>
+        <translation>纤维</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="290" />
-        <source>Notes</source>
-        <translation>备注</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="243" />
+        <source>Measured by</source>
+        <translation>测色方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="308" />
-        <source>operations, e.g. 补洞 溜口</source>
-        <translation>工序，如 补洞 溜口</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="244" />
+        <source>Illuminant</source>
+        <translation>光源/观察者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="310" />
-        <source>notes</source>
-        <translation>备注</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="245" />
+        <source>Save assessment</source>
+        <translation>保存评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="317" />
-        <source>Record session</source>
-        <translation>记录修复</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="250" />
+        <source>Condition</source>
+        <translation>破损状况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="321" />
-        <source>Sessions</source>
-        <translation>修复记录</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="259" />
+        <source>Edit plan</source>
+        <translation>编辑方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="326" />
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="326" />
-        <source>Kind</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="326" />
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="326" />
-        <source>Quantity</source>
-        <translation>数量</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="327" />
-        <source>Unit</source>
-        <translation>单位</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="327" />
-        <source>Low stock at</source>
-        <translation>低库存线</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="327" />
-        <source>Location</source>
-        <translation>存放位置</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="337" />
-        <source>No.</source>
-        <translation>次</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="348" />
-        <location filename="../../guji/gui/restoration/page.py" line="337" />
-        <source>Quality grade</source>
-        <translation>质量等级</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="337" />
-        <source>Comments</source>
-        <translation>验收意见</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="338" />
-        <source>Signed by</source>
-        <translation>签名</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="338" />
-        <source>Signed at</source>
-        <translation>签署时间</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="338" />
-        <source>Voided</source>
-        <translation>已撤销</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="345" />
-        <source>comments</source>
-        <translation>验收意见</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="346" />
-        <source>Accept and sign</source>
-        <translation>验收并签名</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="353" />
-        <source>Acceptance</source>
-        <translation>验收</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="418" />
-        <source>Census number</source>
-        <translation>普查编号</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="419" />
-        <source>Edition</source>
-        <translation>版本</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="419" />
-        <source>Volumes</source>
-        <translation>册数</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="420" />
-        <source>Requester</source>
-        <translation>送修</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="421" />
-        <source>Priority</source>
-        <translation>优先级</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="422" />
-        <source>Reviewer</source>
-        <translation>审核人</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="425" />
-        <source>suggested</source>
-        <translation>建议</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="432" />
-        <source>Progress: %1 of %2 leaves, %3 h</source>
-        <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="448" />
-        <source>No paper colour recorded</source>
-        <translation>未记录原纸颜色</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="450" />
-        <source>Suggested: %1</source>
-        <translation>建议级别：%1</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="451" />
-        <source>No assessment yet</source>
-        <translation>尚未评估</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="462" />
+        <location filename="../../guji/gui/restoration/page.py" line="560" />
+        <location filename="../../guji/gui/restoration/page.py" line="275" />
         <source>Estimated hours</source>
         <translation>预计工时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="463" />
+        <location filename="../../guji/gui/restoration/page.py" line="561" />
+        <location filename="../../guji/gui/restoration/page.py" line="276" />
         <source>Planned leaves</source>
         <translation>计划叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="464" />
+        <location filename="../../guji/gui/restoration/page.py" line="277" />
+        <source>Description</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="278" />
+        <source>Save plan</source>
+        <translation>保存方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="283" />
+        <source>Plan</source>
+        <translation>修复方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <source>Set</source>
+        <translation>测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="383" />
+        <location filename="../../guji/gui/restoration/page.py" line="361" />
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <source>Min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <source>Max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="290" />
+        <source>Acidic</source>
+        <translation>酸性点</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="296" />
+        <source>New pH set</source>
+        <translation>新增 pH 测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="306" />
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="307" />
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="308" />
+        <source>Instrument</source>
+        <translation>仪器</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="318" />
+        <source>Save pH set</source>
+        <translation>保存 pH 测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="322" />
+        <source>pH</source>
+        <translation>pH</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="330" />
+        <source>Recipe</source>
+        <translation>配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="352" />
+        <source>Record trial</source>
+        <translation>记录试样</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="356" />
+        <source>Dyeing</source>
+        <translation>染纸</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="383" />
+        <location filename="../../guji/gui/restoration/page.py" line="361" />
+        <source>Hours</source>
+        <translation>工时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="559" />
+        <location filename="../../guji/gui/restoration/page.py" line="362" />
+        <source>Operations</source>
+        <translation>工序</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="559" />
+        <location filename="../../guji/gui/restoration/page.py" line="429" />
+        <location filename="../../guji/gui/restoration/page.py" line="362" />
+        <source>Materials</source>
+        <translation>材料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="362" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="380" />
+        <source>operations, e.g. 补洞 溜口</source>
+        <translation>工序，如 补洞 溜口</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="382" />
+        <source>notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="389" />
+        <source>Record session</source>
+        <translation>记录修复</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="393" />
+        <source>Sessions</source>
+        <translation>修复记录</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="399" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="420" />
+        <location filename="../../guji/gui/restoration/page.py" line="399" />
+        <source>Low stock at</source>
+        <translation>低库存线</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="399" />
+        <source>Location</source>
+        <translation>存放位置</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="409" />
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="411" />
+        <source>batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="422" />
+        <source>Add material</source>
+        <translation>添加材料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="425" />
+        <source>Receipt…</source>
+        <translation>入库…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="434" />
+        <source>No.</source>
+        <translation>次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="445" />
+        <location filename="../../guji/gui/restoration/page.py" line="434" />
+        <source>Quality grade</source>
+        <translation>质量等级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="434" />
+        <source>Comments</source>
+        <translation>验收意见</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="435" />
+        <source>Signed by</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="435" />
+        <source>Signed at</source>
+        <translation>签署时间</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="435" />
+        <source>Voided</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="442" />
+        <source>comments</source>
+        <translation>验收意见</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="443" />
+        <source>Accept and sign</source>
+        <translation>验收并签名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="450" />
+        <source>Acceptance</source>
+        <translation>验收</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="515" />
+        <source>Census number</source>
+        <translation>普查编号</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="516" />
+        <source>Edition</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="516" />
+        <source>Volumes</source>
+        <translation>册数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="517" />
+        <source>Requester</source>
+        <translation>送修</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="518" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="519" />
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="522" />
+        <source>suggested</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="529" />
+        <source>Progress: %1 of %2 leaves, %3 h</source>
+        <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="541" />
+        <source>count</source>
+        <translation>处</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="546" />
+        <source>No paper colour recorded</source>
+        <translation>未记录原纸颜色</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="548" />
+        <source>Suggested: %1</source>
+        <translation>建议级别：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="549" />
+        <source>No assessment yet</source>
+        <translation>尚未评估</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="562" />
         <source>Approved</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="465" />
+        <location filename="../../guji/gui/restoration/page.py" line="563" />
         <source>not yet</source>
         <translation>尚未批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="467" />
+        <location filename="../../guji/gui/restoration/page.py" line="573" />
         <source>No plan yet</source>
         <translation>尚未制定方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="496" />
+        <location filename="../../guji/gui/restoration/page.py" line="602" />
         <source>Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h</source>
         <translation>合计：%1 次，%2 小时，%3 叶，每小时 %4 叶</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="515" />
+        <location filename="../../guji/gui/restoration/page.py" line="621" />
         <source>Used in this job: </source>
         <translation>本档案用料：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="537" />
+        <location filename="../../guji/gui/restoration/page.py" line="643" />
         <source>No recipe</source>
         <translation>无配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="542" />
+        <location filename="../../guji/gui/restoration/page.py" line="648" />
         <source>base paper</source>
         <translation>底纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="573" />
+        <location filename="../../guji/gui/restoration/page.py" line="679" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="573" />
+        <location filename="../../guji/gui/restoration/page.py" line="679" />
         <source>Why?</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="623" />
+        <location filename="../../guji/gui/restoration/page.py" line="695" />
+        <location filename="../../guji/gui/restoration/page.py" line="692" />
+        <source>New job</source>
+        <translation>新建修复档案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="692" />
+        <source>Census number of the item:</source>
+        <translation>古籍的普查编号：</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="695" />
+        <source>Requested by:</source>
+        <translation>送修人/部门：</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="778" />
+        <source>Receipt</source>
+        <translation>材料入库</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="778" />
+        <source>Quantity received:</source>
+        <translation>入库数量：</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="820" />
         <source>Save archive PDF</source>
         <translation>保存修复档案 PDF</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="637" />
+        <location filename="../../guji/gui/restoration/page.py" line="834" />
         <source>Wrote %1</source>
         <translation>已写出 %1</translation>
     </message>

@@ -123,3 +123,46 @@ def test_save_ph_set_and_errors_from_the_page(gui_app, org: dict[str, Guji], qtb
     # a reviewer's page: sessions are refused by the service
     w2, page2 = window_for(org["reviewer_a"], qtbot)
     assert not page2.actions["submit_plan"].isEnabled()
+
+
+def test_open_job_assess_plan_and_materials_from_the_page(gui_app, org: dict[str, Guji], qtbot) -> None:  # type: ignore[no-untyped-def]
+    from guji.gui.qt import QTableWidgetItem
+    from tests.restoration.conftest import register
+
+    rid = register(org)
+    number = org["census_a"].census.get_record(rid).data.census_number
+    w, page = window_for(org["restorer_a"], qtbot)
+    assert page.jobs.rowCount() == 0
+    opened: list[int] = []
+    page.open_job(number, "古籍部", on_done=opened.append)
+    assert opened and page.jobs.rowCount() == 1 and page.job_id == opened[0]
+    assert not org["restorer_a"].vault.location_of(rid).in_vault
+    # assessment form
+    page.assess_findings.setItem(0, 0, QTableWidgetItem("残缺"))
+    page.assess_findings.setItem(0, 1, QTableWidgetItem("45%"))
+    page.assess_findings.setItem(1, 0, QTableWidgetItem("酸化"))
+    page.assess_findings.setItem(1, 1, QTableWidgetItem("5.3"))
+    page.assess_fibres.setText("竹 80, 稻草 20")
+    page.assess_lab.setText("78.2 3.1 18.4")
+    page.assess_leaves.setText("1-40")
+    data = page.assessment_input()
+    assert data.findings == [("残缺", "percent", "45"), ("酸化", "ph", "5.3")]
+    page._save_assessment()
+    a = org["restorer_a"].restoration.assessments(opened[0])[0]
+    assert a.suggested_grade == "critical" and (a.leaf_from, a.leaf_to) == (1, 40)
+    assert "特残" in page.grade_label.text()
+    # plan form
+    for i in range(page.plan_ops.count()):
+        if page.plan_ops.item(i).text() in ("除尘", "补洞/补破"):
+            page.plan_ops.item(i).setCheckState(Qt.CheckState.Checked)
+    page.plan_hours.setValue(12)
+    page.plan_leaves.setValue(40)
+    page._save_plan()
+    plan = org["restorer_a"].restoration.plan(opened[0])
+    assert plan is not None and plan.operations == ("dust_removal", "infill") and plan.planned_leaves == 40
+    # materials: add, then a receipt on the selected row
+    page.mat_name.setText("皮紙")
+    page.mat_qty.setValue(5)
+    page.mat_low.setValue(2)
+    page._add_material()
+    assert page.materials.rowCount() == 1 and page.materials.item(0, 3).text() == "5"

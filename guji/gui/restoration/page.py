@@ -24,7 +24,10 @@ from guji.gui.qt import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QSplitter,
     Qt,
     QTableWidget,
@@ -36,7 +39,15 @@ from guji.gui.qt import (
 from guji.gui.restoration.charts import HoursChart, PhChart
 from guji.gui.restoration.grids import PhGrid, TrialGrid, stats_text
 from guji.services.context import Changes
-from restoration.views import JobArchive, PhSetInput, SessionInput, TrialInput
+from restoration.views import (
+    AssessmentInput,
+    JobArchive,
+    MaterialInput,
+    PhSetInput,
+    PlanInput,
+    SessionInput,
+    TrialInput,
+)
 from restoration.vocab import default_vocab
 
 if TYPE_CHECKING:
@@ -111,6 +122,9 @@ class RestorationPage(Page):
                             self.tr("Opened")])
         self.jobs.setObjectName("jobs")
         ll.addWidget(self.jobs, 1)
+        self.new_job_button = QPushButton(self.tr("New job…"))
+        self.new_job_button.clicked.connect(self._new_job)
+        ll.addWidget(self.new_job_button)
         self.state_filter.currentIndexChanged.connect(lambda _i: self.reload_jobs())
         self.institution_filter.currentIndexChanged.connect(lambda _i: self.reload_jobs())
         self.restorer_filter.editingFinished.connect(self.reload_jobs)
@@ -198,6 +212,41 @@ class RestorationPage(Page):
         row.addWidget(self.grade_note, 1)
         row.addWidget(b)
         lay.addLayout(row)
+        box = QGroupBox(self.tr("New assessment"))
+        form = QHBoxLayout(box)
+        self.assess_findings = QTableWidget(4, 2)
+        self.assess_findings.setHorizontalHeaderLabels([self.tr("Damage"), self.tr("Extent")])
+        self.assess_findings.horizontalHeader().setStretchLastSection(True)
+        self.assess_findings.setToolTip(self.tr("damage type (e.g. 虫蛀) and extent: % of area, count, or pH"))
+        form.addWidget(self.assess_findings, 2)
+        f = QFormLayout()
+        self.assess_volume = QSpinBox()
+        self.assess_volume.setRange(0, 9999)
+        self.assess_leaves = QLineEdit()
+        self.assess_leaves.setPlaceholderText("1-40")
+        self.assess_paper = QLineEdit()
+        self.assess_fibres = QLineEdit()
+        self.assess_fibres.setPlaceholderText("竹 80, 稻草 20")
+        self.assess_lab = QLineEdit()
+        self.assess_lab.setPlaceholderText("78.20 3.10 18.40")
+        self.assess_source = QComboBox()
+        self.assess_source.addItem(self.tr("colorimeter"), "colorimeter")
+        self.assess_source.addItem(self.tr("scan"), "scan")
+        self.assess_illuminant = QComboBox()
+        for term in self.vocab.terms("illuminant_observers"):
+            self.assess_illuminant.addItem(term.zh, term.code)
+        f.addRow(self.tr("Volume"), self.assess_volume)
+        f.addRow(self.tr("Leaves"), self.assess_leaves)
+        f.addRow(self.tr("Paper"), self.assess_paper)
+        f.addRow(self.tr("Fibres"), self.assess_fibres)
+        f.addRow("L*a*b*", self.assess_lab)
+        f.addRow(self.tr("Measured by"), self.assess_source)
+        f.addRow(self.tr("Illuminant"), self.assess_illuminant)
+        b = QPushButton(self.tr("Save assessment"))
+        b.clicked.connect(self._save_assessment)
+        f.addRow(b)
+        form.addLayout(f, 1)
+        lay.addWidget(box)
         self.tabs.addTab(w, self.tr("Condition"))
 
     def _build_plan(self) -> None:
@@ -207,7 +256,30 @@ class RestorationPage(Page):
         self.plan_label.setWordWrap(True)
         self.plan_label.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.plan_label)
-        lay.addStretch(1)
+        box = QGroupBox(self.tr("Edit plan"))
+        form = QHBoxLayout(box)
+        self.plan_ops = QListWidget()
+        for term in self.vocab.terms("operations"):
+            it = QListWidgetItem(term.zh)
+            it.setData(Qt.ItemDataRole.UserRole, term.code)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            self.plan_ops.addItem(it)
+        form.addWidget(self.plan_ops, 1)
+        f = QFormLayout()
+        self.plan_hours = QDoubleSpinBox()
+        self.plan_hours.setRange(0, 99999)
+        self.plan_leaves = QSpinBox()
+        self.plan_leaves.setRange(0, 1000000)
+        self.plan_description = QLineEdit()
+        f.addRow(self.tr("Estimated hours"), self.plan_hours)
+        f.addRow(self.tr("Planned leaves"), self.plan_leaves)
+        f.addRow(self.tr("Description"), self.plan_description)
+        b = QPushButton(self.tr("Save plan"))
+        b.clicked.connect(self._save_plan)
+        f.addRow(b)
+        form.addLayout(f, 2)
+        lay.addWidget(box, 1)
         self.tabs.addTab(w, self.tr("Plan"))
 
     def _build_ph(self) -> None:
@@ -329,6 +401,31 @@ class RestorationPage(Page):
         self.used_label = QLabel()
         self.used_label.setWordWrap(True)
         lay.addWidget(self.used_label)
+        row = QHBoxLayout()
+        self.mat_kind = QComboBox()
+        for term in self.vocab.terms("material_kinds"):
+            self.mat_kind.addItem(term.zh, term.code)
+        self.mat_name = QLineEdit()
+        self.mat_name.setPlaceholderText(self.tr("name"))
+        self.mat_batch = QLineEdit()
+        self.mat_batch.setPlaceholderText(self.tr("batch"))
+        self.mat_qty = QDoubleSpinBox()
+        self.mat_qty.setRange(0, 1e9)
+        self.mat_unit = QLineEdit("张")
+        self.mat_unit.setMaximumWidth(50)
+        self.mat_low = QDoubleSpinBox()
+        self.mat_low.setRange(0, 1e9)
+        for wdg in (self.mat_kind, self.mat_name, self.mat_batch, self.mat_qty, self.mat_unit):
+            row.addWidget(wdg)
+        row.addWidget(QLabel(self.tr("Low stock at")))
+        row.addWidget(self.mat_low)
+        b = QPushButton(self.tr("Add material"))
+        b.clicked.connect(self._add_material)
+        row.addWidget(b)
+        b = QPushButton(self.tr("Receipt…"))
+        b.clicked.connect(self._receipt)
+        row.addWidget(b)
+        lay.addLayout(row)
         self.tabs.addTab(w, self.tr("Materials"))
 
     def _build_acceptance(self) -> None:
@@ -440,9 +537,10 @@ class RestorationPage(Page):
         for a in arch.assessments:
             scope = (f"{a.volume}冊 " if a.volume else "") + (f"{a.leaf_from}–{a.leaf_to}" if a.leaf_from else "")
             for f in a.findings:
-                frows.append([scope or "—", f.label, f"{f.value.normalize():f}", f.metric])
+                frows.append([scope or "—", f.label, f"{f.value.normalize():f}",
+                              {"percent": "%", "count": self.tr("count"), "ph": "pH"}.get(f.metric, f.metric)])
             if a.colour:
-                paper.append(f"{a.paper_type or ''} " + "、".join(f"{v.label('fibres', x)} {p_}%" for x, p_ in a.fibres)
+                paper.append(f"{a.paper_type or ''} " + "、".join(f"{v.label('fibres', x)} {p_.normalize():f}%" for x, p_ in a.fibres)
                              + f"　L*a*b* {' / '.join(_num(x) for x in a.colour)}")
         _fill(self.findings, frows)
         self.paper_label.setText("\n".join(paper) or self.tr("No paper colour recorded"))
@@ -463,6 +561,14 @@ class RestorationPage(Page):
                 f"<b>{self.tr('Planned leaves')}</b>：{pl.planned_leaves or '—'}</p>"
                 f"<p>{pl.description or ''}</p><p><b>{self.tr('Approved')}</b>："
                 f"{(pl.approved_by + ' ' + pl.approved_at.strftime('%Y-%m-%d')) if pl.approved_by and pl.approved_at else self.tr('not yet')}</p>")
+            chosen = set(pl.operations)
+            for i in range(self.plan_ops.count()):
+                it = self.plan_ops.item(i)
+                it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in chosen
+                                 else Qt.CheckState.Unchecked)
+            self.plan_hours.setValue(float(pl.estimated_hours or 0))
+            self.plan_leaves.setValue(pl.planned_leaves or 0)
+            self.plan_description.setText(pl.description or "")
         else:
             self.plan_label.setText(self.tr("No plan yet"))
 
@@ -507,7 +613,7 @@ class RestorationPage(Page):
         _fill(self.materials, [[m.name, v.label("material_kinds", m.kind), m.batch or "",
                                 f"{m.quantity.normalize():f}", m.unit,
                                 f"{m.low_stock.normalize():f}" if m.low_stock is not None else "", m.location or ""]
-                               for m in materials])
+                               for m in materials], [m.id for m in materials])
         for r, m in enumerate(materials):
             if m.is_low:
                 for c in range(self.materials.columnCount()):
@@ -581,6 +687,97 @@ class RestorationPage(Page):
         if self.job_id is not None:
             self.run(self.app.restoration.confirm_damage_grade, self.job_id, self.grade_combo.currentData(),
                      note=self.grade_note.text().strip() or None, on_done=self._done)
+
+    def _new_job(self) -> None:
+        number, ok = QInputDialog.getText(self, self.tr("New job"), self.tr("Census number of the item:"))
+        if not ok or not number.strip():
+            return
+        requester, ok = QInputDialog.getText(self, self.tr("New job"), self.tr("Requested by:"))
+        if not ok:
+            return
+        self.open_job(number.strip(), requester.strip())
+
+    def open_job(self, census_number: str, requester: str, on_done: Any = None) -> None:
+        """Open a job on the record with ``census_number`` (checks the item out of the vault)."""
+        app = self.app
+
+        def work() -> int:
+            rec = app.census.find_by_number(census_number)
+            return app.restoration.open_job(rec.id, requester=requester).id
+
+        def opened(jid: int) -> None:
+            self.job_id = jid
+            self._done()
+            if on_done:
+                on_done(jid)
+
+        self.run(work, on_done=opened)
+
+    def assessment_input(self) -> AssessmentInput:
+        """The assessment form as input (the service validates it and names a bad field)."""
+        findings = []
+        for r in range(self.assess_findings.rowCount()):
+            cells = [(self.assess_findings.item(r, c).text().strip() if self.assess_findings.item(r, c) else "")
+                     for c in range(2)]
+            if not any(cells):
+                continue
+            metric = "percent"
+            for term in self.vocab.terms("damage_types"):
+                if cells[0] in (term.code, term.zh) or cells[0] in term.zh.split("/"):
+                    metric = str(term.extra.get("metric", "percent"))
+            findings.append((cells[0], metric, cells[1].rstrip("%")))
+        fibres = []
+        for part in self.assess_fibres.text().replace("，", ",").split(","):
+            bits = part.split()
+            if len(bits) == 2:
+                fibres.append((bits[0], bits[1].rstrip("%")))
+            elif part.strip():
+                fibres.append((part.strip(), ""))
+        leaves = self.assess_leaves.text().replace("–", "-").split("-")
+        leaf_from = int(leaves[0]) if leaves[0].strip().isdigit() else None
+        leaf_to = int(leaves[-1]) if leaves[-1].strip().isdigit() else leaf_from
+        lab_text = self.assess_lab.text().replace(",", " ").split()
+        return AssessmentInput(
+            findings=findings, volume=self.assess_volume.value() or None, leaf_from=leaf_from, leaf_to=leaf_to,
+            paper_type=self.assess_paper.text().strip() or None, fibres=fibres,
+            colour=tuple(lab_text) if lab_text else None,  # type: ignore[arg-type]
+            colour_source=self.assess_source.currentData() if lab_text else None,
+            illuminant_observer=self.assess_illuminant.currentData() if lab_text else None)
+
+    def _save_assessment(self) -> None:
+        if self.job_id is None:
+            return
+
+        def saved(_r: Any) -> None:
+            self.assess_findings.clearContents()
+            self._done()
+
+        self.run(self.app.restoration.record_assessment, self.job_id, self.assessment_input(), on_done=saved)
+
+    def _save_plan(self) -> None:
+        if self.job_id is None:
+            return
+        ops = [self.plan_ops.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.plan_ops.count())
+               if self.plan_ops.item(i).checkState() == Qt.CheckState.Checked]
+        data = PlanInput(operations=ops, estimated_hours=f"{self.plan_hours.value():.2f}",
+                         planned_leaves=self.plan_leaves.value() or None,
+                         description=self.plan_description.text().strip() or None)
+        self.run(self.app.restoration.save_plan, self.job_id, data, on_done=self._done)
+
+    def _add_material(self) -> None:
+        data = MaterialInput(kind=self.mat_kind.currentData(), name=self.mat_name.text(), unit=self.mat_unit.text(),
+                             quantity=f"{self.mat_qty.value():.3f}", batch=self.mat_batch.text().strip() or None,
+                             low_stock=f"{self.mat_low.value():.3f}" if self.mat_low.value() else None)
+        self.run(self.app.restoration.add_material, data, on_done=self._done)
+
+    def _receipt(self) -> None:
+        items = self.materials.selectedItems()
+        if not items:
+            return
+        mid = items[0].data(Qt.ItemDataRole.UserRole)
+        qty, ok = QInputDialog.getDouble(self, self.tr("Receipt"), self.tr("Quantity received:"), 1, 0, 1e9, 3)
+        if ok and qty > 0:
+            self.run(self.app.restoration.adjust_stock, mid, f"{qty:.3f}", reason="receipt", on_done=self._done)
 
     def _save_ph(self) -> None:
         if self.job_id is None:
