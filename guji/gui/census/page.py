@@ -65,6 +65,7 @@ class CensusPage(Page):
         self._sort = "census_number"
         self._descending = False
         self._search_seq = 0
+        self.done_search_seq = 0  # the last search whose full id list is in the table
         self.match_count: int | None = None
         self.editors: list[Any] = []
         self.last_import_report: Any = None
@@ -278,6 +279,7 @@ class CensusPage(Page):
             else:
                 self.model.adopt_ids(ids)
             self.match_count = len(ids)
+            self.done_search_seq = seq
             self.count_label.setText(self.tr("%1 records").replace("%1", f"{len(ids):,}"))
 
         def failed(exc: BaseException) -> None:
