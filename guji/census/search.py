@@ -3,17 +3,35 @@
 SQLite: FTS5 phrase queries over one token per character (one- to four-character
 queries are the common case, which a trigram index cannot serve), ranked by bm25
 with the title weighted highest. PostgreSQL: the GIN index over character
-unigrams/bigrams narrows the candidates and ``LIKE`` on the folded key confirms.
-Both are insensitive to traditional/simplified and full/half-width forms because
-the index and the query go through the same folding (:mod:`guji.text.fold`).
+unigrams/bigrams (``search_grams @> ARRAY[...]``) narrows the candidates and
+``LIKE`` on the folded key confirms; the rank puts records whose title holds the
+query first (earlier in the title, shorter title first). Both are insensitive to
+traditional/simplified and full/half-width forms because the index and the query go
+through the same folding (:mod:`guji.text.fold`).
+
+Performance on a million records (``bench/search.py``) rests on three rules:
+
+* **Count with a cap.** The number of matches is counted up to ``COUNT_CAP`` only
+  (``SELECT count(*) FROM (… LIMIT cap+1)``): beyond it the page says "10000+".
+* **Rank exactly only what is cheap to rank.** When at most ``RANK_ALL_LIMIT``
+  records match, every match is scored and sorted. Above that (a one-character query
+  such as 清 matches most of the register) the page is built tier by tier: records
+  whose title matches, then the others, each tier in record order, read with
+  ``LIMIT``/``OFFSET`` so that the database stops after the page instead of scoring
+  a million rows. Paging through the tiers gives every match exactly once.
+* **Fetch rows by id.** The page's ids are found first; the row data (with the
+  institution code) is read for those ids only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Text, and_, bindparam, case, column, func, literal_column, not_, select, table, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord
@@ -27,6 +45,12 @@ from guji.text.fold import fold, fts_query
 # bm25 weights of the FTS5 columns: title, people, edition, ids, other.
 BM25_WEIGHTS = (10.0, 4.0, 3.0, 6.0, 1.0)
 COUNT_CAP = 10_000  # counts above this are shown as "10000+": exact counts of huge sets cost seconds
+# Rank every match (bm25 / title position) only when there are at most this many; above it
+# the tiered order (title matches first, then the rest, each in record order) is used.
+RANK_ALL_LIMIT = 1_000
+# SQLite: a filter leaving fewer records than this (and fewer than the text matches) drives the search.
+DRIVE_CAP = 50_000
+_CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 SORTS = {
     "rank": None,
     "census_number": CensusRecord.census_number,
@@ -88,6 +112,61 @@ def _row(r: Any) -> RecordRow:
     return RecordRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], f"{r[9]}-{r[10]}", r[11], r[12], r[13])
 
 
+_FTS = table("census_fts", column("rowid"))
+_GRAMS = postgresql.ARRAY(Text)
+
+
+_CENSUS_NUMBER = re.compile(r"\d{6}[-‐－—]\d{4}(?:[-‐－—]\d{1,7})?")
+
+
+def _fts_phrase(word: str) -> str:
+    """The FTS5 phrase of one typed word (see :func:`guji.text.fold.fts_query`).
+
+    A census number (or its ``PPPPPP-UUUU`` prefix) becomes the phrase of its parts, which
+    the index holds as separate tokens (``"210000 0101 0010283"``): folding alone would run
+    the digits together into one token that is not in the index.
+    """
+    w = unicodedata.normalize("NFKC", word)
+    if _CENSUS_NUMBER.fullmatch(w):
+        return '"' + " ".join(re.split(r"[-‐－—]", w)) + '"'
+    return fts_query(word)
+
+
+def _fetch_ids(s: Session, stmt: Any) -> list[int]:
+    """All ids a one-column SELECT returns, read on the driver's cursor in the session's transaction.
+
+    The register table asks for up to a million ids at once; SQLAlchemy's result machinery
+    costs several times the query itself there (1.7 s against 0.4 s on a million rows), so
+    the compiled statement runs on the DBAPI cursor directly.
+    """
+    conn = s.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    procs = getattr(compiled, "_bind_processors", {})
+    params = {k: (procs[k](v) if k in procs and v is not None else v) for k, v in params.items()}
+    args: Any = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(str(compiled), args)
+        return [r[0] for r in cur.fetchall()]
+    finally:
+        cur.close()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A query as the database will run it: filter conditions, folded terms, the FTS5 expression."""
+
+    sqlite: bool
+    conds: tuple[Any, ...]
+    # "fts": SQLite FTS5 drives (joined to the record for filters); "like": the records drive
+    # (PostgreSQL: GIN grams + LIKE; SQLite: a selective filter's index + LIKE on the key).
+    mode: str
+    terms: tuple[str, ...]  # folded, one per whitespace-separated term; () when no text was typed
+    expr: str  # FTS5 MATCH expression (SQLite)
+    nothing: bool  # text was typed but nothing searchable was left (only punctuation)
+
+
 class SearchService:
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
@@ -101,6 +180,8 @@ class SearchService:
             conds.append(vis)
         if f is None:
             return conds
+        if f.year_from is not None and f.year_to is not None and f.year_to < f.year_from:
+            raise ValidationError("the end year is before the start year", "year_to")
         if f.dynasty:
             conds.append(CensusRecord.edition_dynasty == f.dynasty)
         if f.edition_type:
@@ -122,100 +203,211 @@ class SearchService:
             conds.append(func.coalesce(CensusRecord.year_end, CensusRecord.year_start) >= f.year_from)
         if f.year_to is not None:
             conds.append(CensusRecord.year_start <= f.year_to)
-        if f.year_from is not None and f.year_to is not None and f.year_to < f.year_from:
-            raise ValidationError("the end year is before the start year", "year_to")
         return conds
 
-    def _match(self, s: Session, query: str) -> tuple[Any, Any] | None:
-        """(condition, rank expression) for the text query, or None when the query is empty."""
-        if s.get_bind().dialect.name == "sqlite":
-            expr = fts_query(query)
-            if not expr:
-                return None
+    def _plan(self, s: Session, query: str, filters: SearchFilters | None) -> _Plan:
+        conds = tuple(self._filters(s, filters))
+        sqlite = s.get_bind().dialect.name == "sqlite"
+        query = query or ""
+        words = query.split()
+        terms = tuple(t for t in (fold(w) for w in words) if t)
+        expr = " ".join(_fts_phrase(w) for w in words).strip() if terms else ""
+        nothing = bool(query.strip()) and not terms
+        mode = "fts" if sqlite else "like"
+        if sqlite and terms and conds and all(_CJK_ONLY.fullmatch(t) for t in terms):
+            # A filter that leaves fewer records than the text matches drives the search: its
+            # index gives the candidates and LIKE on the folded key confirms them, instead of
+            # joining every text match to its record to test the filter. For CJK-only terms a
+            # substring of the key is exactly an FTS5 phrase match, so the results are the same.
+            plan = _Plan(sqlite, conds, "fts", terms, expr, nothing)
+            by_filter = self._count(s, select(CensusRecord.id).where(*conds), DRIVE_CAP)
+            if by_filter < DRIVE_CAP:
+                by_text = self._count(s, self._fts_select(replace(plan, conds=())), DRIVE_CAP)
+                if by_filter < by_text:
+                    mode = "like"
+        return _Plan(sqlite, conds, mode, terms, expr, nothing)
+
+    # SQLite ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _fts_expr(plan: _Plan, tier: str | None) -> str:
+        """The MATCH expression of all matches, of those matching in the title, or of the rest."""
+        if tier == "title":
+            return f"{{title}} : ({plan.expr})"
+        if tier == "rest":
+            return f"({plan.expr}) NOT {{title}} : ({plan.expr})"
+        return plan.expr
+
+    def _fts_select(self, plan: _Plan, tier: str | None = None, *, score: bool = False) -> Any:
+        cols = [_FTS.c.rowid.label("id")]
+        if score:
             w = ", ".join(str(x) for x in BM25_WEIGHTS)
-            fts = (
-                select(literal_column("rowid").label("rid"), literal_column(f"bm25(census_fts, {w})").label("score"))
-                .select_from(text("census_fts"))
-                .where(text("census_fts MATCH :q").bindparams(q=expr))
-                .subquery("m")
-            )
-            return fts, fts.c.score
-        terms = [fold(t) for t in query.split()]
-        terms = [t for t in terms if t]
-        if not terms:
-            return None
-        conds = []
-        for t in terms:
-            conds.append(CensusRecord.search_grams.contains(query_grams(t)))  # type: ignore[union-attr]
+            cols.append(literal_column(f"bm25(census_fts, {w})").label("score"))
+        src: Any = _FTS
+        if plan.conds:
+            # Only the record's own columns are filtered on: no join to institution here.
+            src = _FTS.join(CensusRecord.__table__, CensusRecord.__table__.c.id == _FTS.c.rowid)
+        stmt = select(*cols).select_from(src).where(text("census_fts MATCH :q").bindparams(q=self._fts_expr(plan, tier)))
+        if plan.conds:
+            stmt = stmt.where(*plan.conds)
+        return stmt
+
+    # LIKE on the folded key (PostgreSQL; SQLite with a selective filter) -------------------
+
+    @staticmethod
+    def _like_title(plan: _Plan) -> tuple[Any, Any, Any]:
+        """(title text, "every term is in it", position of the first term) for ranking."""
+        if plan.sqlite:
+            title_part: Any = CensusRecord.title_key
+            pos = func.instr(title_part, plan.terms[0])
+        else:
+            title_part = func.split_part(CensusRecord.search_key, "|", 1)  # the title group of the key
+            pos = func.strpos(title_part, plan.terms[0])
+        return title_part, and_(*[title_part.contains(t, autoescape=True) for t in plan.terms]), pos
+
+    def _like_select(self, plan: _Plan, tier: str | None = None) -> Any:
+        conds: list[Any] = list(plan.conds)
+        for i, t in enumerate(plan.terms):
+            if not plan.sqlite:
+                # @> on the GIN-indexed grams narrows; LIKE on the key confirms the characters are adjacent.
+                conds.append(CensusRecord.search_grams.op("@>")(bindparam(f"grams_{i}", query_grams(t), type_=_GRAMS)))
             conds.append(CensusRecord.search_key.contains(t, autoescape=True))
-        # Rank: title matches first, then by position of the first term in the title.
-        first = terms[0]
-        title_part = func.split_part(CensusRecord.search_key, "|", 1)
-        rank = func.strpos(title_part, first)
-        return and_(*conds), rank
+        if tier is not None:
+            _, in_title, _ = self._like_title(plan)
+            conds.append(in_title if tier == "title" else not_(in_title))
+        return select(CensusRecord.id.label("id")).where(*conds)
 
-    def _base(self, s: Session, query: str, filters: SearchFilters | None) -> tuple[Select[Any], Any]:
-        stmt = select(*ROW_COLUMNS).join(Institution, Institution.id == CensusRecord.institution_id)
-        conds = self._filters(s, filters)
-        rank: Any = None
-        match = self._match(s, query) if query and query.strip() else None
-        if query and query.strip() and match is None:
-            # Only punctuation was typed: nothing can match.
-            conds.append(CensusRecord.id == -1)
-        elif match is not None:
-            if s.get_bind().dialect.name == "sqlite":
-                fts, score = match
-                stmt = stmt.join(fts, fts.c.rid == CensusRecord.id)
-                rank = score
-            else:
-                cond, pg_rank = match
-                conds.append(cond)
-                # strpos 0 (not in title) sorts after every title position.
-                rank = func.nullif(pg_rank, 0)
-        if conds:
-            stmt = stmt.where(*conds)
-        return stmt, rank
+    # both --------------------------------------------------------------------------------------
 
-    def _order(self, stmt: Select[Any], rank: Any, sort: str, descending: bool) -> Select[Any]:
+    def _matches(self, plan: _Plan, tier: str | None = None) -> Any:
+        """SELECT id of the matching records (all, or one tier), unordered."""
+        if not plan.terms:
+            return select(CensusRecord.id.label("id")).where(*plan.conds)
+        return self._fts_select(plan, tier) if plan.mode == "fts" else self._like_select(plan, tier)
+
+    def _in_record_order(self, plan: _Plan, tier: str | None) -> Any:
+        stmt = self._matches(plan, tier)
+        return stmt.order_by(_FTS.c.rowid if plan.mode == "fts" and plan.terms else CensusRecord.id)
+
+    def _ranked(self, plan: _Plan) -> Any:
+        """Every match, best first (only used when there are at most RANK_ALL_LIMIT of them)."""
+        if plan.mode == "fts":
+            sub = self._fts_select(plan, score=True).subquery("m")
+            return select(sub.c.id).order_by(sub.c.score, sub.c.id)
+        title_part, in_title, pos = self._like_title(plan)
+        return self._like_select(plan).order_by(
+            case((in_title, 0), else_=1), pos, func.length(title_part), CensusRecord.id)
+
+    def _sorted(self, plan: _Plan, sort: str, descending: bool) -> Any:
+        """Every match in the order of a column."""
+        col = SORTS[sort] if sort != "rank" else CensusRecord.census_number
+        order: tuple[Any, ...] = (col.desc() if descending else col.asc(),)
+        if col is not CensusRecord.census_number:  # unique: a tie-break would only cost (a sort pass)
+            order += (CensusRecord.id,)
+        if not plan.terms:
+            return select(CensusRecord.id).where(*plan.conds).order_by(*order)
+        if plan.mode == "fts":
+            src = _FTS.join(CensusRecord.__table__, CensusRecord.__table__.c.id == _FTS.c.rowid)
+            return (select(CensusRecord.id).select_from(src)
+                    .where(text("census_fts MATCH :q").bindparams(q=plan.expr), *plan.conds).order_by(*order))
+        return self._like_select(plan).order_by(*order)
+
+    def _count(self, s: Session, stmt: Any, cap: int) -> int:
+        return int(s.scalar(select(func.count()).select_from(stmt.limit(cap + 1).subquery())) or 0)
+
+    def _page_ids(self, s: Session, plan: _Plan, sort: str, descending: bool, limit: int | None,
+                  offset: int) -> tuple[list[int], int]:
+        """The ids of one page (``limit`` None: all) in order, and the capped number of matches."""
+        if plan.nothing:
+            return [], 0
+        cap = COUNT_CAP
+        total = self._count(s, self._matches(plan), max(cap, RANK_ALL_LIMIT))
+        if sort != "rank" or not plan.terms:
+            return self._run(s, self._sorted(plan, sort, descending), limit, offset), total
+        if total <= RANK_ALL_LIMIT:
+            return self._run(s, self._ranked(plan), limit, offset), total
+        # Huge match set: title matches first, then the rest, each in record order.
+        ids: list[int] = []
+        skip = offset
+        for tier in ("title", "rest"):
+            if limit is not None and len(ids) >= limit:
+                break
+            need = None if limit is None else limit - len(ids)
+            got = self._run(s, self._in_record_order(plan, tier), need, skip)
+            if got:
+                ids.extend(got)
+                skip = 0
+            elif skip:
+                skip -= self._count(s, self._matches(plan, tier), skip - 1)
+        return ids, total
+
+    @staticmethod
+    def _run(s: Session, stmt: Any, limit: int | None, offset: int) -> list[int]:
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit is not None:
+            return list(s.scalars(stmt))
+        return _fetch_ids(s, stmt)
+
+    @staticmethod
+    def _rows(s: Session, ids: list[int], conds: list[Any]) -> list[RecordRow]:
+        found: dict[int, RecordRow] = {}
+        for i in range(0, len(ids), 500):  # keep the IN list short for both databases
+            chunk = ids[i: i + 500]
+            stmt = (select(*ROW_COLUMNS).join(Institution, Institution.id == CensusRecord.institution_id)
+                    .where(CensusRecord.id.in_(chunk), *conds))
+            found.update((r[0], _row(r)) for r in s.execute(stmt))
+        return [found[i] for i in ids if i in found]
+
+    @staticmethod
+    def _check_sort(sort: str, limit: int | None, offset: int) -> None:
         if sort not in SORTS:
             raise ValidationError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}", "sort")
-        col = SORTS[sort]
-        if col is None:
-            if rank is None:
-                return stmt.order_by(CensusRecord.census_number)
-            return stmt.order_by(rank.asc().nulls_last() if hasattr(rank, "asc") else rank, CensusRecord.id)
-        return stmt.order_by(col.desc() if descending else col.asc(), CensusRecord.id)
+        if limit is not None and limit < 0:
+            raise ValidationError("the page size must not be negative", "limit")
+        if offset < 0:
+            raise ValidationError("the offset must not be negative", "offset")
 
     # --- user actions ------------------------------------------------------------------------
 
     def search(self, query: str = "", filters: SearchFilters | None = None, *, sort: str = "rank",
                descending: bool = False, limit: int = 50, offset: int = 0) -> SearchPage:
-        """Matches best first (or in ``sort`` order), with the number of matches (capped at COUNT_CAP)."""
+        """One page of matches, best first (or in ``sort`` order), with the number of matches.
+
+        ``query``: whitespace-separated terms, each matched as a substring of any text
+        field after folding (traditional = simplified, full = half width, punctuation
+        ignored); every term must match. Nothing the user types is interpreted as query
+        syntax. ``total`` is exact up to ``COUNT_CAP``; above it ``total_capped`` is True.
+        With ``sort="rank"`` records whose title matches come before those matching
+        elsewhere (exact relevance order when at most ``RANK_ALL_LIMIT`` records match).
+        Raises :class:`ValidationError` for an unknown sort, a negative limit or offset,
+        or an end year before the start year.
+        """
+        self._check_sort(sort, limit, offset)
         with self.ctx.read() as s:
-            stmt, rank = self._base(s, query, filters)
-            rows = [_row(r) for r in s.execute(self._order(stmt, rank, sort, descending).limit(limit).offset(offset))]
-            count_stmt = select(func.count()).select_from(
-                stmt.with_only_columns(CensusRecord.id).limit(COUNT_CAP + 1).subquery())
-            total = int(s.scalar(count_stmt) or 0)
+            plan = self._plan(s, query, filters)
+            ids, total = self._page_ids(s, plan, sort, descending, limit, offset)
+            rows = self._rows(s, ids, [])
             return SearchPage(min(total, COUNT_CAP), total > COUNT_CAP, rows)
 
     def ids(self, query: str = "", filters: SearchFilters | None = None, *, sort: str = "census_number",
             descending: bool = False) -> list[int]:
-        """Every matching record id in order: the register table holds these and fetches rows by page."""
+        """Every matching record id in order: the register table holds these and fetches rows by page.
+
+        Same matching and errors as :meth:`search`; the order is that of :meth:`search` with
+        the same ``sort`` (so page N of one equals slice N of the other).
+        """
+        self._check_sort(sort, None, 0)
         with self.ctx.read() as s:
-            stmt, rank = self._base(s, query, filters)
-            stmt = self._order(stmt.with_only_columns(CensusRecord.id), rank, sort, descending)
-            return list(s.scalars(stmt))
+            plan = self._plan(s, query, filters)
+            return self._page_ids(s, plan, sort, descending, None, 0)[0]
 
     def rows(self, ids: list[int]) -> list[RecordRow]:
         """The table rows of ``ids``, in the order given (records the user may not see are left out)."""
         if not ids:
             return []
         with self.ctx.read() as s:
-            conds = [CensusRecord.id.in_(ids)]
             vis = visible_filter(self.ctx.actor)
-            if vis is not True:
-                conds.append(vis)
-            stmt = select(*ROW_COLUMNS).join(Institution, Institution.id == CensusRecord.institution_id).where(*conds)
-            found = {r[0]: _row(r) for r in s.execute(stmt)}
-        return [found[i] for i in ids if i in found]
+            return self._rows(s, list(ids), [] if vis is True else [vis])

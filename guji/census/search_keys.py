@@ -56,10 +56,9 @@ def search_text(d: RecordData) -> SearchText:
                                                                    d.national_list_number)), fold(other)]
     grams: set[str] = set()
     for g in groups:
-        for i, ch in enumerate(g):
-            grams.add(ch)
-            if i + 1 < len(g):
-                grams.add(g[i : i + 2])
+        # unigrams and bigrams within one field group (never across the separator)
+        grams.update(g)
+        grams.update(map(str.__add__, g, g[1:]))
     return SearchText(
         title=char_tokens(title),
         people=char_tokens(people),
