@@ -66,6 +66,10 @@ class CensusRecord(Base):
         CheckConstraint("volumes IS NULL OR volumes > 0", name="volumes_positive"),
         Index("ix_census_record_inst_state", "institution_id", "state"),
         Index("ix_census_record_dup", "institution_id", "title_key", "edition_key"),
+        # search and register table (migration 0005_search_indexes)
+        Index("ix_census_record_inst_number", "institution_id", "census_number"),
+        Index("ix_census_record_filter", "id", "institution_id", "state", "edition_type", "edition_dynasty", "grade",
+              "damage_grade", "year_start", "year_end"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
