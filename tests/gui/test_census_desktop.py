@@ -239,6 +239,8 @@ def test_review_actions_change_state(gui_app, org, records, qtbot) -> None:  # t
     assert page.model.index(page.model.row_of(rid), 7).data() == "已提交"
 
     window, page = window_for(org["reviewer_a"], qtbot)
+    assert page.review_panel.awaiting_ids == []  # loaded only when its tab is shown
+    page.tabs.setCurrentWidget(page.review_panel)
     assert rid in page.review_panel.awaiting_ids
     dialog = ReturnDialog(page)
     qtbot.addWidget(dialog)
@@ -280,6 +282,7 @@ def test_movement_dialog_checks_out_and_in(gui_app, org, records, qtbot) -> None
     app = org["census_a"]
     rid = records[3]
     window, page = window_for(app, qtbot)
+    page.tabs.setCurrentWidget(page.vault_panel)
     dialog = page.open_movement(rid)
     qtbot.addWidget(dialog)
     assert dialog.out_box.isEnabled() and not dialog.in_box.isEnabled()

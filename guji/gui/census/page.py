@@ -185,6 +185,10 @@ class CensusPage(Page):
         self.vault_panel = VaultPanel(self)
         self.tabs.addTab(self.vault_panel, self.tr("Vault"))
         layout.addWidget(self.tabs, 1)
+        # The queue counts group the whole register: on a big database they are loaded
+        # only while their tab is shown, so they never hold up the register's pages.
+        self._stale_panels: set[QWidget] = {self.review_panel, self.vault_panel}
+        self.tabs.currentChanged.connect(lambda _i: self._refresh_panel(self.tabs.currentWidget()))
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -312,18 +316,28 @@ class CensusPage(Page):
         if changes is None:
             self._load_institutions()
             self.search()
-            self.review_panel.refresh()
-            self.vault_panel.refresh()
+            self._refresh_panel(self.review_panel)
+            self._refresh_panel(self.vault_panel)
             return
         if changes.kind == "census_record":
             self.model.mark_stale(changes.ids)
             if changes.detail.get("created") or changes.detail.get("deleted") or self._filtered():
                 self.search(keep=True)
-            self.review_panel.refresh()
+            self._refresh_panel(self.review_panel)
         elif changes.kind == "vault":
-            self.vault_panel.refresh()
+            self._refresh_panel(self.vault_panel)
         elif changes.kind == "institution":
             self._load_institutions()
+
+    def _refresh_panel(self, panel: Any) -> None:
+        """Reload ``panel`` (review queue, vault list) now if its tab is shown, else when it is shown next."""
+        if panel not in (self.review_panel, self.vault_panel):
+            return
+        if self.tabs.currentWidget() is panel:
+            self._stale_panels.discard(panel)
+            panel.refresh()
+        else:
+            self._stale_panels.add(panel)
 
     def _filtered(self) -> bool:
         f = self.filters()
