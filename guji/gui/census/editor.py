@@ -495,6 +495,7 @@ class RecordEditor(QDialog):
         Replaces the list; an item's UserRole data is the object given, for the imaging page to open.
         """
         self.images = list(images)
+        self.images_note.setVisible(not self.images)
         self.images_list.clear()
         for img in self.images:
             text = getattr(img, "label", None) or getattr(img, "path", None) or str(img)

@@ -194,7 +194,8 @@ class ReviewPanel(QWidget):
         self.awaiting.itemActivated.connect(lambda item: self._act(self.page.open_editor))
         bl.addWidget(self.awaiting)
         row = QHBoxLayout()
-        for text, fn in ((self.tr("Open"), self.page.open_editor),
+        # open_editor is looked up on each click: other pages may wrap it (imaging feeds the 影像 tab).
+        for text, fn in ((self.tr("Open"), lambda rid: self.page.open_editor(rid)),
                          (self.tr("Submit for review"), self.page.review.submit),
                          (self.tr("Approve"), self.page.review.approve),
                          (self.tr("Return for correction…"), self.page.review.ask_return),
