@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from guji.census import vocab
 from guji.census.models import STATE_LABELS_ZH, ReviewState
 from guji.census.search import RecordRow, SearchFilters
-from guji.gui.census.model import COLUMNS, PAGE_SIZE, RegisterModel
+from guji.gui.census.model import PAGE_SIZE, RegisterModel
 from guji.gui.pages import Page
 from guji.gui.qt import (
     QAbstractItemView,
