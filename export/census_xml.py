@@ -69,7 +69,10 @@ _ATTR_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        return value.translate(_TEXT_ESC)
+        # Most text needs no escaping; four substring tests are cheaper than translate().
+        if "&" in value or "<" in value or ">" in value or "\r" in value:
+            return value.translate(_TEXT_ESC)
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):

@@ -373,6 +373,8 @@ class _Merger:
             if self.extra_problems:
                 self.problems.append(FieldProblem("", f"…and {self.extra_problems} more problems"))
             raise ValidationError(self.problems)
+        if self.progress is not None:
+            self.progress(1.0, f"{self.report.records} records read")
         audit.record(self.s, self.actor, "import", "census_xml", "-", self.report.summary(),
                      note=f"census XML import of {os.path.basename(name)}" + (" (theirs)" if self.theirs else ""))
 

@@ -310,7 +310,8 @@ def test_dry_run_reports_exactly_and_writes_nothing(package: bytes, empty: Guji)
 def test_import_from_a_file_path_and_progress(package: bytes, empty: Guji, tmp_path: Path) -> None:
     path = tmp_path / "package.xml"
     path.write_bytes(package)
-    rep = import_census_xml(empty, path)
-    assert len(rep.new) == 2
+    seen: list[float] = []
+    rep = import_census_xml(empty, path, progress=lambda f, m: seen.append(f))
+    assert len(rep.new) == 2 and seen[-1] == 1.0
     with pytest.raises(InvalidExchangeFile, match="cannot read"):
         import_census_xml(empty, tmp_path / "nope.xml")
