@@ -50,6 +50,9 @@ def seed_demo(app: Guji, *, records: int = 300, seed: int = 20161231) -> dict[st
             raise
     else:
         summary.update(seed_records(app, codes[1:], count=records, seed=seed))
+        from restoration.demo import seed_jobs  # restoration archives on the records just made
+
+        summary.update(seed_jobs(app, codes[1], password=DEMO_STAFF_PASSWORD))
     return summary
 
 
