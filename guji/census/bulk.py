@@ -173,8 +173,6 @@ class BulkPlan:
              errors: list[tuple[int, FieldProblem]], warnings: list[tuple[int, FieldProblem]],
              update_existing: bool) -> "BulkPlan":
         """Match the checked rows against the database (inside the caller's transaction)."""
-        from guji.census.service import record_data
-
         plan = cls()
         plan.errors, plan.warnings = errors, warnings
         given = [d.census_number for _, d in good if d.census_number]
@@ -184,11 +182,8 @@ class BulkPlan:
                     select(CensusRecord.id, CensusRecord.census_number, CensusRecord.institution_id,
                            CensusRecord.state).where(CensusRecord.census_number.in_(chunk))):
                 existing[num] = (rid, iid, state)
-        stored: dict[int, dict[str, Any]] = {}
         same_inst = [v[0] for v in existing.values() if v[1] == inst_id]
-        for chunk in chunks(same_inst, 500):
-            for rec in s.scalars(select(CensusRecord).where(CensusRecord.id.in_(chunk))):
-                stored[rec.id] = comparable(record_data(rec, s))
+        stored = _stored_comparables(s, same_inst)
 
         in_batch: set[str] = set(given)
         targets = {num for _, d in good for num in (d.parent_census_number, d.bound_with_census_number) if num}
@@ -410,6 +405,49 @@ class BulkPlan:
         for key, d in self.create:
             if not d.census_number:
                 d.census_number = self.numbers[key]
+
+
+def _stored_comparables(s: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """:func:`comparable` of stored records, read with plain queries (one per table per 900 ids):
+    re-importing 100,000 unchanged rows through ORM objects took minutes."""
+    from sqlalchemy.orm import aliased
+
+    from guji.census.record import AnnotationData, AuthorData, SealData
+
+    parent, bound = aliased(CensusRecord), aliased(CensusRecord)
+    cols = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(ids):
+        authors: dict[int, list[AuthorData]] = {}
+        seals: dict[int, list[SealData]] = {}
+        notes: dict[int, list[AnnotationData]] = {}
+        for rid, name, dynasty, mode in s.execute(
+                select(RecordAuthor.record_id, RecordAuthor.name, RecordAuthor.dynasty, RecordAuthor.mode)
+                .where(RecordAuthor.record_id.in_(chunk)).order_by(RecordAuthor.record_id, RecordAuthor.seq)):
+            authors.setdefault(rid, []).append(AuthorData(name, dynasty, mode))
+        for rid, text_, owner, position in s.execute(
+                select(RecordSeal.record_id, RecordSeal.text, RecordSeal.owner, RecordSeal.position)
+                .where(RecordSeal.record_id.in_(chunk)).order_by(RecordSeal.record_id, RecordSeal.seq)):
+            seals.setdefault(rid, []).append(SealData(text_, owner, position))
+        for rid, person, kind, desc in s.execute(
+                select(RecordAnnotation.record_id, RecordAnnotation.person, RecordAnnotation.kind,
+                       RecordAnnotation.description)
+                .where(RecordAnnotation.record_id.in_(chunk))
+                .order_by(RecordAnnotation.record_id, RecordAnnotation.seq)):
+            notes.setdefault(rid, []).append(AnnotationData(person, kind, desc))
+        rows = s.execute(
+            select(CensusRecord.id, *cols, parent.census_number, bound.census_number)
+            .outerjoin(parent, parent.id == CensusRecord.parent_id)
+            .outerjoin(bound, bound.id == CensusRecord.bound_with_id)
+            .where(CensusRecord.id.in_(chunk)))
+        n = len(SCALAR_FIELDS)
+        for row in rows:
+            rid = row[0]
+            d = RecordData(**dict(zip(SCALAR_FIELDS, row[1:1 + n])), authors=authors.get(rid, []),
+                           seals=seals.get(rid, []), annotations=notes.get(rid, []),
+                           parent_census_number=row[1 + n], bound_with_census_number=row[2 + n])
+            out[rid] = comparable(d)
+    return out
 
 
 def _link_problem(d: RecordData, in_batch: set[str], known: set[str], s: Session) -> FieldProblem | None:
