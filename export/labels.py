@@ -152,7 +152,7 @@ def build_labels(records: list[ExportRecord], out: str | os.PathLike[str], *, sh
     missing = MissingChars()
     page_w, page_h = A4
     pages = 0
-    with atomic_path(out) as tmp:
+    with atomic_path(out) as tmp, fonts.binary_streams():
         fonts.register_fonts()
         c = Canvas(tmp, pagesize=A4, initialFontName=PRIMARY)
         c.setTitle("書標")

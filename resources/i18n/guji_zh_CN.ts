@@ -208,179 +208,179 @@
         <translation>普查登记</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="77" />
+        <location filename="../../guji/gui/census/page.py" line="78" />
         <source>New record</source>
         <translation>新建记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="78" />
+        <location filename="../../guji/gui/census/page.py" line="79" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="79" />
+        <location filename="../../guji/gui/census/page.py" line="80" />
         <source>Check out / in…</source>
         <translation>出入库…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="80" />
+        <location filename="../../guji/gui/census/page.py" line="81" />
         <source>Submit for review</source>
         <translation>提交审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="81" />
+        <location filename="../../guji/gui/census/page.py" line="82" />
         <source>Approve</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="82" />
+        <location filename="../../guji/gui/census/page.py" line="83" />
         <source>Return for correction…</source>
         <translation>返修…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="84" />
+        <location filename="../../guji/gui/census/page.py" line="85" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
         <location filename="../../guji/gui/census/importer.py" line="141" />
         <location filename="../../guji/gui/census/importer.py" line="107" />
-        <location filename="../../guji/gui/census/page.py" line="85" />
+        <location filename="../../guji/gui/census/page.py" line="86" />
         <source>Import Excel…</source>
         <translation>导入 Excel…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="88" />
+        <location filename="../../guji/gui/census/page.py" line="89" />
         <source>The Excel import is not available in this build.</source>
         <translation>此版本不含 Excel 导入功能。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="105" />
+        <location filename="../../guji/gui/census/page.py" line="106" />
         <source>Search title, author, edition, census or call number…</source>
         <translation>检索题名、著者、版本、普查编号或索书号…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="125" />
-        <location filename="../../guji/gui/census/page.py" line="115" />
+        <location filename="../../guji/gui/census/page.py" line="126" />
+        <location filename="../../guji/gui/census/page.py" line="116" />
         <source>Dynasty</source>
         <translation>朝代</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="125" />
-        <location filename="../../guji/gui/census/page.py" line="117" />
+        <location filename="../../guji/gui/census/page.py" line="126" />
+        <location filename="../../guji/gui/census/page.py" line="118" />
         <source>Edition type</source>
         <translation>版本类型</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="126" />
-        <location filename="../../guji/gui/census/page.py" line="119" />
+        <location filename="../../guji/gui/census/page.py" line="127" />
+        <location filename="../../guji/gui/census/page.py" line="120" />
         <source>Grade</source>
         <translation>定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="126" />
-        <location filename="../../guji/gui/census/page.py" line="120" />
+        <location filename="../../guji/gui/census/page.py" line="127" />
+        <location filename="../../guji/gui/census/page.py" line="121" />
         <source>Damage</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="151" />
-        <location filename="../../guji/gui/census/page.py" line="127" />
-        <location filename="../../guji/gui/census/page.py" line="122" />
+        <location filename="../../guji/gui/census/page.py" line="152" />
+        <location filename="../../guji/gui/census/page.py" line="128" />
+        <location filename="../../guji/gui/census/page.py" line="123" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="150" />
-        <location filename="../../guji/gui/census/page.py" line="128" />
-        <location filename="../../guji/gui/census/page.py" line="123" />
+        <location filename="../../guji/gui/census/page.py" line="151" />
+        <location filename="../../guji/gui/census/page.py" line="129" />
+        <location filename="../../guji/gui/census/page.py" line="124" />
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="131" />
+        <location filename="../../guji/gui/census/page.py" line="132" />
         <source>Years</source>
         <translation>年代</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="137" />
+        <location filename="../../guji/gui/census/page.py" line="138" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="147" />
+        <location filename="../../guji/gui/census/page.py" line="148" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="147" />
+        <location filename="../../guji/gui/census/page.py" line="148" />
         <source>Call number</source>
         <translation>索书号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="148" />
+        <location filename="../../guji/gui/census/page.py" line="149" />
         <source>Title and juan</source>
         <translation>题名卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="148" />
+        <location filename="../../guji/gui/census/page.py" line="149" />
         <source>Author</source>
         <translation>著者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="149" />
+        <location filename="../../guji/gui/census/page.py" line="150" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="149" />
+        <location filename="../../guji/gui/census/page.py" line="150" />
         <source>Volumes</source>
         <translation>册数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="150" />
+        <location filename="../../guji/gui/census/page.py" line="151" />
         <source>Extant juan</source>
         <translation>存缺卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="176" />
+        <location filename="../../guji/gui/census/page.py" line="177" />
         <source>Register</source>
         <translation>登记表</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="183" />
+        <location filename="../../guji/gui/census/page.py" line="184" />
         <source>Review queue</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="185" />
+        <location filename="../../guji/gui/census/page.py" line="186" />
         <source>Vault</source>
         <translation>出入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="337" />
-        <location filename="../../guji/gui/census/page.py" line="214" />
+        <location filename="../../guji/gui/census/page.py" line="353" />
+        <location filename="../../guji/gui/census/page.py" line="219" />
         <source>(any)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="262" />
+        <location filename="../../guji/gui/census/page.py" line="267" />
         <source>searching…</source>
         <translation>正在检索…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="281" />
-        <location filename="../../guji/gui/census/page.py" line="269" />
+        <location filename="../../guji/gui/census/page.py" line="287" />
+        <location filename="../../guji/gui/census/page.py" line="274" />
         <source>%1 records</source>
         <translation>%1 条记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="271" />
+        <location filename="../../guji/gui/census/page.py" line="276" />
         <source>more than %1 records, counting…</source>
         <translation>超过 %1 条记录，正在计数…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="365" />
+        <location filename="../../guji/gui/census/page.py" line="381" />
         <source>Select a record first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
@@ -398,6 +398,192 @@
         <location filename="../../guji/gui/census/importer.py" line="139" />
         <source>Only census staff of an institution import registers.</source>
         <translation>只有收藏单位的著录员可以导入登记表。</translation>
+    </message>
+</context><context>
+    <name>ExportPage</name>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="139" />
+        <location filename="../../guji/gui/export/page.py" line="106" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="113" />
+        <source>Census XML (national exchange format)</source>
+        <translation>普查 XML（交换格式）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="114" />
+        <source>MARC records (MARCXML)</source>
+        <translation>MARC 记录（MARCXML）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="115" />
+        <source>MARC records (ISO 2709)</source>
+        <translation>MARC 记录（ISO 2709）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="116" />
+        <source>Excel register (seven columns and details)</source>
+        <translation>Excel 登记表（七项及详细著录）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="117" />
+        <source>Printed census register (PDF)</source>
+        <translation>普查登记目录（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="118" />
+        <source>Illustrated catalogue of precious books (PDF)</source>
+        <translation>珍贵古籍图录（PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="119" />
+        <source>Book labels with QR codes (PDF)</source>
+        <translation>书标（带二维码，PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="122" />
+        <source>Export records</source>
+        <translation>导出记录</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="126" />
+        <source>What and which records</source>
+        <translation>导出内容与范围</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="138" />
+        <source>Not available in this build (%1 is missing)</source>
+        <translation>此版本不提供（缺少 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="142" />
+        <source>All institutions I may see</source>
+        <translation>我可查看的全部单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="143" />
+        <source>Holding institution</source>
+        <translation>收藏单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="146" />
+        <source>Any review state</source>
+        <translation>任意审核状态</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="149" />
+        <source>Review state</source>
+        <translation>审核状态</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="152" />
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="156" />
+        <source>File to write</source>
+        <translation>要写入的文件</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="166" />
+        <location filename="../../guji/gui/export/page.py" line="157" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="162" />
+        <source>Output file</source>
+        <translation>输出文件</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="165" />
+        <source>Folder of images named by census number (210000-0101-0000001.jpg)</source>
+        <translation>按普查编号命名的书影文件夹（210000-0101-0000001.jpg）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="171" />
+        <source>Images (書影)</source>
+        <translation>书影</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="179" />
+        <source>Image print resolution</source>
+        <translation>书影印刷分辨率</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="184" />
+        <source>Start export</source>
+        <translation>开始导出</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="187" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="208" />
+        <source>Warnings of the last export appear here.</source>
+        <translation>上次导出的警告显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="262" />
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="268" />
+        <source>Folder of images</source>
+        <translation>书影文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="300" />
+        <source>Choose the output file first.</source>
+        <translation>请先选择输出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="331" />
+        <location filename="../../guji/gui/export/page.py" line="307" />
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="326" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="348" />
+        <location filename="../../guji/gui/export/page.py" line="336" />
+        <source>%1 records written to %2</source>
+        <translation>已将 %1 条记录写入 %2</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="339" />
+        <source>%1 entries on %2 pages written to %3</source>
+        <translation>已将 %1 条款目（%2 页）写入 %3</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="343" />
+        <source>%1 labels on %2 sheets written to %3</source>
+        <translation>已将 %1 张书标（%2 页）写入 %3</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="353" />
+        <source>(with warnings, see below)</source>
+        <translation>（有警告，见下方）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="358" />
+        <source>Export cancelled; no file was written.</source>
+        <translation>导出已取消，未写入文件。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/export/page.py" line="360" />
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
     </message>
 </context><context>
     <name>HoursChart</name>
@@ -1011,8 +1197,8 @@
         <translation>批校题跋</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="516" />
-        <location filename="../../guji/gui/census/editor.py" line="511" />
+        <location filename="../../guji/gui/census/editor.py" line="517" />
+        <location filename="../../guji/gui/census/editor.py" line="512" />
         <location filename="../../guji/gui/census/editor.py" line="384" />
         <source>By</source>
         <translation>人员</translation>
@@ -1079,145 +1265,145 @@
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="508" />
+        <location filename="../../guji/gui/census/editor.py" line="509" />
         <source>Review rounds</source>
         <translation>审核轮次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="511" />
+        <location filename="../../guji/gui/census/editor.py" line="512" />
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="516" />
-        <location filename="../../guji/gui/census/editor.py" line="511" />
+        <location filename="../../guji/gui/census/editor.py" line="517" />
+        <location filename="../../guji/gui/census/editor.py" line="512" />
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="516" />
-        <location filename="../../guji/gui/census/editor.py" line="511" />
+        <location filename="../../guji/gui/census/editor.py" line="517" />
+        <location filename="../../guji/gui/census/editor.py" line="512" />
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="513" />
+        <location filename="../../guji/gui/census/editor.py" line="514" />
         <source>Change history</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="516" />
+        <location filename="../../guji/gui/census/editor.py" line="517" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="518" />
+        <location filename="../../guji/gui/census/editor.py" line="519" />
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="610" />
+        <location filename="../../guji/gui/census/editor.py" line="611" />
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="647" />
+        <location filename="../../guji/gui/census/editor.py" line="648" />
         <source>New record</source>
         <translation>新建记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="649" />
+        <location filename="../../guji/gui/census/editor.py" line="650" />
         <source>Leave empty to take the next number of the institution</source>
         <translation>留空则取本单位下一个编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="652" />
+        <location filename="../../guji/gui/census/editor.py" line="653" />
         <source>next: %1</source>
         <translation>下一个：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="663" />
+        <location filename="../../guji/gui/census/editor.py" line="664" />
         <source>This record is %1 and locked: a reviewer must return or reopen it before it can be edited.</source>
         <translation>本记录状态为%1，已锁定：须由审核员退回或重新打开后才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="666" />
+        <location filename="../../guji/gui/census/editor.py" line="667" />
         <source>Read only: you may not edit records of %1.</source>
         <translation>只读：您无权编辑%1的记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="668" />
+        <location filename="../../guji/gui/census/editor.py" line="669" />
         <source>Read only: registering records needs the role census staff.</source>
         <translation>只读：登记记录需要著录员角色。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="680" />
+        <location filename="../../guji/gui/census/editor.py" line="681" />
         <source>(not confirmed)</source>
         <translation>（未确认）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="689" />
+        <location filename="../../guji/gui/census/editor.py" line="690" />
         <source>(save the record to see a suggestion)</source>
         <translation>（保存记录后显示建议）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="694" />
+        <location filename="../../guji/gui/census/editor.py" line="695" />
         <source>choose one of: %1</source>
         <translation>请从中选择：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="698" />
+        <location filename="../../guji/gui/census/editor.py" line="699" />
         <source>(uses a rule that is not confirmed by the standard: check it)</source>
         <translation>（所用规则未经标准确认，请核对）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="699" />
+        <location filename="../../guji/gui/census/editor.py" line="700" />
         <source>A suggestion only: confirm the grade to store it.</source>
         <translation>仅为建议：确认后才保存定级。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="708" />
+        <location filename="../../guji/gui/census/editor.py" line="709" />
         <source>comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="710" />
+        <location filename="../../guji/gui/census/editor.py" line="711" />
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="759" />
+        <location filename="../../guji/gui/census/editor.py" line="760" />
         <source>Returned for correction: see the comments at the marked fields.</source>
         <translation>已退回返修：请查看标出字段旁的意见。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="789" />
+        <location filename="../../guji/gui/census/editor.py" line="790" />
         <source>cannot date: %1</source>
         <translation>无法解析纪年：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="793" />
+        <location filename="../../guji/gui/census/editor.py" line="794" />
         <source>ambiguous: %1</source>
         <translation>有歧义：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="844" />
+        <location filename="../../guji/gui/census/editor.py" line="845" />
         <source>Reviewer: %1</source>
         <translation>审核意见：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="862" />
+        <location filename="../../guji/gui/census/editor.py" line="863" />
         <source>%1 error(s), %2 warning(s)</source>
         <translation>%1 个错误，%2 个警告</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="927" />
-        <location filename="../../guji/gui/census/editor.py" line="915" />
+        <location filename="../../guji/gui/census/editor.py" line="928" />
+        <location filename="../../guji/gui/census/editor.py" line="916" />
         <source>Not saved: correct the marked fields first.</source>
         <translation>未保存：请先改正标出的字段。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="918" />
+        <location filename="../../guji/gui/census/editor.py" line="919" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
@@ -1967,27 +2153,27 @@
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="197" />
+        <location filename="../../guji/gui/census/review.py" line="198" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="198" />
+        <location filename="../../guji/gui/census/review.py" line="199" />
         <source>Submit for review</source>
         <translation>提交审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="199" />
+        <location filename="../../guji/gui/census/review.py" line="200" />
         <source>Approve</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="200" />
+        <location filename="../../guji/gui/census/review.py" line="201" />
         <source>Return for correction…</source>
         <translation>返修…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="201" />
+        <location filename="../../guji/gui/census/review.py" line="202" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>

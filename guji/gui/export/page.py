@@ -1,0 +1,374 @@
+"""The export page (导出): census XML, MARC, Excel, the printed catalogues and book labels.
+
+The user picks what to export, filters (holding institution, review state), the
+output file (and, for the illustrated catalogue, a folder of images named by census
+number), then starts. The export function runs on the DB worker with
+``wants_progress``: its ``progress(fraction, message)`` drives the progress bar and
+Cancel sets its ``cancel`` event; the functions write to a temporary file and rename
+it at the end, so a cancelled export leaves nothing. Formats whose module is not in
+this build (XML and Excel come from other parts of the program) are shown disabled
+with a tooltip saying why.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from guji.census.models import STATE_LABELS_ZH, ReviewState
+from guji.gui.pages import Page
+from guji.gui.qt import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStandardItemModel,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from guji.gui.worker import Job, error_text
+from guji.services.context import Changes
+
+if TYPE_CHECKING:
+    from guji.gui.mainwindow import MainWindow
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One choice of the page: which module and function, the file suffix, which options apply."""
+
+    key: str
+    module: str
+    function: str
+    suffix: str
+    file_filter: str
+    images: bool = False  # uses the images folder
+    dpi: bool = False
+
+
+KINDS: tuple[ExportKind, ...] = (
+    ExportKind("census_xml", "export.census_xml", "write_census_xml", ".xml", "XML (*.xml)"),
+    ExportKind("marc_xml", "export.marc", "write_marc", ".xml", "MARCXML (*.xml)"),
+    ExportKind("marc_iso", "export.marc", "write_marc", ".mrc", "ISO 2709 (*.mrc *.iso)"),
+    ExportKind("excel", "export.excel", "export_excel", ".xlsx", "Excel (*.xlsx)"),
+    ExportKind("register", "export.catalogue", "write_register_pdf", ".pdf", "PDF (*.pdf)"),
+    ExportKind("illustrated", "export.catalogue", "write_illustrated_pdf", ".pdf", "PDF (*.pdf)", images=True,
+               dpi=True),
+    ExportKind("labels", "export.labels", "write_labels", ".pdf", "PDF (*.pdf)"),
+)
+
+
+def load_function(kind: ExportKind) -> Callable[..., Any] | None:
+    """The export function of ``kind``, or None when its module is not in this build."""
+    try:
+        module = importlib.import_module(kind.module)
+    except ModuleNotFoundError as exc:
+        if exc.name and kind.module.startswith(exc.name):
+            return None
+        raise
+    return getattr(module, kind.function, None)
+
+
+def run_export(app: Any, kind: ExportKind, fn: Callable[..., Any], out: str, *, institution: str | None,
+               state: str | None, images_dir: str | None, dpi: int, progress: Any = None, cancel: Any = None) -> Any:
+    """Call the export function of ``kind`` with the page's options (runs on the DB worker)."""
+    if kind.key in ("census_xml", "excel"):
+        # The XML and Excel writers take the filters as keywords.
+        return fn(app, out, institution=institution, state=state, progress=progress, cancel=cancel)
+    from export.selection import ExportFilters
+
+    filters = ExportFilters(institution=institution, state=state)
+    if kind.key.startswith("marc"):
+        return fn(app, out, format="xml" if kind.key == "marc_xml" else "iso2709", filters=filters,
+                  progress=progress, cancel=cancel)
+    if kind.key == "illustrated":
+        return fn(app, out, filters=filters, images_dir=images_dir or None, dpi=dpi, progress=progress, cancel=cancel)
+    return fn(app, out, filters=filters, progress=progress, cancel=cancel)
+
+
+class ExportPage(Page):
+    """导出: one form for every export, with a progress bar and Cancel."""
+
+    nav_key = "export"
+
+    def nav_title(self) -> str:
+        return self.tr("Export")
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.job: Job | None = None
+        self.functions: dict[str, Callable[..., Any] | None] = {k.key: load_function(k) for k in KINDS}
+        labels = {
+            "census_xml": self.tr("Census XML (national exchange format)"),
+            "marc_xml": self.tr("MARC records (MARCXML)"),
+            "marc_iso": self.tr("MARC records (ISO 2709)"),
+            "excel": self.tr("Excel register (seven columns and details)"),
+            "register": self.tr("Printed census register (PDF)"),
+            "illustrated": self.tr("Illustrated catalogue of precious books (PDF)"),
+            "labels": self.tr("Book labels with QR codes (PDF)"),
+        }
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Export records"))
+        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        layout.addWidget(title)
+
+        box = QGroupBox(self.tr("What and which records"))
+        form = QFormLayout(box)
+        self.kind = QComboBox()
+        self.kind.setObjectName("kind")
+        model = self.kind.model()
+        assert isinstance(model, QStandardItemModel)
+        for k in KINDS:
+            self.kind.addItem(labels[k.key], k.key)
+            if self.functions[k.key] is None:
+                item = model.item(self.kind.count() - 1)
+                assert item is not None
+                item.setEnabled(False)
+                item.setToolTip(self.tr("Not available in this build (%1 is missing)").replace("%1", k.module))
+        form.addRow(self.tr("Export"), self.kind)
+        self.institution = QComboBox()
+        self.institution.setObjectName("institution")
+        self.institution.addItem(self.tr("All institutions I may see"), None)
+        form.addRow(self.tr("Holding institution"), self.institution)
+        self.state = QComboBox()
+        self.state.setObjectName("state")
+        self.state.addItem(self.tr("Any review state"), None)
+        for s in ReviewState:
+            self.state.addItem(STATE_LABELS_ZH[s], s.value)
+        form.addRow(self.tr("Review state"), self.state)
+        layout.addWidget(box)
+
+        box = QGroupBox(self.tr("Files"))
+        form = QFormLayout(box)
+        self.out = QLineEdit()
+        self.out.setObjectName("out")
+        self.out.setPlaceholderText(self.tr("File to write"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse_out)
+        row = QHBoxLayout()
+        row.addWidget(self.out, 1)
+        row.addWidget(browse)
+        form.addRow(self.tr("Output file"), self._wrap(row))
+        self.images = QLineEdit()
+        self.images.setObjectName("images")
+        self.images.setPlaceholderText(self.tr("Folder of images named by census number (210000-0101-0000001.jpg)"))
+        self.images_browse = QPushButton(self.tr("Browse…"))
+        self.images_browse.clicked.connect(self._browse_images)
+        row = QHBoxLayout()
+        row.addWidget(self.images, 1)
+        row.addWidget(self.images_browse)
+        self.images_label = QLabel(self.tr("Images (書影)"))
+        form.addRow(self.images_label, self._wrap(row))
+        self.dpi = QSpinBox()
+        self.dpi.setObjectName("dpi")
+        self.dpi.setRange(100, 600)
+        self.dpi.setSingleStep(50)
+        self.dpi.setValue(200)
+        self.dpi.setSuffix(" dpi")
+        self.dpi_label = QLabel(self.tr("Image print resolution"))
+        form.addRow(self.dpi_label, self.dpi)
+        layout.addWidget(box)
+
+        row = QHBoxLayout()
+        self.start = QPushButton(self.tr("Start export"))
+        self.start.setObjectName("start")
+        self.start.clicked.connect(self.start_export)
+        self.cancel = QPushButton(self.tr("Cancel"))
+        self.cancel.setObjectName("cancel")
+        self.cancel.setEnabled(False)
+        self.cancel.clicked.connect(self.cancel_export)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(False)
+        row.addWidget(self.start)
+        row.addWidget(self.cancel)
+        row.addWidget(self.progress, 1)
+        layout.addLayout(row)
+        self.status = QLabel("")
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("details")
+        self.details.setReadOnly(True)
+        self.details.setMaximumHeight(140)
+        self.details.setPlaceholderText(self.tr("Warnings of the last export appear here."))
+        layout.addWidget(self.details)
+        layout.addStretch(1)
+
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        first = next((i for i, k in enumerate(KINDS) if self.functions[k.key] is not None), 0)
+        self.kind.setCurrentIndex(first)
+        self._kind_changed()
+
+    @staticmethod
+    def _wrap(row: QHBoxLayout) -> QWidget:
+        w = QWidget()
+        row.setContentsMargins(0, 0, 0, 0)
+        w.setLayout(row)
+        return w
+
+    # --- options -------------------------------------------------------------------------------
+
+    def current_kind(self) -> ExportKind:
+        key = self.kind.currentData()
+        return next(k for k in KINDS if k.key == key)
+
+    def select_kind(self, key: str) -> None:
+        """Choose the export ``key`` (``register``, ``marc_iso``…); raises KeyError for an unknown key."""
+        i = self.kind.findData(key)
+        if i < 0:
+            raise KeyError(key)
+        self.kind.setCurrentIndex(i)
+
+    def is_available(self, key: str) -> bool:
+        return self.functions.get(key) is not None
+
+    def _kind_changed(self) -> None:
+        kind = self.current_kind()
+        for w in (self.images, self.images_browse, self.images_label):
+            w.setVisible(kind.images)
+        self.dpi.setVisible(kind.dpi)
+        self.dpi_label.setVisible(kind.dpi)
+        text = self.out.text().strip()
+        if text:
+            p = Path(text)
+            if p.suffix.lower() != kind.suffix:
+                self.out.setText(str(p.with_suffix(kind.suffix)))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        running = self.job is not None
+        self.start.setEnabled(not running and self.functions.get(self.current_kind().key) is not None)
+        self.cancel.setEnabled(running)
+        for w in (self.kind, self.institution, self.state, self.out, self.images, self.dpi):
+            w.setEnabled(not running)
+
+    def _browse_out(self) -> None:
+        kind = self.current_kind()
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export to"), self.out.text() or f"export{kind.suffix}",
+                                              kind.file_filter)
+        if path:
+            self.out.setText(path)
+
+    def _browse_images(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Folder of images"), self.images.text())
+        if path:
+            self.images.setText(path)
+
+    def refresh(self, changes: Changes | None = None) -> None:
+        if changes is not None and changes.kind != "institution":
+            return
+        app = self.app
+
+        def show(insts: list[Any]) -> None:
+            current = self.institution.currentData()
+            while self.institution.count() > 1:
+                self.institution.removeItem(1)
+            for i in insts:
+                self.institution.addItem(f"{i.name} ({i.code})", i.code)
+            idx = self.institution.findData(current)
+            self.institution.setCurrentIndex(max(idx, 0))
+
+        self.run(app.institutions.list, on_done=show)
+
+    # --- running -------------------------------------------------------------------------------
+
+    def start_export(self) -> Job | None:
+        """Start the chosen export on the DB worker; returns its job (None when the form is incomplete)."""
+        if self.job is not None:
+            return None
+        kind = self.current_kind()
+        fn = self.functions.get(kind.key)
+        if fn is None:
+            return None
+        out = self.out.text().strip()
+        if not out:
+            self._finish_text(self.tr("Choose the output file first."), error=True)
+            return None
+        if Path(out).suffix == "":
+            out += kind.suffix
+            self.out.setText(out)
+        self.details.clear()
+        self.progress.setValue(0)
+        self.status.setText(self.tr("Exporting…"))
+        self.status.setStyleSheet("")
+        kwargs = dict(institution=self.institution.currentData(), state=self.state.currentData(),
+                      images_dir=self.images.text().strip() or None, dpi=self.dpi.value())
+
+        def connect(job: Job) -> None:
+            self.job = job
+            self._update_buttons()
+            job.progressed.connect(self._on_progress)
+            job.succeeded.connect(lambda result, o=out: self._on_done(result, o))
+            job.failed.connect(self._on_failed)
+            job.finished.connect(self._on_finished)
+
+        return self.worker.submit(run_export, self.app, kind, fn, out, wants_progress=True, connect=connect,
+                                  **kwargs)
+
+    def cancel_export(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.status.setText(self.tr("Cancelling…"))
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        if message:
+            self.status.setText(self.tr("Exporting…") + " " + message)
+
+    def _on_done(self, result: Any, out: str) -> None:
+        self.progress.setValue(1000)
+        if isinstance(result, int):
+            summary = self.tr("%1 records written to %2").replace("%1", str(result)).replace("%2", out)
+            warnings: list[str] = []
+        elif hasattr(result, "pages") and hasattr(result, "entries"):
+            summary = (self.tr("%1 entries on %2 pages written to %3").replace("%1", str(result.entries))
+                       .replace("%2", str(result.pages)).replace("%3", out))
+            warnings = list(result.warnings)
+        elif hasattr(result, "labels"):
+            summary = (self.tr("%1 labels on %2 sheets written to %3").replace("%1", str(result.labels))
+                       .replace("%2", str(result.pages)).replace("%3", out))
+            warnings = list(result.warnings)
+        else:
+            n = getattr(result, "records", None)
+            summary = self.tr("%1 records written to %2").replace("%1", str(n)).replace("%2", out)
+            warnings = list(getattr(result, "warnings", []) or [])
+        self._finish_text(summary)
+        if warnings:
+            self.details.setPlainText("\n".join(warnings))
+            self.status.setText(summary + " " + self.tr("(with warnings, see below)"))
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.progress.setValue(0)
+        if "Cancelled" in type(exc).__name__:
+            self._finish_text(self.tr("Export cancelled; no file was written."))
+        else:
+            self._finish_text(self.tr("Export failed: %1").replace("%1", error_text(exc)), error=True)
+            tb = exc.__dict__.get("guji_traceback")
+            if tb:
+                self.details.setPlainText(tb)
+
+    def _on_finished(self) -> None:
+        self.job = None
+        self._update_buttons()
+
+    def _finish_text(self, text: str, *, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #a00000;" if error else "")
+
+
+__all__ = ["ExportPage", "ExportKind", "KINDS", "load_function", "run_export", "Qt"]
