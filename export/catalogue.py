@@ -512,20 +512,12 @@ def record_images(app: Any, rec: ExportRecord, *, images: Mapping[str, Any] | No
 
 
 def _service_images(service: Any, record_id: int) -> list[Path]:
-    """Paths of a record's stored images from the images service, tolerating its early API shapes."""
-    for name in ("record_image_paths", "image_paths", "paths_for_record"):
-        fn = getattr(service, name, None)
-        if fn is not None:
-            return [Path(p) for p in fn(record_id)]
-    fn = getattr(service, "images_of_record", None) or getattr(service, "for_record", None)
+    """Master files of a record's stored images (``app.images.images_of_record``), 書影 first, then in order."""
+    fn = getattr(service, "images_of_record", None)
     if fn is None:
         return []
-    out = []
-    for item in fn(record_id):
-        p = getattr(item, "path", None) or getattr(item, "file", None) or (item if isinstance(item, (str, Path)) else None)
-        if p:
-            out.append(Path(p))
-    return out
+    attached = sorted(fn(record_id), key=lambda a: (a.role != "書影", a.seq))
+    return [Path(a.image.path) for a in attached if getattr(a.image, "path", None)]
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,8 @@ def register_print(esub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     a.add_argument("--out", required=True, metavar="FILE.pdf")
     _filters(a)
     a.add_argument("--images", metavar="DIR", help="illustrated: folder of images named by census number "
-                                                   "(210000-0101-0000001.jpg, …_2.jpg); the first is the 書影")
+                                                   "(210000-0101-0000001.jpg, …_2.jpg); the first is the 書影. Default: the "
+                                                   "images attached to each record (guji imaging attach)")
     a.add_argument("--dpi", type=int, default=200, help="illustrated: print resolution of the images (default 200)")
     a.add_argument("--title", help="catalogue title (default: from the holding institution)")
     a.set_defaults(func=cmd_export_catalogue)
@@ -64,7 +65,8 @@ def register_print(esub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     a.add_argument("--out", required=True, metavar="manifest.json")
     a.add_argument("--base-url", required=True, metavar="URL",
                    help="where the manifest and images will be served; images are expected at URL/NUMBER/images/FILE")
-    a.add_argument("--images", metavar="DIR", help="folder of images named by census number")
+    a.add_argument("--images", metavar="DIR", help="folder of images named by census number (default: the "
+                                                   "images attached to the record)")
     a.set_defaults(func=cmd_export_iiif)
 
 

@@ -102,3 +102,28 @@ def test_cli_iiif(shared_org: dict[str, Guji], tmp_path: Path, monkeypatch: pyte
                                                     "--images", str(folder)], monkeypatch, capsys)
     assert code == 0 and "2 canvases" in err
     assert len(json.loads(out.read_text(encoding="utf-8"))["items"]) == 2
+
+
+def test_images_from_the_images_service(org: dict[str, Guji], tmp_path: Path) -> None:
+    """Images attached through app.images feed both the manifest and the illustrated catalogue."""
+    import subprocess
+
+    from export.catalogue import write_illustrated_pdf
+    from export.selection import ExportFilters
+    from tests.export.catalogue_data import register_samples
+
+    app = org["census_a"]
+    (rid,) = register_samples(app, [dict(title="墨子十五卷", edition_statement="明刻本", volumes=4)])
+    scans = scan_files()
+    for scan in scans[:2]:
+        app.images.add_to_record(scan, rid, "書影")
+    number = app.census.get_record(rid).census_number
+    out = tmp_path / "m.json"
+    assert write_iiif_manifest(app, number, out, base_url=BASE).canvases == 2
+    m = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["width"] for c in m["items"]] == [Image.open(s).width for s in scans[:2]]
+    pdf = tmp_path / "i.pdf"
+    report = write_illustrated_pdf(app, pdf, filters=ExportFilters(ids=[rid]))
+    assert report.images == 1 and report.without_image == []
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(listing.splitlines()) == 3
