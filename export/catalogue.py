@@ -371,12 +371,14 @@ def _index_tables(title: str, items: list[tuple[tuple[str, str], str, list[int]]
         ])
     for letter, rows in by_letter.items():
         out.append(Paragraph(letter, st["letter"]))
-        t = Table(rows, colWidths=[width - 48, 48], hAlign="LEFT")
+        # Numbers get a wide column: a prolific author points to dozens of entries.
+        t = Table(rows, colWidths=[width * 0.58, width * 0.42], hAlign="LEFT")
         t.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), PRIMARY),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), 6),
             ("TOPPADDING", (0, 0), (-1, -1), 0.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
         ]))
