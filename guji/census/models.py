@@ -70,6 +70,7 @@ class CensusRecord(Base):
         Index("ix_census_record_inst_number", "institution_id", "census_number"),
         Index("ix_census_record_filter", "id", "institution_id", "state", "edition_type", "edition_dynasty", "grade",
               "damage_grade", "year_start", "year_end"),
+        Index("ix_census_record_years", "year_start", "year_end"),  # migration 0006_search_years
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,8 +48,10 @@ COUNT_CAP = 10_000  # counts above this are shown as "10000+": exact counts of h
 # Rank every match (bm25 / title position) only when there are at most this many; above it
 # the tiered order (title matches first, then the rest, each in record order) is used.
 RANK_ALL_LIMIT = 1_000
-# SQLite: a filter leaving fewer records than this (and fewer than the text matches) drives the search.
-DRIVE_CAP = 50_000
+# SQLite: a filter leaving at most DRIVE_CAP records, and DRIVE_FACTOR times fewer than the text
+# matches, drives the search (its index + LIKE on the key) instead of the FTS5 matches.
+DRIVE_CAP = 10_000
+DRIVE_FACTOR = 5
 _CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 SORTS = {
     "rank": None,
@@ -219,11 +221,13 @@ class SearchService:
             # index gives the candidates and LIKE on the folded key confirms them, instead of
             # joining every text match to its record to test the filter. For CJK-only terms a
             # substring of the key is exactly an FTS5 phrase match, so the results are the same.
+            # Reading a candidate's key costs several times a step of the FTS5 join (which reads
+            # the narrow covering index ix_census_record_filter), hence the factor.
             plan = _Plan(sqlite, conds, "fts", terms, expr, nothing)
             by_filter = self._count(s, select(CensusRecord.id).where(*conds), DRIVE_CAP)
-            if by_filter < DRIVE_CAP:
-                by_text = self._count(s, self._fts_select(replace(plan, conds=())), DRIVE_CAP)
-                if by_filter < by_text:
+            if by_filter <= DRIVE_CAP:
+                by_text = self._count(s, self._fts_select(replace(plan, conds=())), DRIVE_CAP * DRIVE_FACTOR)
+                if by_filter * DRIVE_FACTOR < by_text:
                     mode = "like"
         return _Plan(sqlite, conds, mode, terms, expr, nothing)
 
