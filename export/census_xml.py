@@ -335,8 +335,11 @@ def iter_records(session: Session, where: Any, codes: dict[int, str], batch: int
     )
     last = 0
     nscalar = len(SCALAR_FIELDS)
+    # The Core connection, not Session.execute: the ORM's result loading costs about as much as
+    # the rows themselves, and these are plain column tuples.
+    conn = session.connection()
     while True:
-        rows = session.execute(base.where(CensusRecord.id > last)).all()
+        rows = conn.execute(base.where(CensusRecord.id > last)).all()
         if not rows:
             return
         ids = [r[0] for r in rows]
@@ -344,15 +347,15 @@ def iter_records(session: Session, where: Any, codes: dict[int, str], batch: int
         seals: dict[int, list[SealData]] = {}
         annotations: dict[int, list[AnnotationData]] = {}
         # One query per child table per batch: the in-list holds at most BATCH ids.
-        for rid, name, dynasty, mode in session.execute(
+        for rid, name, dynasty, mode in conn.execute(
                 select(RecordAuthor.record_id, RecordAuthor.name, RecordAuthor.dynasty, RecordAuthor.mode)
                 .where(RecordAuthor.record_id.in_(ids)).order_by(RecordAuthor.record_id, RecordAuthor.seq)):
             authors.setdefault(rid, []).append(AuthorData(name, dynasty, mode))
-        for rid, text_, owner, position in session.execute(
+        for rid, text_, owner, position in conn.execute(
                 select(RecordSeal.record_id, RecordSeal.text, RecordSeal.owner, RecordSeal.position)
                 .where(RecordSeal.record_id.in_(ids)).order_by(RecordSeal.record_id, RecordSeal.seq)):
             seals.setdefault(rid, []).append(SealData(text_, owner, position))
-        for rid, person, kind, desc in session.execute(
+        for rid, person, kind, desc in conn.execute(
                 select(RecordAnnotation.record_id, RecordAnnotation.person, RecordAnnotation.kind,
                        RecordAnnotation.description)
                 .where(RecordAnnotation.record_id.in_(ids)).order_by(RecordAnnotation.record_id, RecordAnnotation.seq)):
