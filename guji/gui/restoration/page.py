@@ -53,6 +53,8 @@ from restoration.vocab import default_vocab
 if TYPE_CHECKING:
     from guji.gui.mainwindow import MainWindow
 
+# Display labels of the service's priority codes (data, like the vocabulary labels).
+PRIORITY_ZH = {"low": "低", "normal": "普通", "high": "高", "urgent": "紧急"}
 STATES = ("assessment", "plan", "plan_approved", "in_treatment", "acceptance", "closed")
 
 
@@ -515,7 +517,7 @@ class RestorationPage(Page):
         rows = [(self.tr("Census number"), j.census_number), (self.tr("Title"), j.title),
                 (self.tr("Edition"), j.edition or "—"), (self.tr("Volumes"), j.volumes or "—"),
                 (self.tr("Institution"), j.institution_name), (self.tr("Requester"), j.requester),
-                (self.tr("Priority"), j.priority), (self.tr("Restorers"), restorers),
+                (self.tr("Priority"), PRIORITY_ZH.get(j.priority, j.priority)), (self.tr("Restorers"), restorers),
                 (self.tr("Reviewer"), j.reviewer[2] if j.reviewer else "—"),
                 (self.tr("Scope"), " ".join(x for x in (j.volumes_scope, j.leaves_scope) if x) or "—"),
                 (self.tr("Opened"), j.opened_on), (self.tr("Damage grade"), self._grade(j.damage_grade)
