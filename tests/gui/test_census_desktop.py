@@ -385,3 +385,24 @@ def test_keyboard_enter_opens_and_ctrl_n_creates(gui_app, org, records, qtbot) -
     assert not editor.isVisible()
     page.new_action.trigger()
     assert page.editors[-1].record_id is None and page.editors[-1].heading.text() == "新建记录"
+
+
+def test_register_loads_through_the_worker_thread(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """With the real worker thread: the first page, the id list and a search arrive by signal."""
+    from guji.gui.mainwindow import MainWindow
+    from guji.gui.worker import DbWorker
+
+    window = MainWindow(org["centre_reviewer"], DbWorker())
+    qtbot.addWidget(window)
+    page = window.show_page("census")
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: page.done_search_seq == page._search_seq and page.model.rowCount() == 6,
+                        timeout=10000)
+        qtbot.waitUntil(lambda: page.model.record_row(5) is not None, timeout=10000)
+        page.search_box.setText("貞觀")
+        qtbot.waitUntil(lambda: page.done_search_seq == page._search_seq and page.model.rowCount() == 1,
+                        timeout=10000)
+        qtbot.waitUntil(lambda: page.model.index(0, 2).data() == "貞觀政要十卷", timeout=10000)
+    finally:
+        window.close()  # stops the worker thread (quit + wait)
