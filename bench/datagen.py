@@ -32,8 +32,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
-
 from guji.app import Guji  # noqa: E402
 from guji.census.demo_records import generate  # noqa: E402
 from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal  # noqa: E402

@@ -48,6 +48,8 @@ COUNT_CAP = 10_000  # counts above this are shown as "10000+": exact counts of h
 # Rank every match (bm25 / title position) only when there are at most this many; above it
 # the tiered order (title matches first, then the rest, each in record order) is used.
 RANK_ALL_LIMIT = 1_000
+# PostgreSQL, huge match sets: title matches first within the first WINDOW matches (record order).
+WINDOW = 2_000
 # SQLite: a filter leaving at most DRIVE_CAP records, and DRIVE_FACTOR times fewer than the text
 # matches, drives the search (its index + LIKE on the key) instead of the FTS5 matches.
 DRIVE_CAP = 10_000
@@ -330,6 +332,8 @@ class SearchService:
             return self._run(s, self._sorted(plan, sort, descending), limit, offset), total
         if total <= RANK_ALL_LIMIT:
             return self._run(s, self._ranked(plan), limit, offset), total
+        if plan.mode == "like" and not plan.sqlite:
+            return self._window_ids(s, plan, limit, offset), total
         # Huge match set: title matches first, then the rest, each in record order.
         ids: list[int] = []
         skip = offset
@@ -344,6 +348,28 @@ class SearchService:
             elif skip:
                 skip -= self._count(s, self._matches(plan, tier), skip - 1)
         return ids, total
+
+    def _window_ids(self, s: Session, plan: _Plan, limit: int | None, offset: int) -> list[int]:
+        """PostgreSQL, huge match set: the first WINDOW matches (record order) with their title
+        matches first, then every later match in record order.
+
+        The title tiers of SQLite need FTS5's column filter; here a "title matches only" scan
+        in record order would read the whole table when the characters never occur in a title
+        (撰, 刻本), so the title-first order is taken over a bounded window instead. It is a
+        total order, so paging gives every match once.
+        """
+        _, in_title, _ = self._like_title(plan)
+        base = self._like_select(plan)
+        window = s.execute(base.add_columns(case((in_title, 0), else_=1).label("t"))
+                           .order_by(CensusRecord.id).limit(WINDOW)).all()
+        head = [r[0] for r in sorted(window, key=lambda r: (r[1], r[0]))]
+        end = None if limit is None else offset + limit
+        ids = head[offset:end]
+        if len(window) < WINDOW or (limit is not None and len(ids) >= limit):
+            return ids
+        rest = base.where(CensusRecord.id > window[-1][0]).order_by(CensusRecord.id)
+        need = None if limit is None else limit - len(ids)
+        return ids + self._run(s, rest, need, max(0, offset - len(head)))
 
     @staticmethod
     def _run(s: Session, stmt: Any, limit: int | None, offset: int) -> list[int]:

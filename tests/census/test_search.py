@@ -251,3 +251,18 @@ def test_cli_census_search(org: dict[str, Guji], monkeypatch: pytest.MonkeyPatch
     assert "end year" in capsys.readouterr().err
     assert main(base + ["墨", "--limit", "-3"]) == 1
     assert main(base + ["墨", "--institution", "nonsense"]) == 1
+
+
+def test_window_order_pages_every_match_once(any_org: dict[str, Guji], register: dict[str, int],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Huge match sets on PostgreSQL take title matches first within a window; paging stays exact."""
+    c = any_org["centre_reviewer"]
+    exact = sorted(c.search.ids("刻"))
+    monkeypatch.setattr(search_mod, "RANK_ALL_LIMIT", 1)
+    monkeypatch.setattr(search_mod, "WINDOW", 2)
+    ordered = c.search.ids("刻", sort="rank")
+    assert sorted(ordered) == exact
+    pages = [r.id for off in range(0, 6) for r in c.search.search("刻", limit=1, offset=off).rows]
+    assert pages == ordered
+    pages2 = [r.id for off in range(0, 6, 2) for r in c.search.search("刻", limit=2, offset=off).rows]
+    assert pages2 == ordered
