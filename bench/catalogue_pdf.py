@@ -91,7 +91,8 @@ def main() -> int:
           f"(mean image {all_images / max(len(numbers), 1) / 1e3:.0f} kB at {args.dpi} dpi)")
     cores = os.cpu_count() or 1
     print(f"  CPU time {cpu:.1f} s on {cores} cores (all threads); load average before the run {load:.1f}"
-          + ("  — the machine was busy: wall time is inflated, CPU time / cores bounds it on an idle machine"
+          + ("  — the machine was busy: the wall time is inflated; on an idle machine expect about "
+             f"CPU time / cores ({cpu / cores:.0f} s) plus the serial page-setting part"
              if load > cores else ""))
     print(f"  target ≤ 60 s: {'OK' if took <= 60 else 'MISSED'}; ≤ 150 MB: {'OK' if projected <= 150e6 else 'MISSED'}")
 
