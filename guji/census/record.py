@@ -418,7 +418,7 @@ def derive(data: RecordData) -> RecordData:
     d = replace(data, authors=list(data.authors), seals=list(data.seals), annotations=list(data.annotations))
     if d.edition_statement and d.year_start is None and d.edition_era is None and d.edition_dynasty is None:
         try:
-            era = parse_era(d.edition_statement)
+            era = _dated(d.edition_statement)
         except EraParseError:
             era = None
         if era is not None and not era.is_ambiguous:
@@ -441,7 +441,7 @@ def derive(data: RecordData) -> RecordData:
         from guji.census.leaf_format import LeafFormatError, parse_leaf_format
 
         try:
-            lf = parse_leaf_format(d.layout_statement)
+            lf = _leaf_format(d.layout_statement)
         except LeafFormatError:
             lf = None
         if lf is not None:
@@ -460,6 +460,20 @@ def derive(data: RecordData) -> RecordData:
 
 
 @lru_cache(maxsize=4096)  # pure in the statement; bulk imports repeat statements
+@lru_cache(maxsize=8192)
+def _dated(statement: str) -> Any:
+    """parse_era, cached: bulk imports repeat the same edition statements, and the result is immutable."""
+    return parse_era(statement)
+
+
+@lru_cache(maxsize=8192)
+def _leaf_format(statement: str) -> Any:
+    """parse_leaf_format, cached (read only by derive(), which copies the values it needs)."""
+    from guji.census.leaf_format import parse_leaf_format
+
+    return parse_leaf_format(statement)
+
+
 def edition_type_of(statement: str) -> str | None:
     """The edition-type term a statement ends with (``…武英殿刻本`` → 刻本, ``…銅活字印本`` → 活字本)."""
     labels: list[tuple[str, str]] = []
