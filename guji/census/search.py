@@ -48,12 +48,13 @@ COUNT_CAP = 10_000  # counts above this are shown as "10000+": exact counts of h
 # Rank every match (bm25 / title position) only when there are at most this many; above it
 # the tiered order (title matches first, then the rest, each in record order) is used.
 RANK_ALL_LIMIT = 1_000
-# PostgreSQL, huge match sets: title matches first within the first WINDOW matches (record order).
-WINDOW = 2_000
+# Huge match sets: title matches first within the first WINDOW matches (record order); the window
+# bounds the title pass (its cost grows with the span of record ids the window covers).
+WINDOW = 500
 # SQLite: a filter leaving at most DRIVE_CAP records, and DRIVE_FACTOR times fewer than the text
 # matches, drives the search (its index + LIKE on the key) instead of the FTS5 matches.
-DRIVE_CAP = 10_000
-DRIVE_FACTOR = 5
+DRIVE_CAP = 40_000
+DRIVE_FACTOR = 4
 _CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 SORTS = {
     "rank": None,
@@ -332,42 +333,39 @@ class SearchService:
             return self._run(s, self._sorted(plan, sort, descending), limit, offset), total
         if total <= RANK_ALL_LIMIT:
             return self._run(s, self._ranked(plan), limit, offset), total
-        if plan.mode == "like" and not plan.sqlite:
-            return self._window_ids(s, plan, limit, offset), total
-        # Huge match set: title matches first, then the rest, each in record order.
-        ids: list[int] = []
-        skip = offset
-        for tier in ("title", "rest"):
-            if limit is not None and len(ids) >= limit:
-                break
-            need = None if limit is None else limit - len(ids)
-            got = self._run(s, self._in_record_order(plan, tier), need, skip)
-            if got:
-                ids.extend(got)
-                skip = 0
-            elif skip:
-                skip -= self._count(s, self._matches(plan, tier), skip - 1)
-        return ids, total
+        return self._window_ids(s, plan, limit, offset), total
 
     def _window_ids(self, s: Session, plan: _Plan, limit: int | None, offset: int) -> list[int]:
-        """PostgreSQL, huge match set: the first WINDOW matches (record order) with their title
-        matches first, then every later match in record order.
+        """Huge match set: the first WINDOW matches (record order) with their title matches
+        first, then every later match in record order.
 
-        The title tiers of SQLite need FTS5's column filter; here a "title matches only" scan
-        in record order would read the whole table when the characters never occur in a title
-        (撰, 刻本), so the title-first order is taken over a bounded window instead. It is a
-        total order, so paging gives every match once.
+        Ranking a huge set, or reading "title matches only" in record order, costs a pass over
+        every match (a whole-table scan on PostgreSQL, whole doclists in FTS5) when the
+        characters seldom occur in titles (撰, 刻本); the title-first order is therefore taken
+        over a bounded window. It is a total order, so paging gives every match once.
         """
-        _, in_title, _ = self._like_title(plan)
-        base = self._like_select(plan)
-        window = s.execute(base.add_columns(case((in_title, 0), else_=1).label("t"))
-                           .order_by(CensusRecord.id).limit(WINDOW)).all()
-        head = [r[0] for r in sorted(window, key=lambda r: (r[1], r[0]))]
+        if plan.mode == "fts":
+            window_ids = self._run(s, self._in_record_order(plan, None), WINDOW, 0)
+            titled: set[int] = set()
+            if window_ids:
+                # FTS5 takes the rowid bound as a range on its doclists: the title pass stops
+                # at the end of the window.
+                titled = set(s.scalars(self._fts_select(plan, "title").where(_FTS.c.rowid <= window_ids[-1])))
+            head = [i for i in window_ids if i in titled] + [i for i in window_ids if i not in titled]
+            last = window_ids[-1] if window_ids else 0
+            rest = self._in_record_order(plan, None).where(_FTS.c.rowid > last)
+        else:
+            _, in_title, _ = self._like_title(plan)
+            base = self._like_select(plan)
+            window = s.execute(base.add_columns(case((in_title, 0), else_=1).label("t"))
+                               .order_by(CensusRecord.id).limit(WINDOW)).all()
+            head = [r[0] for r in sorted(window, key=lambda r: (r[1], r[0]))]
+            last = window[-1][0] if window else 0
+            rest = base.where(CensusRecord.id > last).order_by(CensusRecord.id)
         end = None if limit is None else offset + limit
         ids = head[offset:end]
-        if len(window) < WINDOW or (limit is not None and len(ids) >= limit):
+        if len(head) < WINDOW or (limit is not None and len(ids) >= limit):
             return ids
-        rest = base.where(CensusRecord.id > window[-1][0]).order_by(CensusRecord.id)
         need = None if limit is None else limit - len(ids)
         return ids + self._run(s, rest, need, max(0, offset - len(head)))
 
