@@ -13,12 +13,17 @@ Performance on a million records (``bench/search.py``) rests on three rules:
 
 * **Count with a cap.** The number of matches is counted up to ``COUNT_CAP`` only
   (``SELECT count(*) FROM (… LIMIT cap+1)``): beyond it the page says "10000+".
-* **Rank exactly only what is cheap to rank.** When at most ``RANK_ALL_LIMIT``
-  records match, every match is scored and sorted. Above that (a one-character query
-  such as 清 matches most of the register) the page is built tier by tier: records
-  whose title matches, then the others, each tier in record order, read with
-  ``LIMIT``/``OFFSET`` so that the database stops after the page instead of scoring
-  a million rows. Paging through the tiers gives every match exactly once.
+* **Rank exactly only what is cheap to rank.** When at most ``RANK_ALL_LIMIT`` records
+  match, every match is scored and sorted (bm25 on SQLite, title position on
+  PostgreSQL). Above that (a one-character query such as 清 matches most of the register)
+  the order is: the first ``WINDOW`` matches in record order with their title matches
+  first, then every later match in record order. Only that window is examined for title
+  matches, so the database stops after a page instead of scoring a million rows; it is
+  a total order, so paging gives every match once.
+* **Let the smaller side drive (SQLite).** With filters, the FTS5 matches are joined to
+  the narrow covering index ``ix_census_record_filter``; when a filter leaves far fewer
+  records than the text matches (``DRIVE_CAP``, ``DRIVE_FACTOR``) its index gives the
+  candidates and ``LIKE`` on the folded key confirms them (same results for CJK terms).
 * **Fetch rows by id.** The page's ids are found first; the row data (with the
   institution code) is read for those ids only.
 """
