@@ -13,6 +13,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["GUJI_HOME"] = tempfile.mkdtemp(prefix="guji-home-")
 os.environ.pop("GUJI_DB", None)
+os.environ["GUJI_ARGON2_PROFILE"] = "test"
 os.environ.pop("GUJI_PASSWORD", None)
 os.environ.pop("GUJI_USER", None)
 
