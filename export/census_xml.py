@@ -35,8 +35,9 @@ from sqlalchemy import and_, bindparam, func, select, text, true, update
 from sqlalchemy.orm import Session, aliased
 
 import guji
-from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal, ReviewState
-from guji.census.record import SCALAR_FIELDS, AnnotationData, AuthorData, RecordData, SealData
+from guji.census.models import CensusRecord, ReviewState
+from guji.census.record import SCALAR_FIELDS, RecordData
+from guji.census.service import load_children
 from guji.census.service import visible_filter
 from guji.errors import GujiError, NotFound, ValidationError
 from guji.models.institution import Institution
@@ -343,23 +344,8 @@ def iter_records(session: Session, where: Any, codes: dict[int, str], batch: int
         if not rows:
             return
         ids = [r[0] for r in rows]
-        authors: dict[int, list[AuthorData]] = {}
-        seals: dict[int, list[SealData]] = {}
-        annotations: dict[int, list[AnnotationData]] = {}
         # One query per child table per batch: the in-list holds at most BATCH ids.
-        for rid, name, dynasty, mode in conn.execute(
-                select(RecordAuthor.record_id, RecordAuthor.name, RecordAuthor.dynasty, RecordAuthor.mode)
-                .where(RecordAuthor.record_id.in_(ids)).order_by(RecordAuthor.record_id, RecordAuthor.seq)):
-            authors.setdefault(rid, []).append(AuthorData(name, dynasty, mode))
-        for rid, text_, owner, position in conn.execute(
-                select(RecordSeal.record_id, RecordSeal.text, RecordSeal.owner, RecordSeal.position)
-                .where(RecordSeal.record_id.in_(ids)).order_by(RecordSeal.record_id, RecordSeal.seq)):
-            seals.setdefault(rid, []).append(SealData(text_, owner, position))
-        for rid, person, kind, desc in conn.execute(
-                select(RecordAnnotation.record_id, RecordAnnotation.person, RecordAnnotation.kind,
-                       RecordAnnotation.description)
-                .where(RecordAnnotation.record_id.in_(ids)).order_by(RecordAnnotation.record_id, RecordAnnotation.seq)):
-            annotations.setdefault(rid, []).append(AnnotationData(person, kind, desc))
+        authors, seals, annotations = load_children(conn, ids)
         out = []
         for row in rows:
             rid = row[0]

@@ -412,29 +412,13 @@ def _stored_comparables(s: Session, ids: list[int]) -> dict[int, dict[str, Any]]
     re-importing 100,000 unchanged rows through ORM objects took minutes."""
     from sqlalchemy.orm import aliased
 
-    from guji.census.record import AnnotationData, AuthorData, SealData
+    from guji.census.service import load_children
 
     parent, bound = aliased(CensusRecord), aliased(CensusRecord)
     cols = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
     out: dict[int, dict[str, Any]] = {}
     for chunk in chunks(ids):
-        authors: dict[int, list[AuthorData]] = {}
-        seals: dict[int, list[SealData]] = {}
-        notes: dict[int, list[AnnotationData]] = {}
-        for rid, name, dynasty, mode in s.execute(
-                select(RecordAuthor.record_id, RecordAuthor.name, RecordAuthor.dynasty, RecordAuthor.mode)
-                .where(RecordAuthor.record_id.in_(chunk)).order_by(RecordAuthor.record_id, RecordAuthor.seq)):
-            authors.setdefault(rid, []).append(AuthorData(name, dynasty, mode))
-        for rid, text_, owner, position in s.execute(
-                select(RecordSeal.record_id, RecordSeal.text, RecordSeal.owner, RecordSeal.position)
-                .where(RecordSeal.record_id.in_(chunk)).order_by(RecordSeal.record_id, RecordSeal.seq)):
-            seals.setdefault(rid, []).append(SealData(text_, owner, position))
-        for rid, person, kind, desc in s.execute(
-                select(RecordAnnotation.record_id, RecordAnnotation.person, RecordAnnotation.kind,
-                       RecordAnnotation.description)
-                .where(RecordAnnotation.record_id.in_(chunk))
-                .order_by(RecordAnnotation.record_id, RecordAnnotation.seq)):
-            notes.setdefault(rid, []).append(AnnotationData(person, kind, desc))
+        authors, seals, notes = load_children(s, chunk)
         rows = s.execute(
             select(CensusRecord.id, *cols, parent.census_number, bound.census_number)
             .outerjoin(parent, parent.id == CensusRecord.parent_id)

@@ -83,6 +83,32 @@ def record_data(rec: CensusRecord, session: Session | None = None) -> RecordData
     return data
 
 
+def load_children(executor: Any, ids: list[int]) -> tuple[dict[int, list[AuthorData]], dict[int, list[SealData]],
+                                                        dict[int, list[AnnotationData]]]:
+    """Authors, seals and annotations of the records ``ids``, one query per child table, in ``seq`` order.
+
+    ``executor`` is a Session or Connection; bulk readers (XML export, Excel re-import) use this
+    instead of loading ORM objects.
+    """
+    authors: dict[int, list[AuthorData]] = {}
+    seals: dict[int, list[SealData]] = {}
+    annotations: dict[int, list[AnnotationData]] = {}
+    for rid, name, dynasty, mode in executor.execute(
+            select(RecordAuthor.record_id, RecordAuthor.name, RecordAuthor.dynasty, RecordAuthor.mode)
+            .where(RecordAuthor.record_id.in_(ids)).order_by(RecordAuthor.record_id, RecordAuthor.seq)):
+        authors.setdefault(rid, []).append(AuthorData(name, dynasty, mode))
+    for rid, text_, owner, position in executor.execute(
+            select(RecordSeal.record_id, RecordSeal.text, RecordSeal.owner, RecordSeal.position)
+            .where(RecordSeal.record_id.in_(ids)).order_by(RecordSeal.record_id, RecordSeal.seq)):
+        seals.setdefault(rid, []).append(SealData(text_, owner, position))
+    for rid, person, kind, desc in executor.execute(
+            select(RecordAnnotation.record_id, RecordAnnotation.person, RecordAnnotation.kind,
+                   RecordAnnotation.description)
+            .where(RecordAnnotation.record_id.in_(ids)).order_by(RecordAnnotation.record_id, RecordAnnotation.seq)):
+        annotations.setdefault(rid, []).append(AnnotationData(person, kind, desc))
+    return authors, seals, annotations
+
+
 def snapshot(rec: CensusRecord, session: Session | None = None) -> dict[str, Any]:
     """JSON form of a record for audit diffs and review rounds (children as lists of dicts)."""
     d = record_data(rec, session).to_dict()
