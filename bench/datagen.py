@@ -36,6 +36,7 @@ from guji.app import Guji  # noqa: E402
 from guji.census.demo_records import generate  # noqa: E402
 from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal  # noqa: E402
 from guji.census.record import RecordData  # noqa: E402
+from guji.census.search_index import INSERT_FTS, facet_tokens, fts_text  # noqa: E402
 from guji.census.search_keys import search_text  # noqa: E402
 from guji.db import migrate  # noqa: E402
 from guji.db.engine import Database  # noqa: E402
@@ -136,7 +137,9 @@ def build_chunk(job: _Job) -> Chunk:
         for seq, an in enumerate(d.annotations[:MAX_CHILD]):
             out.annotations.append((rec_id * MAX_CHILD + seq, rec_id, seq, an.person, an.kind, an.description))
         if sqlite:
-            out.fts.append((rec_id, st.title, st.people, st.edition, st.ids, st.other))
+            out.fts.append((rec_id, *fts_text(st), facet_tokens(
+                inst_ids[f"{region}-{unit}"], state, d.edition_dynasty, d.edition_type, d.grade, d.damage_grade,
+                d.year_start, d.year_end)))
     return out
 
 
@@ -228,8 +231,7 @@ class _SqliteWriter:
             if rows:
                 con.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                 rows)
-        con.executemany("INSERT INTO census_fts(rowid, title, people, edition, ids, other) VALUES (?, ?, ?, ?, ?, ?)",
-                        c.fts)
+        con.executemany(INSERT_FTS, c.fts)
         con.execute("COMMIT")
 
     def finish(self, insts: list[tuple[str, int, int]]) -> None:

@@ -39,7 +39,7 @@ from guji.census.models import CensusRecord, ReviewState
 from guji.census.record import SCALAR_FIELDS, RecordData
 from guji.census.service import load_children
 from guji.census.service import visible_filter
-from guji.errors import GujiError, NotFound, ValidationError
+from guji.errors import NotFound, ValidationError
 from guji.models.institution import Institution
 from guji.services import audit
 from export.census_exchange import NS, FORMAT_VERSION, ExchangeCancelled, is_free, q, relic_level

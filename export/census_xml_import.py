@@ -40,7 +40,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree

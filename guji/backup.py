@@ -30,7 +30,7 @@ from guji import __version__
 from guji.db.base import Base
 from guji.db.engine import Database
 from guji.db.migrate import check_schema, current_revision
-from guji.errors import Conflict, GujiError, ValidationError
+from guji.errors import Conflict, ValidationError
 
 FORMAT = "guji-backup"
 FORMAT_VERSION = 1

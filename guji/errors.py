@@ -7,7 +7,7 @@ else escaping a service is a bug.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class GujiError(Exception):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import cv2
 import numpy as np
 
 from imaging.columns import count_columns

@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal, ReviewState, SerialCounter
 from guji.census.numbers import format_census_number, parse_census_number
 from guji.census.record import SCALAR_FIELDS, RecordData, check
+from guji.census.search_index import INSERT_FTS, facet_tokens, fts_text
 from guji.census.search_keys import search_text
+from guji.db.bulk import insert_rows
 from guji.errors import Conflict, FieldProblem
 from guji.services import audit
 from guji.services.context import Actor, Changes
@@ -287,7 +289,8 @@ class BulkPlan:
         table = CensusRecord.__table__
         total = max(1, len(self.create))
         texts = []
-        params = []
+        rows: list[tuple[Any, ...]] = []
+        fixed = (inst_id, ReviewState.DRAFT.value, 0, actor.user_id, now, now, 1, None, None, None)
         for i, (_key, d) in enumerate(self.create):
             if i % 5000 == 0:
                 if cancel is not None and cancel.is_set():
@@ -295,63 +298,55 @@ class BulkPlan:
                 report(0.6 + 0.15 * i / total, f"preparing {i}/{total}")
             st = search_text(d)
             texts.append(st)
-            row = {name: getattr(d, name) for name in SCALAR_FIELDS}
-            row.update(serial=int(d.census_number[-7:]), institution_id=inst_id,  # type: ignore[index]
-                       state=ReviewState.DRAFT.value, review_round=0, created_by=actor.user_id, created_at=now,
-                       updated_at=now, version=1, search_key=st.key, title_key=fold(d.title or "")[:400],
-                       edition_key=fold(d.edition_statement or "")[:400], search_grams=None if sqlite else st.grams,
-                       parent_id=None, bound_with_id=None, exchange_hash=None)
-            params.append(row)
+            rows.append((*[getattr(d, name) for name in SCALAR_FIELDS], *fixed,
+                         int(d.census_number[-7:]), st.key, fold(d.title or "")[:400],  # type: ignore[index]
+                         fold(d.edition_statement or "")[:400], None if sqlite else st.grams))
         ids: list[int] = []
         if sqlite:
             # SQLite holds the write lock for the whole transaction (BEGIN IMMEDIATE), so the ids
-            # after the current maximum are ours; giving them explicitly lets executemany run in
-            # batches (INSERT … RETURNING in parameter order would go row by row on SQLite).
+            # after the current maximum are ours; giving them explicitly lets the rows go in with
+            # one executemany (INSERT … RETURNING in parameter order would go row by row on SQLite).
             first = (s.scalar(select(func.max(table.c.id))) or 0) + 1
-            ids = list(range(first, first + len(params)))
-            for rid, row in zip(ids, params):
-                row["id"] = rid
-        for j, chunk in enumerate(chunks(params, 2000)):
-            if cancel is not None and cancel.is_set():
-                raise BulkCancelled
-            report(0.75 + 0.15 * j * 2000 / total, f"writing {j * 2000}/{total}")
-            if sqlite:
-                s.execute(insert(table), chunk)
-            else:
+            ids = list(range(first, first + len(rows)))
+            report(0.75, f"writing {total} records")
+            insert_rows(s, table, ("id", *_RECORD_COLUMNS), ((rid, *row) for rid, row in zip(ids, rows)))
+        else:
+            for j, chunk in enumerate(chunks(rows, 2000)):
+                if cancel is not None and cancel.is_set():
+                    raise BulkCancelled
+                report(0.75 + 0.15 * j * 2000 / total, f"writing {j * 2000}/{total}")
                 ids.extend(s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                     chunk).scalars())
+                                     [dict(zip(_RECORD_COLUMNS, row)) for row in chunk]).scalars())
         self.created_ids = ids
 
-        authors: list[dict[str, Any]] = []
-        seals: list[dict[str, Any]] = []
-        notes: list[dict[str, Any]] = []
-        fts: list[dict[str, Any]] = []
-        audits: list[dict[str, Any]] = []
+        draft = ReviewState.DRAFT.value
+        authors: list[tuple[Any, ...]] = []
+        seals: list[tuple[Any, ...]] = []
+        notes: list[tuple[Any, ...]] = []
+        fts: list[tuple[Any, ...]] = []
+        audits: list[tuple[Any, ...]] = []
         for rid, (_key, d), st in zip(ids, self.create, texts):
-            authors.extend({"record_id": rid, "seq": i, "name": a.name, "dynasty": a.dynasty, "mode": a.mode}
-                           for i, a in enumerate(d.authors))
-            seals.extend({"record_id": rid, "seq": i, "text": x.text, "owner": x.owner, "position": x.position}
-                         for i, x in enumerate(d.seals))
-            notes.extend({"record_id": rid, "seq": i, "person": a.person, "kind": a.kind,
-                          "description": a.description} for i, a in enumerate(d.annotations))
+            authors.extend((rid, i, a.name, a.dynasty, a.mode) for i, a in enumerate(d.authors))
+            seals.extend((rid, i, x.text, x.owner, x.position) for i, x in enumerate(d.seals))
+            notes.extend((rid, i, a.person, a.kind, a.description) for i, a in enumerate(d.annotations))
             if sqlite:
-                fts.append({"id": rid, "title": st.title, "people": st.people, "edition": st.edition,
-                            "ids": st.ids, "other": st.other})
+                fts.append((rid, *fts_text(st), facet_tokens(inst_id, draft, d.edition_dynasty, d.edition_type,
+                                                             d.grade, d.damage_grade, d.year_start, d.year_end)))
             values = comparable(d)
             values["census_number"] = d.census_number
             # The row audit.record_create would write, built in bulk.
-            audits.append({"at": now, "user_id": actor.user_id, "login": actor.login,
-                           "institution_id": actor.institution_id, "action": "create", "entity": ENTITY,
-                           "entity_id": str(rid), "changes": {k: [None, v] for k, v in values.items() if v is not None},
-                           "note": note})
-        for model, batch in ((RecordAuthor, authors), (RecordSeal, seals), (RecordAnnotation, notes)):
-            for chunk in chunks(batch, 5000):
-                s.execute(insert(model.__table__), chunk)  # type: ignore[arg-type]
+            audits.append((now, actor.user_id, actor.login, actor.institution_id, "create", ENTITY, str(rid),
+                           {k: [None, v] for k, v in values.items() if v is not None}, note))
+        report(0.9, "writing authors, seals, index and audit rows")
+        child = ("record_id", "seq")
+        insert_rows(s, RecordAuthor.__table__, (*child, "name", "dynasty", "mode"), authors)  # type: ignore[arg-type]
+        insert_rows(s, RecordSeal.__table__, (*child, "text", "owner", "position"), seals)  # type: ignore[arg-type]
+        insert_rows(s, RecordAnnotation.__table__, (*child, "person", "kind", "description"),  # type: ignore[arg-type]
+                    notes)
         for chunk in chunks(fts, 5000):
-            s.execute(text("INSERT INTO census_fts(rowid, title, people, edition, ids, other) "
-                           "VALUES (:id, :title, :people, :edition, :ids, :other)"), chunk)
-        for chunk in chunks(audits, 5000):
-            s.execute(insert(AuditEntry.__table__), chunk)  # type: ignore[arg-type]
+            s.connection().exec_driver_sql(INSERT_FTS, chunk)
+        insert_rows(s, AuditEntry.__table__, ("at", "user_id", "login", "institution_id", "action",  # type: ignore[arg-type]
+                                              "entity", "entity_id", "changes", "note"), audits)
 
         # Links (叢書/子目, 合訂) may point at records created above, so they are set last.
         links = [(rid, d) for rid, (_, d) in zip(ids, self.create)
@@ -405,6 +400,12 @@ class BulkPlan:
         for key, d in self.create:
             if not d.census_number:
                 d.census_number = self.numbers[key]
+
+
+# The columns of a created record, in the order _write builds its tuples.
+_RECORD_COLUMNS: tuple[str, ...] = (
+    *SCALAR_FIELDS, "institution_id", "state", "review_round", "created_by", "created_at", "updated_at", "version",
+    "parent_id", "bound_with_id", "exchange_hash", "serial", "search_key", "title_key", "edition_key", "search_grams")
 
 
 def _stored_comparables(s: Session, ids: list[int]) -> dict[int, dict[str, Any]]:

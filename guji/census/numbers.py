@@ -136,6 +136,9 @@ def validate_serial(s: str | int) -> str:
     return v
 
 
+_CANONICAL = re.compile(r"[0-9]{6}-[0-9]{4}-[0-9]{7}")
+
+
 def parse_census_number(s: str) -> CensusNumber:
     """Parse ``PPPPPP-UUUU-NNNNNNN`` (full-width digits and dashes, spaces anywhere allowed).
 
@@ -144,6 +147,10 @@ def parse_census_number(s: str) -> CensusNumber:
     """
     if not isinstance(s, str):
         raise CensusNumberError("census_number", f"must be text, got {type(s).__name__}", s)
+    if _CANONICAL.fullmatch(s):  # the common case (every row of an import): skip the normalising
+        region, unit, serial = s[:6], s[7:11], s[12:]
+        if region[:2] in PROVINCE_PREFIXES and unit != "0000" and serial != "0000000":
+            return CensusNumber(region, unit, serial)
     v = _normalise(s)
     if not v:
         raise CensusNumberError("census_number", "is empty", s)

@@ -229,9 +229,20 @@ def clean_text(value: Any) -> str | None:
     """NFC, trimmed, inner runs of whitespace collapsed; '' → None. Characters are kept as entered."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFC", str(value)).strip()
+    if type(value) is str:
+        return _clean_str(value) if len(value) <= 200 else _clean(value)
+    return _clean(str(value))
+
+
+def _clean(value: str) -> str | None:
+    text = unicodedata.normalize("NFC", value).strip()
     text = _WS.sub(" ", text) if "\n" not in text else "\n".join(_WS.sub(" ", ln).strip() for ln in text.splitlines())
     return text or None
+
+
+# Registers repeat short values (editions, bindings, 行款, classifications) on most rows; the
+# cleaned form is a pure function of the text. Long notes are cleaned without the cache.
+_clean_str = lru_cache(maxsize=65536)(_clean)
 
 
 def to_int(value: Any, name: str, problems: list[FieldProblem]) -> int | None:
@@ -353,19 +364,31 @@ def authors_from_statement(statement: str | None) -> list[AuthorData]:
     """``（明）王懋德（明）陸鳳儀纂修`` → two authors; the trailing mode applies to those without one."""
     if not statement:
         return []
-    modes = sorted((e.label for e in vocab.choices("author_mode")), key=len, reverse=True)
-    modes += sorted((e.simplified for e in vocab.choices("author_mode")), key=len, reverse=True)
-    out: list[AuthorData] = []
+    return [AuthorData(name, dynasty, mode) for name, dynasty, mode in _parsed_authors(statement)]
+
+
+@lru_cache(maxsize=16384)  # statements repeat across a register; callers get fresh AuthorData
+def _parsed_authors(statement: str) -> tuple[tuple[str, str, str | None], ...]:
+    modes = _author_modes()
+    out: list[list[Any]] = []
     for m in _AUTHOR_RE.finditer(statement):
         dynasty, rest = m.group(1).strip(), m.group(2).strip()
         mode = next((md for md in modes if rest.endswith(md) and len(rest) > len(md)), None)
         name = rest[: -len(mode)] if mode else rest
-        out.append(AuthorData(name=name.strip(), dynasty=dynasty, mode=mode))
-    if out and out[-1].mode:
+        out.append([name.strip(), dynasty, mode])
+    if out and out[-1][2]:
         for a in out:
-            if a.mode is None:
-                a.mode = out[-1].mode
-    return out
+            if a[2] is None:
+                a[2] = out[-1][2]
+    return tuple((a[0], a[1], a[2]) for a in out)
+
+
+@lru_cache(maxsize=1)
+def _author_modes() -> tuple[str, ...]:
+    """Modes of responsibility, traditional then simplified, longest first (纂修 before 修)."""
+    entries = vocab.choices("author_mode")
+    return (tuple(sorted((e.label for e in entries), key=len, reverse=True))
+            + tuple(sorted((e.simplified for e in entries), key=len, reverse=True)))
 
 
 def statement_from_authors(authors: list[AuthorData]) -> str | None:
@@ -388,16 +411,18 @@ def normalise(data: RecordData) -> tuple[RecordData, list[FieldProblem]]:
     """Clean every field (text trimmed and NFC, numbers parsed); return problems found on the way."""
     problems: list[FieldProblem] = []
     values: dict[str, Any] = {}
-    for name in SCALAR_FIELDS:
+    for name, kind in _FIELD_KINDS:
         raw = getattr(data, name)
-        if name in INT_FIELDS:
-            values[name] = to_int(raw, name, problems)
-        elif name in DECIMAL_FIELDS:
-            values[name] = to_decimal(raw, name, problems)
-        elif name in BOOL_FIELDS:
-            values[name] = None if raw is None or raw == "" else bool(raw)
-        else:
+        if raw is None:
+            values[name] = None
+        elif kind == "text":
             values[name] = clean_text(raw)
+        elif kind == "int":
+            values[name] = to_int(raw, name, problems)
+        elif kind == "decimal":
+            values[name] = to_decimal(raw, name, problems)
+        else:
+            values[name] = None if raw == "" else bool(raw)
     authors = [AuthorData(clean_text(a.name) or "", clean_text(a.dynasty), clean_text(a.mode)) for a in data.authors]
     seals = [SealData(clean_text(s.text) or "", clean_text(s.owner), clean_text(s.position)) for s in data.seals]
     annotations = [AnnotationData(clean_text(a.person), clean_text(a.kind), clean_text(a.description))
@@ -411,11 +436,22 @@ def normalise(data: RecordData) -> tuple[RecordData, list[FieldProblem]]:
     return out, problems
 
 
+_FIELD_KINDS: tuple[tuple[str, str], ...] = tuple(
+    (name, "int" if name in INT_FIELDS else "decimal" if name in DECIMAL_FIELDS else
+     "bool" if name in BOOL_FIELDS else "text") for name in SCALAR_FIELDS)
+
+
 def derive(data: RecordData) -> RecordData:
     """Fill derived items the user left empty: dating from the edition statement, juan count from
     the title, authors from the author statement (and back), line counts from the 行款 statement.
     Values the user gave always win."""
     d = replace(data, authors=list(data.authors), seals=list(data.seals), annotations=list(data.annotations))
+    _fill_derived(d)
+    return d
+
+
+def _fill_derived(d: RecordData) -> None:
+    """:func:`derive` in place (check() works on the fresh copy normalise() made)."""
     if d.edition_statement and d.year_start is None and d.edition_era is None and d.edition_dynasty is None:
         try:
             era = _dated(d.edition_statement)
@@ -438,7 +474,7 @@ def derive(data: RecordData) -> RecordData:
     if d.author_statement is None and d.authors:
         d.author_statement = statement_from_authors(d.authors)
     if d.layout_statement and (d.lines_per_half_leaf is None or d.chars_per_line is None):
-        from guji.census.leaf_format import LeafFormatError, parse_leaf_format
+        from guji.census.leaf_format import LeafFormatError
 
         try:
             lf = _leaf_format(d.layout_statement)
@@ -456,10 +492,8 @@ def derive(data: RecordData) -> RecordData:
                 d.frame_width_cm = Decimal(str(lf.frame_width_cm)).quantize(Decimal("0.1"))
     if d.frame_edge is None and d.frame_height_cm is not None:
         d.frame_edge = "outer"
-    return d
 
 
-@lru_cache(maxsize=4096)  # pure in the statement; bulk imports repeat statements
 @lru_cache(maxsize=8192)
 def _dated(statement: str) -> Any:
     """parse_era, cached: bulk imports repeat the same edition statements, and the result is immutable."""
@@ -476,13 +510,13 @@ def _leaf_format(statement: str) -> Any:
 
 def edition_type_of(statement: str) -> str | None:
     """The edition-type term a statement ends with (``…武英殿刻本`` → 刻本, ``…銅活字印本`` → 活字本)."""
-    labels: list[tuple[str, str]] = []
-    for e in vocab.choices("edition_type"):
-        labels.append((e.label, e.label))
-        labels.append((e.simplified, e.label))
-    text = statement.strip()
-    for term, label in sorted(labels, key=lambda t: len(t[0]), reverse=True):
-        if term and term in text:
+    return _edition_type_of(statement.strip())
+
+
+@lru_cache(maxsize=8192)  # pure in the statement (the vocabulary is fixed once loaded); imports repeat statements
+def _edition_type_of(text: str) -> str | None:
+    for term, label in _edition_type_terms():
+        if term in text:
             top = vocab.entry("edition_type", label)
             if top is not None and top.parent_code:
                 parent = next((p for p in vocab.choices("edition_type") if p.code == top.parent_code), None)
@@ -495,10 +529,20 @@ def edition_type_of(statement: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _edition_type_terms() -> tuple[tuple[str, str], ...]:
+    """Every edition-type label and its simplified form, longest first (a longer term wins)."""
+    labels: list[tuple[str, str]] = []
+    for e in vocab.choices("edition_type"):
+        labels.append((e.label, e.label))
+        labels.append((e.simplified, e.label))
+    return tuple((t, lab) for t, lab in sorted(labels, key=lambda t: len(t[0]), reverse=True) if t)
+
+
 def check(data: RecordData, *, region_code: str | None = None, unit_code: str | None = None) -> Checked:
     """Normalise, derive and validate a record. Errors name the field; nothing is written here."""
     data, errors = normalise(data)
-    data = derive(data)
+    _fill_derived(data)
     warnings: list[FieldProblem] = []
 
     for name in ("title", "edition_statement"):

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from guji.census import search_index
 from guji.census.models import CensusRecord, ReviewRound, ReviewState
 from guji.census.record import FIELD_LABELS, SCALAR_FIELDS
 from guji.census.service import ENTITY, snapshot, visible_filter
@@ -74,6 +75,7 @@ class ReviewService:
         if action == "submit":
             rec.review_round += 1
         rec.state = to_state.value
+        search_index.refresh_facets(s, rec)  # the review state is a search facet
         s.add(ReviewRound(
             record_id=rec.id, seq=seq, round_no=rec.review_round, action=action, from_state=from_state,
             to_state=to_state.value, user_id=self.ctx.actor.user_id, login=self.ctx.actor.login, comment=comment,

@@ -1,15 +1,19 @@
 """Searching the register: one box over every text field, plus filters and sort.
 
-SQLite: FTS5 phrase queries over one token per character (one- to four-character
-queries are the common case, which a trigram index cannot serve), ranked by bm25
-with the title weighted highest. PostgreSQL: the GIN index over character
-unigrams/bigrams (``search_grams @> ARRAY[...]``) narrows the candidates and
-``LIKE`` on the folded key confirms; the rank puts records whose title holds the
-query first (earlier in the title, shorter title first). Both are insensitive to
-traditional/simplified and full/half-width forms because the index and the query go
-through the same folding (:mod:`guji.text.fold`).
+SQLite: FTS5 over :func:`guji.text.fold.gram_tokens` (overlapping bigrams plus each run's
+last character, with a one-character prefix index), so that a query of one character is a
+prefix lookup, of two one bigram and of three or four a short phrase of bigrams — all cheap,
+where single characters (十, 年, 刻) occur in most records. Filters and the unit user's
+visibility are facet tokens of the same FTS5 row (:mod:`guji.census.search_index`), ANDed
+inside FTS5; only the exact bounds of a year filter are tested on the record. Ranked by
+bm25 with the title weighted highest. PostgreSQL: the GIN index over character
+unigrams/bigrams (``search_grams @> ARRAY[...]``) narrows the candidates and ``LIKE`` on
+the folded key confirms; the rank puts records whose title holds the query first (earlier
+in the title, shorter title first). Both are insensitive to traditional/simplified and
+full/half-width forms because the index and the query go through the same folding
+(:mod:`guji.text.fold`).
 
-Performance on a million records (``bench/search.py``) rests on three rules:
+Performance on a million records (``bench/search.py``) rests on these rules:
 
 * **Count with a cap.** The number of matches is counted up to ``COUNT_CAP`` only
   (``SELECT count(*) FROM (… LIMIT cap+1)``): beyond it the page says "10000+".
@@ -20,10 +24,8 @@ Performance on a million records (``bench/search.py``) rests on three rules:
   first, then every later match in record order. Only that window is examined for title
   matches, so the database stops after a page instead of scoring a million rows; it is
   a total order, so paging gives every match once.
-* **Let the smaller side drive (SQLite).** With filters, the FTS5 matches are joined to
-  the narrow covering index ``ix_census_record_filter``; when a filter leaves far fewer
-  records than the text matches (``DRIVE_CAP``, ``DRIVE_FACTOR``) its index gives the
-  candidates and ``LIKE`` on the folded key confirms them (same results for CJK terms).
+* **Filters inside the index (SQLite).** No join to the record table unless a year bound
+  must be checked exactly (the decade/century facets have already narrowed the candidates).
 * **Fetch rows by id.** The page's ids are found first; the row data (with the
   institution code) is read for those ids only.
 """
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Text, and_, bindparam, case, column, func, literal_column, not_, select, table, text
@@ -40,15 +42,16 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord
+from guji.census.search_index import TEXT_COLUMNS, facet_for, query_year_tokens
 from guji.census.search_keys import query_grams
 from guji.census.service import visible_filter
 from guji.errors import ValidationError
 from guji.models.institution import Institution
 from guji.services.context import ServiceContext
-from guji.text.fold import fold, fts_query
+from guji.text.fold import fold, fts_phrase
 
-# bm25 weights of the FTS5 columns: title, people, edition, ids, other.
-BM25_WEIGHTS = (10.0, 4.0, 3.0, 6.0, 1.0)
+# bm25 weights of the FTS5 columns: title, people, edition, ids, other, facets.
+BM25_WEIGHTS = (10.0, 4.0, 3.0, 6.0, 1.0, 0.0)
 COUNT_CAP = 10_000  # counts above this are shown as "10000+": exact counts of huge sets cost seconds
 # Rank every match (bm25 / title position) only when there are at most this many; above it
 # the tiered order (title matches first, then the rest, each in record order) is used.
@@ -56,11 +59,7 @@ RANK_ALL_LIMIT = 1_000
 # Huge match sets: title matches first within the first WINDOW matches (record order); the window
 # bounds the title pass (its cost grows with the span of record ids the window covers).
 WINDOW = 500
-# SQLite: a filter leaving at most DRIVE_CAP records, and DRIVE_FACTOR times fewer than the text
-# matches, drives the search (its index + LIKE on the key) instead of the FTS5 matches.
-DRIVE_CAP = 40_000
-DRIVE_FACTOR = 4
-_CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+_TEXT_COLSPEC = "{" + " ".join(TEXT_COLUMNS) + "}"
 SORTS = {
     "rank": None,
     "census_number": CensusRecord.census_number,
@@ -130,7 +129,7 @@ _CENSUS_NUMBER = re.compile(r"\d{6}[-‐－—]\d{4}(?:[-‐－—]\d{1,7})?")
 
 
 def _fts_phrase(word: str) -> str:
-    """The FTS5 phrase of one typed word (see :func:`guji.text.fold.fts_query`).
+    """The FTS5 phrase of one typed word (see :func:`guji.text.fold.fts_phrase`).
 
     A census number (or its ``PPPPPP-UUUU`` prefix) becomes the phrase of its parts, which
     the index holds as separate tokens (``"210000 0101 0010283"``): folding alone would run
@@ -139,7 +138,7 @@ def _fts_phrase(word: str) -> str:
     w = unicodedata.normalize("NFKC", word)
     if _CENSUS_NUMBER.fullmatch(w):
         return '"' + " ".join(re.split(r"[-‐－—]", w)) + '"'
-    return fts_query(word)
+    return fts_phrase(word) or ""
 
 
 def _fetch_ids(s: Session, stmt: Any) -> list[int]:
@@ -168,13 +167,14 @@ class _Plan:
     """A query as the database will run it: filter conditions, folded terms, the FTS5 expression."""
 
     sqlite: bool
-    conds: tuple[Any, ...]
-    # "fts": SQLite FTS5 drives (joined to the record for filters); "like": the records drive
-    # (PostgreSQL: GIN grams + LIKE; SQLite: a selective filter's index + LIKE on the key).
+    conds: tuple[Any, ...]  # every filter as SQL (PostgreSQL, and queries without text)
+    # "fts": SQLite FTS5 drives; "like": the records drive (PostgreSQL: GIN grams + LIKE).
     mode: str
     terms: tuple[str, ...]  # folded, one per whitespace-separated term; () when no text was typed
-    expr: str  # FTS5 MATCH expression (SQLite)
+    expr: str  # FTS5 MATCH expression of the text (SQLite)
     nothing: bool  # text was typed but nothing searchable was left (only punctuation)
+    facets: tuple[str, ...] = ()  # FTS5 facet expressions of the filters (SQLite)
+    confirm: tuple[Any, ...] = ()  # SQL conditions the facets only approximate (year bounds)
 
 
 class SearchService:
@@ -183,25 +183,26 @@ class SearchService:
 
     # --- building the query -----------------------------------------------------------------
 
-    def _filters(self, s: Session, f: SearchFilters | None) -> list[Any]:
+    def _filters(self, s: Session, f: SearchFilters | None) -> tuple[list[Any], list[str], list[Any]]:
+        """(SQL conditions, FTS5 facet expressions, SQL conditions the facets only approximate)."""
         conds: list[Any] = []
+        facets: list[str] = []
+        confirm: list[Any] = []
         vis = visible_filter(self.ctx.actor)
         if vis is not True:
             conds.append(vis)
+            facets.append(facet_for("institution", self.ctx.actor.institution_id or 0))
         if f is None:
-            return conds
+            return conds, facets, confirm
         if f.year_from is not None and f.year_to is not None and f.year_to < f.year_from:
             raise ValidationError("the end year is before the start year", "year_to")
-        if f.dynasty:
-            conds.append(CensusRecord.edition_dynasty == f.dynasty)
-        if f.edition_type:
-            conds.append(CensusRecord.edition_type == f.edition_type)
-        if f.grade:
-            conds.append(CensusRecord.grade == f.grade)
-        if f.damage_grade:
-            conds.append(CensusRecord.damage_grade == f.damage_grade)
-        if f.state:
-            conds.append(CensusRecord.state == f.state)
+        for kind, col in (("dynasty", CensusRecord.edition_dynasty), ("edition_type", CensusRecord.edition_type),
+                             ("grade", CensusRecord.grade), ("damage_grade", CensusRecord.damage_grade),
+                             ("state", CensusRecord.state)):
+            value = getattr(f, kind)
+            if value:
+                conds.append(col == value)
+                facets.append(facet_for(kind, value))
         if f.institution:
             from guji.services.institutions import parse_institution_code
 
@@ -209,46 +210,47 @@ class SearchService:
             inst_id = s.scalar(select(Institution.id).where(Institution.region_code == region,
                                                             Institution.unit_code == unit))
             conds.append(CensusRecord.institution_id == (inst_id or -1))
+            facets.append(facet_for("institution", inst_id or 0))
+        years: list[Any] = []
         if f.year_from is not None:
-            conds.append(func.coalesce(CensusRecord.year_end, CensusRecord.year_start) >= f.year_from)
+            years.append(func.coalesce(CensusRecord.year_end, CensusRecord.year_start) >= f.year_from)
         if f.year_to is not None:
-            conds.append(CensusRecord.year_start <= f.year_to)
-        return conds
+            years.append(CensusRecord.year_start <= f.year_to)
+        if years:
+            conds += years
+            confirm += years
+            tokens = query_year_tokens(f.year_from, f.year_to)
+            if tokens:
+                facets.append("(" + " OR ".join(tokens) + ")")
+        return conds, facets, confirm
 
     def _plan(self, s: Session, query: str, filters: SearchFilters | None) -> _Plan:
-        conds = tuple(self._filters(s, filters))
+        conds, facets, confirm = self._filters(s, filters)
         sqlite = s.get_bind().dialect.name == "sqlite"
         query = query or ""
         words = query.split()
         terms = tuple(t for t in (fold(w) for w in words) if t)
-        expr = " ".join(_fts_phrase(w) for w in words).strip() if terms else ""
+        expr = " ".join(p for p in (_fts_phrase(w) for w in words) if p) if terms else ""
         nothing = bool(query.strip()) and not terms
-        mode = "fts" if sqlite else "like"
-        if sqlite and terms and conds and all(_CJK_ONLY.fullmatch(t) for t in terms):
-            # A filter that leaves fewer records than the text matches drives the search: its
-            # index gives the candidates and LIKE on the folded key confirms them, instead of
-            # joining every text match to its record to test the filter. For CJK-only terms a
-            # substring of the key is exactly an FTS5 phrase match, so the results are the same.
-            # Reading a candidate's key costs several times a step of the FTS5 join (which reads
-            # the narrow covering index ix_census_record_filter), hence the factor.
-            plan = _Plan(sqlite, conds, "fts", terms, expr, nothing)
-            by_filter = self._count(s, select(CensusRecord.id).where(*conds), DRIVE_CAP)
-            if by_filter <= DRIVE_CAP:
-                by_text = self._count(s, self._fts_select(replace(plan, conds=())), DRIVE_CAP * DRIVE_FACTOR)
-                if by_filter * DRIVE_FACTOR < by_text:
-                    mode = "like"
-        return _Plan(sqlite, conds, mode, terms, expr, nothing)
+        return _Plan(sqlite, tuple(conds), "fts" if sqlite else "like", terms, expr, nothing,
+                     tuple(facets), tuple(confirm))
 
     # SQLite ------------------------------------------------------------------------------
 
     @staticmethod
     def _fts_expr(plan: _Plan, tier: str | None) -> str:
-        """The MATCH expression of all matches, of those matching in the title, or of the rest."""
+        """The MATCH expression of all matches, of those matching in the title, or of the rest;
+        text in the text columns only (a call number like c18 must not meet a facet token)."""
+        in_text = f"{_TEXT_COLSPEC} : ({plan.expr})"
         if tier == "title":
-            return f"{{title}} : ({plan.expr})"
-        if tier == "rest":
-            return f"({plan.expr}) NOT {{title}} : ({plan.expr})"
-        return plan.expr
+            out = f"{{title}} : ({plan.expr})"
+        elif tier == "rest":
+            out = f"({in_text}) NOT ({{title}} : ({plan.expr}))"
+        else:
+            out = in_text
+        if plan.facets:
+            out = f"({out}) AND {{facets}} : ({' AND '.join(plan.facets)})"
+        return out
 
     def _fts_select(self, plan: _Plan, tier: str | None = None, *, score: bool = False) -> Any:
         cols = [_FTS.c.rowid.label("id")]
@@ -256,12 +258,12 @@ class SearchService:
             w = ", ".join(str(x) for x in BM25_WEIGHTS)
             cols.append(literal_column(f"bm25(census_fts, {w})").label("score"))
         src: Any = _FTS
-        if plan.conds:
-            # Only the record's own columns are filtered on: no join to institution here.
+        if plan.confirm:
+            # Only the record's own columns are tested: no join to institution here.
             src = _FTS.join(CensusRecord.__table__, CensusRecord.__table__.c.id == _FTS.c.rowid)
         stmt = select(*cols).select_from(src).where(text("census_fts MATCH :q").bindparams(q=self._fts_expr(plan, tier)))
-        if plan.conds:
-            stmt = stmt.where(*plan.conds)
+        if plan.confirm:
+            stmt = stmt.where(*plan.confirm)
         return stmt
 
     # LIKE on the folded key (PostgreSQL; SQLite with a selective filter) -------------------
@@ -321,7 +323,8 @@ class SearchService:
         if plan.mode == "fts":
             src = _FTS.join(CensusRecord.__table__, CensusRecord.__table__.c.id == _FTS.c.rowid)
             return (select(CensusRecord.id).select_from(src)
-                    .where(text("census_fts MATCH :q").bindparams(q=plan.expr), *plan.conds).order_by(*order))
+                    .where(text("census_fts MATCH :q").bindparams(q=self._fts_expr(plan, None)), *plan.confirm)
+                    .order_by(*order))
         return self._like_select(plan).order_by(*order)
 
     def _count(self, s: Session, stmt: Any, cap: int) -> int:

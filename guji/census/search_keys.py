@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from guji.census.record import RecordData
-from guji.text.fold import _tokens, char_tokens, fold
+from guji.text.fold import fold, gram_tokens
 
 SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
 class SearchText:
-    """The five field groups of the FTS5 table, as tokenised text, plus the PostgreSQL key and grams."""
+    """The five text columns of the FTS5 table (:func:`~guji.text.fold.gram_tokens`), plus the folded key.
+
+    ``grams`` (PostgreSQL's GIN array) is computed on first use only: SQLite does not
+    need it, and building it was a tenth of a bulk import's time.
+    """
 
     title: str
     people: str
@@ -20,7 +24,15 @@ class SearchText:
     ids: str
     other: str
     key: str
-    grams: list[str]
+
+    @property
+    def grams(self) -> list[str]:
+        """Character unigrams and bigrams within each field group (never across the separator)."""
+        grams: set[str] = set()
+        for g in self.key.split(SEPARATOR):
+            grams.update(g)
+            grams.update(map(str.__add__, g, g[1:]))
+        return sorted(grams)
 
 
 def _join(*parts: str | None) -> str:
@@ -37,7 +49,7 @@ def _id_tokens(census_number: str | None, call_number: str | None, list_number: 
         if pieces and pieces[-1].lstrip("0"):
             parts.append(pieces[-1].lstrip("0"))
     if call_number:
-        parts.append(char_tokens(call_number))
+        parts.append(gram_tokens(fold(call_number)))
     if list_number:
         parts.append(list_number)
     return " ".join(parts)
@@ -54,21 +66,15 @@ def search_text(d: RecordData) -> SearchText:
                   d.storage_note, d.acquisition, d.layout_statement)
     groups = [fold(title), fold(people), fold(edition), fold(_join(d.census_number, d.call_number,
                                                                    d.national_list_number)), fold(other)]
-    grams: set[str] = set()
-    for g in groups:
-        # unigrams and bigrams within one field group (never across the separator)
-        grams.update(g)
-        grams.update(map(str.__add__, g, g[1:]))
     return SearchText(
-        # Tokenise the folded groups instead of folding each text a second time
-        # (char_tokens(x) == " ".join(_tokens(fold(x))); folding is most of the cost).
-        title=" ".join(_tokens(groups[0])),
-        people=" ".join(_tokens(groups[1])),
-        edition=" ".join(_tokens(groups[2])),
+        # The FTS5 columns are the tokens of the folded groups (folding is most of the cost,
+        # so each text is folded once).
+        title=gram_tokens(groups[0]),
+        people=gram_tokens(groups[1]),
+        edition=gram_tokens(groups[2]),
         ids=_id_tokens(d.census_number, d.call_number, d.national_list_number),
-        other=" ".join(_tokens(groups[4])),
+        other=gram_tokens(groups[4]),
         key=SEPARATOR.join(groups),
-        grams=sorted(grams),
     )
 
 

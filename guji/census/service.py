@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,7 +38,7 @@ from guji.census.record import (
     SealData,
     check,
 )
-from guji.census.search_keys import search_text
+from guji.census import search_index
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role
@@ -135,23 +135,8 @@ def view_of(rec: CensusRecord, session: Session) -> RecordView:
 
 
 def write_search_index(session: Session, rec: CensusRecord, data: RecordData) -> None:
-    """Keep the record's search key and the FTS5 row (SQLite) or grams (PostgreSQL) in step."""
-    st = search_text(data)
-    rec.search_key = st.key
-    rec.title_key = fold(data.title or "")[:400]
-    rec.edition_key = fold(data.edition_statement or "")[:400]
-    if session.get_bind().dialect.name == "sqlite":
-        rec.search_grams = None
-        session.flush()
-        session.execute(text("DELETE FROM census_fts WHERE rowid = :id"), {"id": rec.id})
-        session.execute(
-            text("INSERT INTO census_fts(rowid, title, people, edition, ids, other) "
-                 "VALUES (:id, :title, :people, :edition, :ids, :other)"),
-            {"id": rec.id, "title": st.title, "people": st.people, "edition": st.edition, "ids": st.ids,
-             "other": st.other},
-        )
-    else:
-        rec.search_grams = st.grams
+    """Keep the record's search keys and index row in step (see :mod:`guji.census.search_index`)."""
+    search_index.write(session, rec, data)
 
 
 def apply_data(session: Session, rec: CensusRecord, data: RecordData) -> None:
@@ -386,8 +371,7 @@ class CensusService:
             if s.scalar(select(func.count()).where(CensusRecord.parent_id == rec.id)):
                 raise Conflict(f"{rec.census_number} has 子目 records; unlink them first")
             before = snapshot(rec, s)
-            if s.get_bind().dialect.name == "sqlite":
-                s.execute(text("DELETE FROM census_fts WHERE rowid = :id"), {"id": rec.id})
+            search_index.remove(s, rec.id)
             s.delete(rec)
             audit.record(s, self.actor, "delete", ENTITY, record_id, {k: [v, None] for k, v in before.items()
                                                                       if v not in (None, [], "")})
@@ -407,6 +391,7 @@ class CensusService:
                 raise Conflict(f"{rec.census_number} is locked")
             before = {"grade": rec.grade}
             rec.grade = code
+            search_index.refresh_facets(s, rec)
             audit.record_update(s, self.actor, ENTITY, rec.id, before, {"grade": code}, action="confirm_grade",
                                 note=note)
             return Changes.of(ENTITY, [rec.id])
@@ -434,6 +419,7 @@ class CensusService:
         rec = self._get(session, record_id)
         before = {"damage_grade": rec.damage_grade}
         rec.damage_grade = code
+        search_index.refresh_facets(session, rec)
         audit.record_update(session, self.actor, ENTITY, rec.id, before, {"damage_grade": code},
                             action="damage_grade", note=note)
 
@@ -546,35 +532,6 @@ def reindex_all(session: Session) -> int:
     """Rebuild the search index of every record in the caller's transaction; return the count.
 
     Used after a restore: the index (SQLite's FTS5 table, PostgreSQL's search grams) is
-    derived data and not part of a backup. Written with plain UPDATEs that keep
-    ``updated_at`` and ``version``, because re-indexing does not change a record.
+    derived data and not part of a backup (see :func:`guji.census.search_index.rebuild`).
     """
-    from sqlalchemy import update
-
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        session.execute(text("DELETE FROM census_fts"))
-    table = CensusRecord.__table__
-    n = 0
-    ids = list(session.scalars(select(CensusRecord.id).order_by(CensusRecord.id)))
-    for start in range(0, len(ids), 500):
-        for rec in session.scalars(select(CensusRecord).where(CensusRecord.id.in_(ids[start:start + 500]))):
-            data = record_data(rec)
-            st = search_text(data)
-            session.execute(
-                update(table).where(table.c.id == rec.id).values(
-                    search_key=st.key, title_key=fold(data.title or "")[:400],
-                    edition_key=fold(data.edition_statement or "")[:400],
-                    search_grams=None if sqlite else st.grams, updated_at=table.c.updated_at,
-                )
-            )
-            if sqlite:
-                session.execute(
-                    text("INSERT INTO census_fts(rowid, title, people, edition, ids, other) "
-                         "VALUES (:id, :title, :people, :edition, :ids, :other)"),
-                    {"id": rec.id, "title": st.title, "people": st.people, "edition": st.edition, "ids": st.ids,
-                     "other": st.other},
-                )
-            n += 1
-        session.expire_all()
-    return n
+    return search_index.rebuild(session.connection())

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from guji.census import vocab
 from guji.census.models import CensusRecord, VaultMovement
-from guji.census.service import ENTITY, visible_filter
+from guji.census.service import visible_filter
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.user import Role

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -176,10 +177,18 @@ def entry(name: str, value: str) -> VocabEntry | None:
     Codes match case-insensitively; labels match after :func:`fold` (so traditional,
     simplified and full-width input all work). Raises :class:`UnknownVocabulary`.
     """
-    v = _vocab(name)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        _vocab(name)  # an unknown vocabulary still raises
         return None
+    return _entry(name, value)
+
+
+@lru_cache(maxsize=65536)  # the default vocabularies never change once loaded; checks look terms up per field
+def _entry(name: str, value: str) -> VocabEntry | None:
+    v = _vocab(name)
     value = value.strip()
+    if not value:
+        return None
     return v.by_key.get(value.lower()) or v.by_key.get(fold(value))
 
 

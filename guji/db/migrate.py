@@ -22,8 +22,9 @@ def _config() -> Config:
 
 
 # Objects that live outside the SQLAlchemy metadata on purpose: the SQLite FTS5
-# table (and its shadow tables) and the PostgreSQL GIN index of the search grams.
-UNMODELLED_TABLE_PREFIXES = ("census_fts",)
+# table (and its shadow tables), the search index's format marker (derived state, never
+# in a backup) and the PostgreSQL GIN index of the search grams.
+UNMODELLED_TABLE_PREFIXES = ("census_fts", "search_index_state")
 UNMODELLED_INDEXES = {"ix_census_record_search_grams"}
 
 
@@ -73,6 +74,12 @@ def upgrade(db: Database, revision: str = "heads") -> tuple[str | None, str | No
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        if revision == "heads":
+            # Derived data whose format the code defines (the census search index) is rebuilt
+            # by the code at head, in the same transaction: see guji.census.search_index.
+            from guji.census.search_index import ensure_current
+
+            ensure_current(conn)
     return before, current_revision(db)
 
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from guji.text import char_tokens, fold, fts_query, pinyin_key, stroke_key, t2s_chars
+from guji.text import fold, fts_phrase, fts_query, gram_tokens, pinyin_key, stroke_key, t2s_chars
 from guji.text.fold import stroke_data_available
 
 
@@ -45,32 +45,47 @@ def test_t2s_chars_keeps_length_and_punctuation():
     assert len(t2s_chars("清光緒壬寅")) == 5
 
 
-def test_char_tokens():
-    assert char_tokens("墨子十五卷") == "墨 子 十 五 卷"
-    assert char_tokens("明萬曆10年ABC") == "明 万 历 10 年 abc"
-    assert char_tokens("，") == ""
+def test_gram_tokens():
+    assert gram_tokens(fold("墨子十五卷")) == "墨子 子十 十五 五卷 卷"
+    assert gram_tokens(fold("明萬曆10年ABC")) == "明万 万历 历 10 年 abc"
+    assert gram_tokens(fold("墨")) == "墨"
+    assert gram_tokens(fold("，")) == ""
+
+
+def test_fts_phrase_shapes():
+    assert fts_phrase("墨") == '"墨" *'  # one character: a prefix (starts a bigram or ends a run)
+    assert fts_phrase("墨子") == '"墨子"'
+    assert fts_phrase("金華府志") == '"金华 华府 府志"'
+    assert fts_phrase("明10") == '"明 10"'  # a run followed by digits must end there
+    assert fts_phrase("萬曆10年") == '"万历 历 10 年" *'
+    assert fts_phrase("，") is None
 
 
 def test_fts_query_quotes_and_escapes():
-    assert fts_query("墨子") == '"墨 子"'
-    assert fts_query("墨子 十五") == '"墨 子" "十 五"'
+    assert fts_query("墨子") == '"墨子"'
+    assert fts_query("墨子 十五") == '"墨子" "十五"'
     assert fts_query('a"b') == '"ab"'
     assert fts_query("   ") == ""
     assert fts_query("NEAR(a b)") == '"neara" "b"'  # punctuation is dropped, never interpreted
     for hostile in ['" OR 1', "title:墨", "墨*", "^墨", "NOT 墨", "墨 AND 子", '"""', "(", "-墨"]:
         q = fts_query(hostile)
-        assert q == "" or (q.startswith('"') and q.endswith('"'))
+        assert q == "" or (q.startswith('"') and q.rstrip(" *").endswith('"'))
+
+
+def _fts_table():
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute("CREATE VIRTUAL TABLE t USING fts5(body, prefix='1', tokenize='unicode61 remove_diacritics 0')")
+    except sqlite3.OperationalError:  # pragma: no cover - SQLite built without FTS5
+        pytest.skip("SQLite without FTS5")
+    return con
 
 
 @pytest.fixture()
 def fts():
-    con = sqlite3.connect(":memory:")
-    try:
-        con.execute("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61')")
-    except sqlite3.OperationalError:  # pragma: no cover - SQLite built without FTS5
-        pytest.skip("SQLite without FTS5")
+    con = _fts_table()
     for title in ["墨子十五卷", "［萬曆］金華府志三十卷", "ＡＢＣ１２ 叢書", "清光緒壬寅刊本", "孟子注疏"]:
-        con.execute("INSERT INTO t(body) VALUES (?)", (char_tokens(title),))
+        con.execute("INSERT INTO t(body) VALUES (?)", (gram_tokens(fold(title)),))
     yield con
     con.close()
 
@@ -91,6 +106,25 @@ def test_fts_finds_by_short_chinese_queries(fts):
     assert search(fts, "abc12") == [3]
     assert search(fts, "光绪") == [4]
     assert search(fts, "子墨") == []  # phrase: order matters
+
+
+def test_fts_finds_every_substring_and_nothing_else():
+    """The bigram index answers a query exactly when its folded form is a substring of the
+    folded text (CJK text and queries; runs of letters/digits match whole tokens)."""
+    import random
+
+    rng = random.Random(5)
+    alphabet = "十五年刻本清明金華府志"  # few characters: many repeats and near misses
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    con = _fts_table()
+    con.executemany("INSERT INTO t(rowid, body) VALUES (?, ?)",
+                    [(i + 1, gram_tokens(fold(t))) for i, t in enumerate(texts)])
+    queries = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(400)}
+    for q in queries:
+        got = [r[0] for r in con.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid", (fts_query(q),))]
+        want = [i + 1 for i, t in enumerate(texts) if fold(q) in fold(t)]
+        assert got == want, q
+    con.close()
 
 
 def test_fts_hostile_input_never_raises(fts):

@@ -212,17 +212,71 @@ def test_same_results_on_both_databases(any_org: dict[str, Guji], register: dict
     assert c.search.search("刻").total == 5
 
 
-def test_filter_driven_and_text_driven_searches_agree(any_org: dict[str, Guji], register: dict[str, int],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """SQLite lets a selective filter drive (LIKE on the key) or the text (FTS5): same matches either way."""
+def _expected(app: Guji, ids: list[int], f: SearchFilters) -> set[int]:
+    """Which of the records ``ids`` a filter must keep, worked out from their stored fields."""
+    out = set()
+    for rid in ids:
+        v = app.census.get_record(rid)
+        d = v.data
+        checks = [
+            f.dynasty is None or d.edition_dynasty == f.dynasty,
+            f.edition_type is None or d.edition_type == f.edition_type,
+            f.grade is None or d.grade == f.grade,
+            f.damage_grade is None or d.damage_grade == f.damage_grade,
+            f.state is None or v.state == f.state,
+            f.institution is None or v.institution_code == f.institution,
+            f.year_from is None or (d.year_end if d.year_end is not None else d.year_start) is not None
+            and (d.year_end if d.year_end is not None else d.year_start) >= f.year_from,  # type: ignore[operator]
+            f.year_to is None or (d.year_start is not None and d.year_start <= f.year_to),
+        ]
+        if all(checks):
+            out.add(rid)
+    return out
+
+
+def test_filters_find_what_the_records_say(any_org: dict[str, Guji], register: dict[str, int]) -> None:
+    """Each filter (SQLite: facet tokens inside FTS5, year bounds checked on the record; PostgreSQL:
+    SQL) finds exactly the records whose fields say so."""
     c = any_org["centre_reviewer"]
-    cases = [("刻本", SearchFilters(grade="2A")), ("墨子", SearchFilters(institution="210000-0101")),
-             ("萬曆", SearchFilters(dynasty="明")), ("志", SearchFilters(year_from=1500, year_to=1910)),
-             ("刻", SearchFilters(grade="4"))]
-    first = [(set(found(c, q, f)), c.search.search(q, f).total) for q, f in cases]
-    monkeypatch.setattr(search_mod, "DRIVE_CAP", 0)  # never let the filter drive
-    assert [(set(found(c, q, f)), c.search.search(q, f).total) for q, f in cases] == first
-    assert first[0][0] == {register["zhenguan"]}
+    every = c.search.ids("刻")  # 刻 is in every edition statement but the 鉛印本 and the 刊本
+    filters = [SearchFilters(grade="2A"), SearchFilters(grade="4"), SearchFilters(institution="210000-0101"),
+               SearchFilters(institution="220000-0101"), SearchFilters(dynasty="明"), SearchFilters(dynasty="清"),
+               SearchFilters(edition_type="刻本"), SearchFilters(state="draft"), SearchFilters(state="submitted"),
+               SearchFilters(year_from=1500, year_to=1910), SearchFilters(year_from=1578, year_to=1578),
+               SearchFilters(year_from=1579, year_to=1764), SearchFilters(year_from=1766),
+               SearchFilters(year_to=1600), SearchFilters(year_from=-500, year_to=2000),
+               SearchFilters(dynasty="清", grade="4", year_from=1700)]
+    for f in filters:
+        assert set(found(c, "刻", f, limit=100)) == _expected(c, every, f), f
+        assert c.search.search("刻", f).total == len(_expected(c, every, f)), f
+    assert set(found(c, "刻本", SearchFilters(grade="2A"))) == {register["zhenguan"]}
+
+
+def test_filters_follow_review_grading_and_damage(any_org: dict[str, Guji], register: dict[str, int]) -> None:
+    """State, grade and damage grade are search facets: every action that changes them keeps them in step."""
+    a, rev, c = any_org["census_a"], any_org["reviewer_a"], any_org["centre_reviewer"]
+    mozi = register["mozi"]
+    assert mozi in found(c, "墨子", SearchFilters(state="draft"))
+    a.review.submit_for_review(mozi)
+    assert mozi not in found(c, "墨子", SearchFilters(state="draft"))
+    assert found(c, "墨子", SearchFilters(state="submitted")) == [mozi]
+    rev.review.approve(mozi)
+    assert found(c, "墨子", SearchFilters(state="unit_approved")) == [mozi]
+    jinhua = register["jinhua"]
+    assert found(c, "金華", SearchFilters(grade="2B")) == [jinhua]
+    a.census.confirm_grade(jinhua, "3A")
+    assert found(c, "金華", SearchFilters(grade="2B")) == []
+    assert found(c, "金華", SearchFilters(grade="3A")) == [jinhua]
+    with a.db.write_session() as s:  # the restoration service's call, in its transaction
+        a.census.set_damage_grade(s, jinhua, "techan", note="test")
+    assert found(c, "金華", SearchFilters(damage_grade="techan")) == [jinhua]
+    # an edit that changes the dating moves the record between year facets
+    d = a.census.get_record(jinhua).data
+    d.edition_statement, d.year_start, d.year_end = "清乾隆三十年刻本", None, None
+    d.edition_dynasty = d.edition_era = d.edition_year_of_era = d.edition_ganzhi = d.date_precision = None
+    a.census.update_record(jinhua, d)
+    assert found(c, "金華", SearchFilters(year_from=1765, year_to=1765)) == [jinhua]
+    assert found(c, "金華", SearchFilters(year_from=1573, year_to=1620)) == []
 
 
 def test_cli_census_search(org: dict[str, Guji], monkeypatch: pytest.MonkeyPatch,

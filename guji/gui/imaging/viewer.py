@@ -22,7 +22,6 @@ from guji.gui.qt import (
     QColor,
     QFont,
     QGraphicsItem,
-    QGraphicsLineItem,
     QGraphicsPixmapItem,
     QGraphicsPolygonItem,
     QGraphicsRectItem,
