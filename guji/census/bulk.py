@@ -1,34 +1,47 @@
-"""Bulk registration: the planning and writing behind :meth:`CensusService.register_many`.
+"""Bulk registration: the validation and streaming writes behind :meth:`CensusService.register_many`
+and :meth:`CensusService.register_stream`.
 
-The service method checks permissions, opens the one transaction and calls these; nothing
-here is called from outside the service. What makes it fast compared with calling
-``register_book`` per row: validation runs before the transaction (so the write lock is
-held only for the writes), the database is asked once per 900 census numbers instead of
-once per row, serials are reserved in one step, and records, their authors/seals/
-annotations, the FTS rows and the audit rows go in with executemany-style bulk INSERTs.
-Each created record still gets its own "create" audit row with the same content
-``audit.record_create`` would write; updates (few, usually) take the ordinary
-one-record path so that their audit diff is exact.
+A bulk registration has two halves:
+
+- :func:`prepare` validates one row with the same :func:`~guji.census.record.check` as
+  :meth:`~CensusService.register_book` and turns the checked record into the plain tuples it
+  will be written as (record row, authors, seals, annotations, search text, audit changes).
+  It touches no database, so the Excel import runs it on worker processes while the main
+  process reads the file and writes.
+- :class:`BulkWriter` consumes prepared rows batch by batch **inside one transaction**:
+  it matches them against the database by census number (create / update / skip / error),
+  and inserts new records with executemany-style INSERTs as it goes. All-or-nothing is the
+  transaction: after the first error nothing more is inserted, planning goes on so that the
+  report lists every problem, and the caller rolls back. What needs the whole input waits
+  for :meth:`BulkWriter.finish`: rows without a census number (their serials start after
+  the highest number of the file), rows linked (叢書/子目, 合訂) to a record the input has not
+  reached yet, updates (the one-record path, exact audit diff) and the links themselves.
+
+Each created record gets its own "create" audit row with the content ``audit.record_create``
+would write. Only this module's service methods call it.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal, ReviewState, SerialCounter
 from guji.census.numbers import format_census_number, parse_census_number
-from guji.census.record import SCALAR_FIELDS, RecordData, check
+from guji.census.record import SCALAR_FIELDS, AnnotationData, AuthorData, RecordData, SealData, check
 from guji.census.search_index import INSERT_FTS, facet_tokens, fts_text
 from guji.census.search_keys import search_text
-from guji.db.bulk import insert_rows
+from guji.db.bulk import Insert, compile_insert
 from guji.errors import Conflict, FieldProblem
 from guji.services import audit
 from guji.services.context import Actor, Changes
@@ -36,6 +49,7 @@ from guji.text.fold import fold
 
 ENTITY = "census_record"
 Report = Callable[[float, str], None]
+_NUMBER_AT = SCALAR_FIELDS.index("census_number")
 
 
 class BulkCancelled(Exception):
@@ -44,7 +58,7 @@ class BulkCancelled(Exception):
 
 @dataclass(frozen=True)
 class BulkResult:
-    """What :meth:`CensusService.register_many` did (or, with ``written`` False, would do).
+    """What a bulk registration did (or, with ``written`` False, would do).
 
     ``errors``/``warnings`` pair the caller's row key with a :class:`FieldProblem`;
     ``outcome`` maps each key to ``created``, ``updated``, ``skipped`` or ``error``;
@@ -90,58 +104,10 @@ def chunks(items: list[Any], size: int = 900) -> Iterator[list[Any]]:
         yield items[i:i + size]
 
 
-def check_rows(rows: list[tuple[int, RecordData]], region: str, unit: str, *, report: Report,
-               cancel: Any) -> tuple[list[tuple[int, RecordData]], list[tuple[int, FieldProblem]],
-                                     list[tuple[int, FieldProblem]]] | None:
-    """Run :func:`check` on every row; (good rows with checked data, errors, warnings), or None if
-    cancelled. A census number given twice is an error on every occurrence after the first."""
-    with paused_gc():
-        return _check_rows(rows, region, unit, report, cancel)
-
-
-def _check_rows(rows: list[tuple[int, RecordData]], region: str, unit: str, report: Report,
-                cancel: Any) -> tuple[list[tuple[int, RecordData]], list[tuple[int, FieldProblem]],
-                                      list[tuple[int, FieldProblem]]] | None:
-    errors: list[tuple[int, FieldProblem]] = []
-    warnings: list[tuple[int, FieldProblem]] = []
-    good: list[tuple[int, RecordData]] = []
-    n = len(rows)
-    for i, (key, data) in enumerate(rows):
-        if i % 2000 == 0:
-            if cancel is not None and cancel.is_set():
-                return None
-            report(0.6 * i / n, f"checking {i}/{n}")
-        checked = check(data, region_code=region, unit_code=unit)
-        if checked.errors:
-            errors.extend((key, p) for p in _without_echo(checked.errors))
-        else:
-            good.append((key, checked.data))
-        warnings.extend((key, p) for p in checked.warnings)
-    first: dict[str, int] = {}
-    unique = []
-    for key, d in good:
-        if d.census_number:
-            if d.census_number in first:
-                errors.append((key, FieldProblem(
-                    "census_number", f"{d.census_number} appears twice in the import (first in row "
-                    f"{first[d.census_number]})", d.census_number)))
-                continue
-            first[d.census_number] = key
-        unique.append((key, d))
-    return unique, errors, warnings
-
-
-def _without_echo(problems: list[FieldProblem]) -> list[FieldProblem]:
-    """Drop "is required" when the same field already has a clearer error (``abc`` is not a number)."""
-    named = {p.field for p in problems if p.message != "is required"}
-    return [p for p in problems if not (p.message == "is required" and p.field in named)]
-
-
 def comparable(d: RecordData) -> dict[str, Any]:
     """The record as the service's ``snapshot`` gives it (JSON values), without the census number.
 
-    Built field by field rather than with ``dataclasses.asdict``, which deep-copies and was
-    the slowest step of a 100,000-row import.
+    Built field by field rather than with ``dataclasses.asdict``, which deep-copies.
     """
     out: dict[str, Any] = {}
     for name in SCALAR_FIELDS:
@@ -157,267 +123,486 @@ def comparable(d: RecordData) -> dict[str, Any]:
     return out
 
 
-class BulkPlan:
-    """The decisions of one bulk registration: what to create, update and skip."""
-
-    def __init__(self) -> None:
-        self.create: list[tuple[int, RecordData]] = []
-        self.update: list[tuple[int, int, RecordData]] = []  # key, record id, data
-        self.skip: list[int] = []
-        self.numbers: dict[int, str] = {}
-        self.errors: list[tuple[int, FieldProblem]] = []
-        self.warnings: list[tuple[int, FieldProblem]] = []
-        self.first_serial = 0
-        self.created_ids: list[int] = []
-
-    @classmethod
-    def make(cls, s: Session, inst_id: int, region: str, unit: str, good: list[tuple[int, RecordData]],
-             errors: list[tuple[int, FieldProblem]], warnings: list[tuple[int, FieldProblem]],
-             update_existing: bool) -> "BulkPlan":
-        """Match the checked rows against the database (inside the caller's transaction)."""
-        plan = cls()
-        plan.errors, plan.warnings = errors, warnings
-        given = [d.census_number for _, d in good if d.census_number]
-        existing: dict[str, tuple[int, int, str]] = {}
-        for chunk in chunks(given):
-            for rid, num, iid, state in s.execute(
-                    select(CensusRecord.id, CensusRecord.census_number, CensusRecord.institution_id,
-                           CensusRecord.state).where(CensusRecord.census_number.in_(chunk))):
-                existing[num] = (rid, iid, state)
-        same_inst = [v[0] for v in existing.values() if v[1] == inst_id]
-        stored = _stored_comparables(s, same_inst)
-
-        in_batch: set[str] = set(given)
-        targets = {num for _, d in good for num in (d.parent_census_number, d.bound_with_census_number) if num}
-        known: set[str] = set()
-        for chunk in chunks(sorted(targets - in_batch)):
-            known.update(s.scalars(select(CensusRecord.census_number).where(CensusRecord.census_number.in_(chunk))))
-
-        for key, d in good:
-            problem = _link_problem(d, in_batch, known, s)
-            if problem is not None:
-                errors.append((key, problem))
-                continue
-            if d.census_number and d.census_number in existing:
-                rid, iid, state = existing[d.census_number]
-                if iid != inst_id:
-                    errors.append((key, FieldProblem(
-                        "census_number", f"{d.census_number} is registered to another institution", d.census_number)))
-                elif stored[rid] == comparable(d):
-                    plan.skip.append(key)
-                    plan.numbers[key] = d.census_number
-                elif not update_existing:
-                    errors.append((key, FieldProblem(
-                        "census_number", f"{d.census_number} is already registered", d.census_number)))
-                elif not ReviewState(state).editable:
-                    errors.append((key, FieldProblem(
-                        "census_number", f"{d.census_number} is {ReviewState(state).label_zh} ({state}) and locked: "
-                        "a reviewer must return or reopen it before it can be updated", d.census_number)))
-                else:
-                    plan.update.append((key, rid, d))
-                    plan.numbers[key] = d.census_number
-                continue
-            plan.create.append((key, d))
-
-        # Likely duplicates (same folded title and edition in this institution): a warning, as in the editor.
-        if plan.create:
-            keys: dict[tuple[str, str], list[int]] = {}
-            for key, d in plan.create:
-                keys.setdefault((fold(d.title or "")[:400], fold(d.edition_statement or "")[:400]), []).append(key)
-            for num, tk, ek in s.execute(select(CensusRecord.census_number, CensusRecord.title_key,
-                                                CensusRecord.edition_key).where(CensusRecord.institution_id == inst_id)):
-                for key in keys.get((tk, ek), ()):
-                    warnings.append((key, FieldProblem("title", f"likely duplicate of {num} (same title and edition)")))
-
-        # Serials for the rows without a number: previewed here, reserved in write().
-        counter = s.get(SerialCounter, inst_id)
-        held = s.scalar(select(func.max(CensusRecord.serial)).where(CensusRecord.institution_id == inst_id)) or 0
-        given_here = max((int(d.census_number[-7:]) for _, d in plan.create if d.census_number), default=0)
-        plan.first_serial = max(counter.last_serial if counter else 0, held, given_here) + 1
-        serial = plan.first_serial
-        for key, d in plan.create:
-            if d.census_number:
-                plan.numbers[key] = d.census_number
-            else:
-                if serial > 9_999_999:
-                    raise Conflict(f"{region}-{unit} has not enough serial numbers left for this import")
-                plan.numbers[key] = format_census_number(region, unit, serial)
-                serial += 1
-        return plan
-
-    def result(self, *, written: bool, dry_run: bool, elapsed: float) -> BulkResult:
-        bad = {k for k, _ in self.errors}
-        outcome: dict[int, str] = {}
-        for key, _ in self.create:
-            outcome[key] = "created"
-        for key, _, _ in self.update:
-            outcome[key] = "updated"
-        for key in self.skip:
-            outcome[key] = "skipped"
-        for key in bad:
-            outcome[key] = "error"
-        ids = list(self.created_ids) + [rid for _, rid, _ in self.update]
-        return BulkResult(
-            created=sum(1 for k, _ in self.create if k not in bad),
-            updated=sum(1 for k, _, _ in self.update if k not in bad),
-            skipped=sum(1 for k in self.skip if k not in bad),
-            errors=sorted(self.errors, key=lambda e: e[0]), warnings=sorted(self.warnings, key=lambda e: e[0]),
-            outcome=outcome, numbers={k: v for k, v in self.numbers.items() if k not in bad}, written=written,
-            dry_run=dry_run, elapsed_s=elapsed,
-            changes=Changes.of(ENTITY, ids if written else [], created=bool(self.created_ids)),
-        )
-
-    def write(self, s: Session, actor: Actor, inst_id: int, note: str | None, report: Report, cancel: Any) -> None:
-        """Insert the new records (children, index and audit rows included) and apply the updates."""
-        with paused_gc():
-            self._write(s, actor, inst_id, note, report, cancel)
-
-    def _write(self, s: Session, actor: Actor, inst_id: int, note: str | None, report: Report, cancel: Any) -> None:
-        from guji.census.service import apply_data, snapshot, write_search_index
-        from guji.db.base import utcnow
-        from guji.models.audit import AuditEntry
-
-        if self.errors:  # not all-or-nothing: rows in error are left out
-            bad = {k for k, _ in self.errors}
-            self.create = [(k, d) for k, d in self.create if k not in bad]
-            self.update = [u for u in self.update if u[0] not in bad]
-            self.skip = [k for k in self.skip if k not in bad]
-        self._reserve_serials(s, inst_id)
-
-        now = utcnow()
-        sqlite = s.get_bind().dialect.name == "sqlite"
-        table = CensusRecord.__table__
-        total = max(1, len(self.create))
-        texts = []
-        rows: list[tuple[Any, ...]] = []
-        fixed = (inst_id, ReviewState.DRAFT.value, 0, actor.user_id, now, now, 1, None, None, None)
-        for i, (_key, d) in enumerate(self.create):
-            if i % 5000 == 0:
-                if cancel is not None and cancel.is_set():
-                    raise BulkCancelled
-                report(0.6 + 0.15 * i / total, f"preparing {i}/{total}")
-            st = search_text(d)
-            texts.append(st)
-            rows.append((*[getattr(d, name) for name in SCALAR_FIELDS], *fixed,
-                         int(d.census_number[-7:]), st.key, fold(d.title or "")[:400],  # type: ignore[index]
-                         fold(d.edition_statement or "")[:400], None if sqlite else st.grams))
-        ids: list[int] = []
-        if sqlite:
-            # SQLite holds the write lock for the whole transaction (BEGIN IMMEDIATE), so the ids
-            # after the current maximum are ours; giving them explicitly lets the rows go in with
-            # one executemany (INSERT … RETURNING in parameter order would go row by row on SQLite).
-            first = (s.scalar(select(func.max(table.c.id))) or 0) + 1
-            ids = list(range(first, first + len(rows)))
-            report(0.75, f"writing {total} records")
-            insert_rows(s, table, ("id", *_RECORD_COLUMNS), ((rid, *row) for rid, row in zip(ids, rows)))
-        else:
-            for j, chunk in enumerate(chunks(rows, 2000)):
-                if cancel is not None and cancel.is_set():
-                    raise BulkCancelled
-                report(0.75 + 0.15 * j * 2000 / total, f"writing {j * 2000}/{total}")
-                ids.extend(s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                     [dict(zip(_RECORD_COLUMNS, row)) for row in chunk]).scalars())
-        self.created_ids = ids
-
-        draft = ReviewState.DRAFT.value
-        authors: list[tuple[Any, ...]] = []
-        seals: list[tuple[Any, ...]] = []
-        notes: list[tuple[Any, ...]] = []
-        fts: list[tuple[Any, ...]] = []
-        audits: list[tuple[Any, ...]] = []
-        for rid, (_key, d), st in zip(ids, self.create, texts):
-            authors.extend((rid, i, a.name, a.dynasty, a.mode) for i, a in enumerate(d.authors))
-            seals.extend((rid, i, x.text, x.owner, x.position) for i, x in enumerate(d.seals))
-            notes.extend((rid, i, a.person, a.kind, a.description) for i, a in enumerate(d.annotations))
-            if sqlite:
-                fts.append((rid, *fts_text(st), facet_tokens(inst_id, draft, d.edition_dynasty, d.edition_type,
-                                                             d.grade, d.damage_grade, d.year_start, d.year_end)))
-            values = comparable(d)
-            values["census_number"] = d.census_number
-            # The row audit.record_create would write, built in bulk.
-            audits.append((now, actor.user_id, actor.login, actor.institution_id, "create", ENTITY, str(rid),
-                           {k: [None, v] for k, v in values.items() if v is not None}, note))
-        report(0.9, "writing authors, seals, index and audit rows")
-        child = ("record_id", "seq")
-        insert_rows(s, RecordAuthor.__table__, (*child, "name", "dynasty", "mode"), authors)  # type: ignore[arg-type]
-        insert_rows(s, RecordSeal.__table__, (*child, "text", "owner", "position"), seals)  # type: ignore[arg-type]
-        insert_rows(s, RecordAnnotation.__table__, (*child, "person", "kind", "description"),  # type: ignore[arg-type]
-                    notes)
-        for chunk in chunks(fts, 5000):
-            s.connection().exec_driver_sql(INSERT_FTS, chunk)
-        insert_rows(s, AuditEntry.__table__, ("at", "user_id", "login", "institution_id", "action",  # type: ignore[arg-type]
-                                              "entity", "entity_id", "changes", "note"), audits)
-
-        # Links (叢書/子目, 合訂) may point at records created above, so they are set last.
-        links = [(rid, d) for rid, (_, d) in zip(ids, self.create)
-                 if d.parent_census_number or d.bound_with_census_number]
-        if links:
-            number_to_id: dict[str, int] = {d.census_number: rid for rid, (_, d) in zip(ids, self.create)}  # type: ignore[misc]
-            wanted = sorted({n for _, d in links for n in (d.parent_census_number, d.bound_with_census_number)
-                             if n and n not in number_to_id})
-            for chunk in chunks(wanted):
-                number_to_id.update(s.execute(select(CensusRecord.census_number, CensusRecord.id)
-                                              .where(CensusRecord.census_number.in_(chunk))).tuples())
-            s.execute(update(table).where(table.c.id == bindparam("rid")).values(
-                parent_id=bindparam("pid"), bound_with_id=bindparam("bid")),
-                [{"rid": rid, "pid": number_to_id.get(d.parent_census_number or ""),
-                  "bid": number_to_id.get(d.bound_with_census_number or "")} for rid, d in links])
-
-        # Updates take the one-record path of update_record (they are few, and their diff must be exact).
-        for _key, rid, d in self.update:
-            if cancel is not None and cancel.is_set():
-                raise BulkCancelled
-            rec = s.get(CensusRecord, rid)
-            assert rec is not None
-            before = snapshot(rec, s)
-            apply_data(s, rec, d)
-            write_search_index(s, rec, d)
-            s.flush()
-            audit.record_update(s, actor, ENTITY, rec.id, before, snapshot(rec, s), note=note)
-        report(1.0, "written")
-
-    def _reserve_serials(self, s: Session, inst_id: int) -> None:
-        """Take the serials of the rows without a number in one step (the counter row is locked
-        on PostgreSQL; SQLite write transactions are serialised by BEGIN IMMEDIATE)."""
-        unnumbered = [k for k, d in self.create if not d.census_number]
-        if not unnumbered:
-            return
-        if s.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            s.execute(pg_insert(SerialCounter).values(institution_id=inst_id, last_serial=0)
-                      .on_conflict_do_nothing(index_elements=["institution_id"]))
-            counter = s.scalar(select(SerialCounter).where(SerialCounter.institution_id == inst_id).with_for_update())
-        else:
-            counter = s.get(SerialCounter, inst_id)
-            if counter is None:
-                counter = SerialCounter(institution_id=inst_id, last_serial=0)
-                s.add(counter)
-        assert counter is not None
-        # The plan was made in this transaction, so first_serial is still free.
-        counter.last_serial = self.first_serial - 1 + len(unnumbered)
-        s.flush()
-        for key, d in self.create:
-            if not d.census_number:
-                d.census_number = self.numbers[key]
+def digest(d: RecordData) -> str:
+    """A short hash of :func:`comparable`: equal for a stored record and an unchanged row."""
+    text = json.dumps(comparable(d), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-# The columns of a created record, in the order _write builds its tuples.
+_scalars = attrgetter(*SCALAR_FIELDS)  # the scalar fields of a RecordData as a tuple, in C
+
+
+def created_changes(d: RecordData, scalars: tuple[Any, ...] | None = None) -> dict[str, Any]:
+    """The ``changes`` of a record's "create" audit row: ``{field: [None, value]}`` for every
+    stated field (what :func:`comparable` gives, census number included), in one pass
+    (``scalars``: :data:`_scalars` of ``d``, when the caller has them)."""
+    out: dict[str, Any] = {}
+    for name, v in zip(SCALAR_FIELDS, scalars if scalars is not None else _scalars(d)):
+        if v is not None:
+            out[name] = [None, str(v) if isinstance(v, Decimal) else v]
+    out["authors"] = [None, [{"name": a.name, "dynasty": a.dynasty, "mode": a.mode} for a in d.authors]]
+    out["seals"] = [None, [{"text": x.text, "owner": x.owner, "position": x.position} for x in d.seals]]
+    out["annotations"] = [None, [{"person": a.person, "kind": a.kind, "description": a.description}
+                                 for a in d.annotations]]
+    if d.parent_census_number is not None:
+        out["parent_census_number"] = [None, d.parent_census_number]
+    if d.bound_with_census_number is not None:
+        out["bound_with_census_number"] = [None, d.bound_with_census_number]
+    return out
+
+
+# ------------------------------------------------------------------------------ preparing
+
+class Prepared(NamedTuple):
+    """One row, validated and ready to write (plain tuples: cheap to send between processes).
+
+    ``errors`` non-empty: the row is in error and nothing else is set. ``number`` None: the
+    unit's next serial is assigned at the end (search text and audit changes wait for it).
+    """
+
+    key: int
+    errors: tuple[FieldProblem, ...]
+    warnings: tuple[FieldProblem, ...]
+    number: str | None = None
+    record: tuple[Any, ...] = ()  # SCALAR_FIELDS values
+    authors: tuple[tuple[Any, ...], ...] = ()
+    seals: tuple[tuple[Any, ...], ...] = ()
+    notes: tuple[tuple[Any, ...], ...] = ()
+    parent: str | None = None
+    bound: str | None = None
+    title_key: str = ""
+    edition_key: str = ""
+    search_key: str = ""
+    fts: tuple[str, ...] = ()  # SQLite: the five text columns
+    facets: str = ""  # SQLite: the facet tokens but the institution's
+    grams: list[str] | None = None  # PostgreSQL
+    changes: str = ""  # the create audit row's changes, as JSON
+
+    def data(self) -> RecordData:
+        """The checked record again (for updates and rows numbered at the end)."""
+        return RecordData(**dict(zip(SCALAR_FIELDS, self.record)),
+                          authors=[AuthorData(*a) for a in self.authors], seals=[SealData(*s) for s in self.seals],
+                          annotations=[AnnotationData(*a) for a in self.notes], parent_census_number=self.parent,
+                          bound_with_census_number=self.bound)
+
+
+def failed(key: int, problems: Iterable[FieldProblem]) -> Prepared:
+    """A row the caller could not even read (it blocks an all-or-nothing registration)."""
+    return Prepared(key, tuple(problems), ())
+
+
+def prepare(key: int, d: RecordData, *, sqlite: bool) -> Prepared:
+    """Validate one row (:func:`check`) and build what it is written as. No database involved.
+
+    Rules that need the database or the whole input (the number belongs to the holding
+    institution, duplicates, links to other records) are the writer's.
+    """
+    checked = check(d)
+    if checked.errors:
+        return Prepared(key, tuple(_without_echo(checked.errors)), tuple(checked.warnings))
+    d = checked.data
+    links: list[str | None] = []
+    for name in ("parent_census_number", "bound_with_census_number"):
+        num = getattr(d, name)
+        if num:
+            try:
+                num = str(parse_census_number(num))
+            except ValueError as exc:
+                return Prepared(key, (FieldProblem(name, str(exc), num),), tuple(checked.warnings))
+            if num == d.census_number:
+                return Prepared(key, (FieldProblem(name, "a record cannot be linked to itself", num),),
+                                tuple(checked.warnings))
+            setattr(d, name, num)
+        links.append(num)
+    record = _scalars(d)
+    p = Prepared(
+        key, (), tuple(checked.warnings), d.census_number, record,
+        tuple((a.name, a.dynasty, a.mode) for a in d.authors), tuple((x.text, x.owner, x.position) for x in d.seals),
+        tuple((a.person, a.kind, a.description) for a in d.annotations), links[0], links[1],
+        fold(d.title or "")[:400], fold(d.edition_statement or "")[:400],
+    )
+    st = search_text(d)
+    return p._replace(
+        search_key=st.key, fts=fts_text(st) if sqlite else (), grams=None if sqlite else st.grams,
+        facets=facet_tokens(None, ReviewState.DRAFT.value, d.edition_dynasty, d.edition_type, d.grade,
+                            d.damage_grade, d.year_start, d.year_end) if sqlite else "",
+        changes=json.dumps(created_changes(d, record)))
+
+
+def numbered(p: Prepared, number: str) -> Prepared:
+    """A row prepared without a census number, given the serial assigned at the end.
+
+    Only what the number enters changes (the record's number, the identifiers in the search
+    text and key, the audit changes); tests check the result equals preparing the row with
+    the number from the start.
+    """
+    record = list(p.record)
+    record[_NUMBER_AT] = number
+    parts = number.split("-")
+    serial = parts[-1].lstrip("0")
+    ids = " ".join(parts + ([serial] if serial else []))
+    fts = p.fts
+    if fts:
+        fts = (*fts[:3], f"{ids} {fts[3]}" if fts[3] else ids, *fts[4:])
+    groups = p.search_key.split("|")
+    groups[3] = number.replace("-", "") + groups[3]
+    key = "|".join(groups)
+    grams = p.grams
+    if grams is not None:
+        from guji.census.search_keys import SearchText
+
+        grams = SearchText("", "", "", "", "", key).grams
+    return p._replace(number=number, record=tuple(record), fts=fts, search_key=key, grams=grams,
+                      changes='{"census_number": [null, ' + json.dumps(number) + "], " + p.changes[1:])
+
+
+def _without_echo(problems: list[FieldProblem]) -> list[FieldProblem]:
+    """Drop "is required" when the same field already has a clearer error (``abc`` is not a number)."""
+    named = {p.field for p in problems if p.message != "is required"}
+    return [p for p in problems if not (p.message == "is required" and p.field in named)]
+
+
+# -------------------------------------------------------------------------------- writing
+
+# The columns of a created record, in the order BulkWriter builds its tuples.
 _RECORD_COLUMNS: tuple[str, ...] = (
     *SCALAR_FIELDS, "institution_id", "state", "review_round", "created_by", "created_at", "updated_at", "version",
     "parent_id", "bound_with_id", "exchange_hash", "serial", "search_key", "title_key", "edition_key", "search_grams")
 
 
-def _stored_comparables(s: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
-    """:func:`comparable` of stored records, read with plain queries (one per table per 900 ids):
-    re-importing 100,000 unchanged rows through ORM objects took minutes."""
+class BulkWriter:
+    """Consumes prepared rows in one transaction (see the module docstring).
+
+    ``write`` False (a dry run, or a caller that already knows nothing may be written) plans
+    only. After :meth:`finish`, ``written`` says whether the caller should commit.
+    """
+
+    def __init__(self, s: Session, actor: Actor, inst_id: int, region: str, unit: str, *, write: bool,
+                 update_existing: bool, all_or_nothing: bool, note: str | None) -> None:
+        from guji.db.base import utcnow
+        from guji.models.audit import AuditEntry
+
+        self.s, self.actor, self.inst_id, self.region, self.unit = s, actor, inst_id, region, unit
+        self.write, self.update_existing, self.all_or_nothing, self.note = write, update_existing, all_or_nothing, note
+        self.sqlite = s.get_bind().dialect.name == "sqlite"
+        self.errors: list[tuple[int, FieldProblem]] = []
+        self.warnings: list[tuple[int, FieldProblem]] = []
+        self.outcome: dict[int, str] = {}
+        self.numbers: dict[int, str] = {}
+        self.first_row: dict[str, int] = {}  # census number → the key of the row that gave it
+        self.ids: dict[str, int] = {}  # census number → record id, for the rows written or matched
+        self.created_ids: list[int] = []
+        self.updated_ids: list[int] = []
+        self.created = self.updated = self.skipped = 0
+        self.unnumbered: list[Prepared] = []
+        self.waiting: list[Prepared] = []  # linked to a number not seen yet
+        self.updates: list[tuple[Prepared, int]] = []
+        self.links: list[tuple[int, str | None, str | None]] = []  # record id, parent, bound with
+        self.max_given = 0
+        self.now = utcnow()
+        table = CensusRecord.__table__
+        # Records up to this id were there before: duplicate warnings look only at them. On SQLite
+        # the write lock (BEGIN IMMEDIATE) is held throughout, so the ids after it are ours and
+        # are given explicitly (INSERT … RETURNING in parameter order would go row by row).
+        self.id_floor = s.scalar(select(func.max(table.c.id))) or 0
+        self._next_id = self.id_floor + 1
+        counter = s.get(SerialCounter, inst_id)
+        held = s.scalar(select(func.max(CensusRecord.serial)).where(CensusRecord.institution_id == inst_id)) or 0
+        self.serial_floor = max(counter.last_serial if counter else 0, held)
+        child = ("record_id", "seq")
+        columns = ("id", *_RECORD_COLUMNS) if self.sqlite else _RECORD_COLUMNS
+        # Values the same on every row are converted for the driver once (raw columns below).
+        plain = compile_insert(s, table, columns)  # type: ignore[arg-type]
+        raw = ("created_at", "updated_at", "search_grams") if self.sqlite else ("created_at", "updated_at")
+        self.ins_record = compile_insert(s, table, columns, raw=raw)  # type: ignore[arg-type]
+        now = plain.bound("created_at", self.now)
+        self.no_grams = plain.bound("search_grams", None) if self.sqlite else None
+        self.ins_author = compile_insert(s, RecordAuthor.__table__, (*child, "name", "dynasty", "mode"))  # type: ignore[arg-type]
+        self.ins_seal = compile_insert(s, RecordSeal.__table__, (*child, "text", "owner", "position"))  # type: ignore[arg-type]
+        self.ins_note = compile_insert(s, RecordAnnotation.__table__, (*child, "person", "kind", "description"))  # type: ignore[arg-type]
+        # The changes arrive serialised already (by prepare, perhaps on a worker): no JSON processor.
+        self.ins_audit = compile_insert(s, AuditEntry.__table__, (  # type: ignore[arg-type]
+            "at", "user_id", "login", "institution_id", "action", "entity", "entity_id", "changes", "note"),
+            raw=("at", "changes"))
+        self.at = now
+        self.ins_fts = Insert("census_fts", INSERT_FTS, tuple(range(7)), (), True, ())
+        self.fixed = (inst_id, ReviewState.DRAFT.value, 0, actor.user_id, now, now, 1, None, None, None)
+
+    @property
+    def blocked(self) -> bool:
+        """True once nothing more may be written (an error in an all-or-nothing registration)."""
+        return bool(self.errors) and self.all_or_nothing
+
+    def _error(self, key: int, problem: FieldProblem) -> None:
+        self.errors.append((key, problem))
+        self.outcome[key] = "error"
+
+    # --- one batch ------------------------------------------------------------------------------
+
+    def add(self, batch: list[Prepared]) -> None:
+        """Plan (and, while nothing blocks, write) a batch of prepared rows, in input order."""
+        good: list[Prepared] = []
+        for p in batch:
+            self.warnings.extend((p.key, w) for w in p.warnings)
+            if p.errors:
+                for e in p.errors:
+                    self._error(p.key, e)
+                continue
+            if p.number is not None:
+                if p.number in self.first_row:
+                    self._error(p.key, FieldProblem("census_number", f"{p.number} appears twice in the import "
+                                                    f"(first in row {self.first_row[p.number]})", p.number))
+                    continue
+                if p.number[:6] != self.region or p.number[7:11] != self.unit:
+                    self._error(p.key, FieldProblem(
+                        "census_number", f"{p.number} belongs to {p.number[:11]}, not to the holding institution "
+                        f"{self.region}-{self.unit}", p.number))
+                    continue
+                self.first_row[p.number] = p.key
+                self.max_given = max(self.max_given, int(p.number[-7:]))
+            good.append(p)
+        if not good:
+            return
+        numbered = [p.number for p in good if p.number is not None]
+        existing: dict[str, tuple[int, int, str]] = {}
+        for chunk in chunks(numbered):
+            for rid, num, iid, state in self.s.execute(
+                    select(CensusRecord.id, CensusRecord.census_number, CensusRecord.institution_id,
+                           CensusRecord.state).where(CensusRecord.census_number.in_(chunk))):
+                existing[num] = (rid, iid, state)
+        same = [v[0] for v in existing.values() if v[1] == self.inst_id]
+        stored = _stored_digests(self.s, same) if same else {}
+        known = self._known_targets(good)
+        creates: list[Prepared] = []
+        for p in good:
+            if p.number is not None and p.number in existing:
+                self._match(p, *existing[p.number], stored)
+                continue
+            if not all(t is None or t in known or t in self.ids for t in (p.parent, p.bound)):
+                self.waiting.append(p)  # its 叢書/合訂 record comes later in the input (or nowhere)
+                continue
+            if p.number is None:
+                self.unnumbered.append(p)
+                continue
+            creates.append(p)
+        self._warn_duplicates(creates + [p for p in good if p.number is None])
+        self._create(creates)
+
+    def _known_targets(self, batch: list[Prepared]) -> set[str]:
+        wanted = sorted({t for p in batch for t in (p.parent, p.bound) if t and t not in self.ids})
+        known: set[str] = set()
+        for chunk in chunks(wanted):
+            for rid, num in self.s.execute(select(CensusRecord.id, CensusRecord.census_number)
+                                           .where(CensusRecord.census_number.in_(chunk))):
+                known.add(num)
+                self.ids.setdefault(num, rid)
+        return known
+
+    def _match(self, p: Prepared, rid: int, iid: int, state: str, stored: dict[int, str]) -> None:
+        number = p.number or ""
+        if iid != self.inst_id:
+            self._error(p.key, FieldProblem("census_number", f"{number} is registered to another institution", number))
+        elif stored.get(rid) == digest(p.data()):
+            self.skipped += 1
+            self.outcome[p.key] = "skipped"
+            self.numbers[p.key] = number
+            self.ids[number] = rid
+        elif not self.update_existing:
+            self._error(p.key, FieldProblem("census_number", f"{number} is already registered", number))
+        elif not ReviewState(state).editable:
+            self._error(p.key, FieldProblem(
+                "census_number", f"{number} is {ReviewState(state).label_zh} ({state}) and locked: "
+                "a reviewer must return or reopen it before it can be updated", number))
+        else:
+            self.updates.append((p, rid))
+            self.numbers[p.key] = number
+            self.ids[number] = rid
+
+    def _warn_duplicates(self, rows: list[Prepared]) -> None:
+        """Likely duplicates (same folded title and edition as a record of this institution that
+        was there before this registration): a warning, as in the editor."""
+        by_title: dict[str, list[Prepared]] = {}
+        for p in rows:
+            by_title.setdefault(p.title_key, []).append(p)
+        for chunk in chunks(sorted(by_title)):
+            for tk, ek, num in self.s.execute(
+                    select(CensusRecord.title_key, CensusRecord.edition_key, func.min(CensusRecord.census_number))
+                    .where(CensusRecord.institution_id == self.inst_id, CensusRecord.title_key.in_(chunk),
+                           CensusRecord.id <= self.id_floor)
+                    .group_by(CensusRecord.title_key, CensusRecord.edition_key)):
+                for p in by_title.get(tk, ()):
+                    if p.edition_key == ek:
+                        self.warnings.append((p.key, FieldProblem(
+                            "title", f"likely duplicate of {num} (same title and edition)")))
+
+    def _create(self, rows: list[Prepared]) -> None:
+        """Insert new records (numbers known, search text and audit changes built)."""
+        if not rows:
+            return
+        for p in rows:
+            self.created += 1
+            self.outcome[p.key] = "created"
+            self.numbers[p.key] = p.number or ""
+        if not self.write or self.blocked:
+            for p in rows:  # planned only: links still resolve against them
+                self.ids.setdefault(p.number or "", 0)
+            return
+        s, table = self.s, CensusRecord.__table__
+        no_grams = self.no_grams
+        recs = [(*p.record, *self.fixed, int((p.number or "")[-7:]), p.search_key, p.title_key, p.edition_key,
+                 no_grams if p.grams is None else p.grams) for p in rows]
+        if self.sqlite:
+            ids = list(range(self._next_id, self._next_id + len(rows)))
+            self._next_id += len(rows)
+            self._run(self.ins_record, [(rid, *r) for rid, r in zip(ids, recs)])
+        else:
+            ids = list(s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                 [dict(zip(_RECORD_COLUMNS, r)) for r in recs]).scalars())
+        self.created_ids.extend(ids)
+        authors: list[tuple[Any, ...]] = []
+        seals: list[tuple[Any, ...]] = []
+        notes: list[tuple[Any, ...]] = []
+        fts: list[tuple[Any, ...]] = []
+        audits: list[tuple[Any, ...]] = []
+        inst = f"i{self.inst_id} "
+        a = self.actor
+        for rid, p in zip(ids, rows):
+            self.ids[p.number or ""] = rid
+            if p.authors:
+                authors.extend((rid, i, *x) for i, x in enumerate(p.authors))
+            if p.seals:
+                seals.extend((rid, i, *x) for i, x in enumerate(p.seals))
+            if p.notes:
+                notes.extend((rid, i, *x) for i, x in enumerate(p.notes))
+            if self.sqlite:
+                fts.append((rid, *p.fts, inst + p.facets))
+            audits.append((self.at, a.user_id, a.login, a.institution_id, "create", ENTITY, str(rid), p.changes,
+                           self.note))
+            if p.parent or p.bound:
+                self.links.append((rid, p.parent, p.bound))
+        self._run(self.ins_author, authors)
+        self._run(self.ins_seal, seals)
+        self._run(self.ins_note, notes)
+        self._run(self.ins_fts, fts)
+        self._run(self.ins_audit, audits)
+
+    def _run(self, ins: Insert, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self.s.connection().exec_driver_sql(ins.sql, ins.shape(rows))
+
+    # --- the end --------------------------------------------------------------------------------
+
+    def finish(self, report: Report) -> None:
+        """Everything that needed the whole input: waiting links, serials, updates, links."""
+        # Rows linked to records that came later: write them once their targets are known.
+        progress = True
+        while self.waiting and progress:
+            progress = False
+            rest: list[Prepared] = []
+            self._known_targets(self.waiting)
+            for p in self.waiting:
+                if all(t is None or t in self.ids for t in (p.parent, p.bound)):
+                    progress = True
+                    if p.number is None:
+                        self.unnumbered.append(p)
+                    else:
+                        self._create([p])
+                else:
+                    rest.append(p)
+            self.waiting = rest
+        for p in self.waiting:
+            name, num = ("parent_census_number", p.parent) if p.parent and p.parent not in self.ids else \
+                ("bound_with_census_number", p.bound)
+            self._error(p.key, FieldProblem(name, f"no record with the census number {num}", num))
+        self.waiting = []
+
+        # Serials for the rows without a number: after every number the unit holds or the input gave.
+        if self.unnumbered:
+            report(0.92, f"numbering {len(self.unnumbered)} records")
+            first = max(self.serial_floor, self.max_given) + 1
+            if first + len(self.unnumbered) - 1 > 9_999_999:
+                raise Conflict(f"{self.region}-{self.unit} has not enough serial numbers left for this import")
+            if self.write and not self.blocked:
+                self._reserve_serials(first - 1 + len(self.unnumbered))
+            done = [numbered(p, format_census_number(self.region, self.unit, first + i))
+                    for i, p in enumerate(self.unnumbered)]
+            self.unnumbered = []
+            self._create(done)
+
+        if not self.write or self.blocked:
+            return
+        # Links (叢書/子目, 合訂): every record of the input exists now.
+        if self.links:
+            table = CensusRecord.__table__
+            self.s.execute(update(table).where(table.c.id == bindparam("rid")).values(
+                parent_id=bindparam("pid"), bound_with_id=bindparam("bid")),
+                [{"rid": rid, "pid": self.ids.get(parent or ""), "bid": self.ids.get(bound or "")}
+                 for rid, parent, bound in self.links])
+        # Updates take the one-record path of update_record (their diff must be exact).
+        from guji.census.service import apply_data, snapshot, write_search_index
+
+        for p, rid in self.updates:
+            rec = self.s.get(CensusRecord, rid)
+            assert rec is not None
+            d = p.data()
+            before = snapshot(rec, self.s)
+            apply_data(self.s, rec, d)
+            write_search_index(self.s, rec, d)
+            self.s.flush()
+            audit.record_update(self.s, self.actor, ENTITY, rec.id, before, snapshot(rec, self.s), note=self.note)
+            self.updated_ids.append(rid)
+        report(1.0, "written")
+
+    def _reserve_serials(self, last: int) -> None:
+        """Move the unit's serial counter past the serials taken (the counter row is locked on
+        PostgreSQL; SQLite write transactions are serialised by BEGIN IMMEDIATE)."""
+        s = self.s
+        if not self.sqlite:
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            s.execute(pg_insert(SerialCounter).values(institution_id=self.inst_id, last_serial=0)
+                      .on_conflict_do_nothing(index_elements=["institution_id"]))
+            counter = s.scalar(select(SerialCounter).where(SerialCounter.institution_id == self.inst_id)
+                               .with_for_update())
+        else:
+            counter = s.get(SerialCounter, self.inst_id)
+            if counter is None:
+                counter = SerialCounter(institution_id=self.inst_id, last_serial=0)
+                s.add(counter)
+        assert counter is not None
+        if counter.last_serial > self.serial_floor:  # another writer took serials since we looked
+            raise Conflict("another user registered records of this unit at the same moment; "
+                           "nothing was written, import again")
+        counter.last_serial = last
+        s.flush()
+
+    def result(self, *, written: bool, dry_run: bool, elapsed: float) -> BulkResult:
+        self.updated = len(self.updates)
+        for p, _ in self.updates:
+            self.outcome[p.key] = "updated"
+        bad = {k for k, _ in self.errors}
+        ids = self.created_ids + self.updated_ids
+        return BulkResult(
+            created=sum(1 for k, v in self.outcome.items() if v == "created" and k not in bad),
+            updated=sum(1 for k, v in self.outcome.items() if v == "updated" and k not in bad),
+            skipped=sum(1 for k, v in self.outcome.items() if v == "skipped" and k not in bad),
+            errors=sorted(self.errors, key=lambda e: e[0]), warnings=sorted(self.warnings, key=lambda e: e[0]),
+            outcome=self.outcome, numbers={k: v for k, v in self.numbers.items() if k not in bad}, written=written,
+            dry_run=dry_run, elapsed_s=elapsed,
+            changes=Changes.of(ENTITY, ids if written else [], created=bool(self.created_ids)),
+        )
+
+
+def _stored_digests(s: Session, ids: list[int]) -> dict[int, str]:
+    """:func:`digest` of stored records, read with plain queries (one per table per 900 ids)."""
     from sqlalchemy.orm import aliased
 
     from guji.census.service import load_children
 
     parent, bound = aliased(CensusRecord), aliased(CensusRecord)
     cols = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
-    out: dict[int, dict[str, Any]] = {}
+    out: dict[int, str] = {}
+    n = len(SCALAR_FIELDS)
     for chunk in chunks(ids):
         authors, seals, notes = load_children(s, chunk)
         rows = s.execute(
@@ -425,30 +610,10 @@ def _stored_comparables(s: Session, ids: list[int]) -> dict[int, dict[str, Any]]
             .outerjoin(parent, parent.id == CensusRecord.parent_id)
             .outerjoin(bound, bound.id == CensusRecord.bound_with_id)
             .where(CensusRecord.id.in_(chunk)))
-        n = len(SCALAR_FIELDS)
         for row in rows:
             rid = row[0]
             d = RecordData(**dict(zip(SCALAR_FIELDS, row[1:1 + n])), authors=authors.get(rid, []),
                            seals=seals.get(rid, []), annotations=notes.get(rid, []),
                            parent_census_number=row[1 + n], bound_with_census_number=row[2 + n])
-            out[rid] = comparable(d)
+            out[rid] = digest(d)
     return out
-
-
-def _link_problem(d: RecordData, in_batch: set[str], known: set[str], s: Session) -> FieldProblem | None:
-    """Links must name a record in the batch or in the database (and not the record itself)."""
-    for name in ("parent_census_number", "bound_with_census_number"):
-        num = getattr(d, name)
-        if not num:
-            continue
-        try:
-            num = str(parse_census_number(num))
-        except ValueError as exc:
-            return FieldProblem(name, str(exc), num)
-        setattr(d, name, num)
-        if num == d.census_number:
-            return FieldProblem(name, "a record cannot be linked to itself", num)
-        if num not in in_batch and num not in known:
-            if s.scalar(select(CensusRecord.id).where(CensusRecord.census_number == num)) is None:
-                return FieldProblem(name, f"no record with the census number {num}", num)
-    return None

@@ -42,24 +42,25 @@ without a saved value and merged ranges, which openpyxl's read-only mode cannot.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import queue
 import re
 import time
 import unicodedata
-import xml.parsers.expat
-import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from guji.census import vocab
 from guji.census.record import FIELD_LABELS, AnnotationData, RecordData, SealData
-from guji.errors import FieldProblem, GujiError
+from guji.errors import FieldProblem
 from guji.services.context import Changes
+from guji.census.xlsx import ExcelFileError, Sheet, cell_values, column_letter, read_sheet
 from guji.text.fold import fold
 
 __all__ = [
@@ -71,10 +72,6 @@ __all__ = [
 ]
 
 ProgressFn = Callable[[float, str], None]
-
-
-class ExcelFileError(GujiError):
-    """The file cannot be read as an .xlsx workbook (not xlsx, encrypted, damaged). Nothing was written."""
 
 
 # ------------------------------------------------------------------------------ columns
@@ -185,392 +182,6 @@ _FIELD_HOME = {
     "banko": "leaf", "border": "leaf", "fishtail": "leaf", "shu_er": "leaf",
     "frame_edge": "frame_height_cm", "frame_is_half": "frame_height_cm",
 }
-
-
-# ------------------------------------------------------------------------------ reading
-
-_ERROR = object()  # marker kind: the cell holds an Excel error value (#N/A …)
-_NOVALUE = object()  # marker kind: a formula without a saved value
-
-
-@dataclass
-class Sheet:
-    """The first worksheet of a workbook as plain rows.
-
-    ``rows`` yields ``(row_number, {column_index: value})`` for rows that have any cell
-    (1-based numbers and indexes); values are ``str``, ``int``, ``float`` or ``bool`` as saved.
-    ``bad_cells`` maps ``(row, col)`` to a message for cells whose value cannot be used
-    (formula without a saved value, Excel error value); ``merged`` lists merged ranges as
-    ``(min_row, min_col, max_row, max_col)``. ``size`` is the uncompressed size of the sheet
-    XML (for progress).
-    """
-
-    name: str
-    path: Path
-    size: int
-    merged: list[tuple[int, int, int, int]]
-    bad_cells: dict[tuple[int, int], str]
-    _member: str
-    _strings: list[str]
-    _date_styles: frozenset[int] = frozenset()  # cell style indexes whose number format is a date
-    _date1904: bool = False
-    position: int = 0  # bytes of sheet XML parsed so far
-
-    def rows(self, chunk: int = 1 << 20) -> Iterator[tuple[int, dict[int, Any]]]:
-        done: list[tuple[int, dict[int, Any]]] = []
-        strings = self._strings
-        bad = self.bad_cells
-        dates = self._date_styles
-        epoch = _EPOCH_1904 if self._date1904 else _EPOCH_1900
-        state: dict[str, Any] = {"row": 0, "col": 0, "t": None, "f": False, "v": None, "in": 0, "skip": 0,
-                                 "s": 0}
-        cells: dict[int, Any] = {}
-        buf: list[str] = []
-
-        def start(name: str, attrs: dict[str, str]) -> None:
-            name = name.rpartition(" ")[2]
-            if name == "c":
-                ref = attrs.get("r")
-                state["col"] = _col_index(ref) if ref else state["col"] + 1
-                state["t"] = attrs.get("t")
-                state["s"] = attrs.get("s")
-                state["f"] = False
-                state["v"] = None
-            elif name == "v":
-                state["in"] = 1
-                buf.clear()
-            elif name == "t" and not state["skip"]:
-                if state["in"] != 2:  # first <t> of an inline string
-                    buf.clear()
-                state["in"] = 2
-            elif name == "is":
-                buf.clear()
-                state["v"] = None
-            elif name == "rPh":
-                state["skip"] = 1  # phonetic guide text is not part of the value
-            elif name == "f":
-                state["f"] = True
-            elif name == "row":
-                r = attrs.get("r")
-                state["row"] = int(r) if r else state["row"] + 1
-                state["col"] = 0
-                cells.clear()
-            elif name == "mergeCell":
-                ref = attrs.get("ref", "")
-                if ":" in ref:
-                    a, b = ref.split(":", 1)
-                    r1, c1 = _cell_ref(a)
-                    r2, c2 = _cell_ref(b)
-                    self.merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
-
-        def end(name: str) -> None:
-            name = name.rpartition(" ")[2]
-            if name == "v":
-                state["v"] = "".join(buf)
-                state["in"] = 0
-            elif name == "t":
-                if state["in"] == 2 and not state["skip"]:
-                    state["v"] = "".join(buf)
-            elif name == "rPh":
-                state["skip"] = 0
-            elif name == "is":
-                state["in"] = 0
-            elif name == "c":
-                raw = state["v"]
-                t = state["t"]
-                col = state["col"]
-                if raw is None or (raw == "" and state["f"] and t not in ("str", "inlineStr")):
-                    if state["f"]:
-                        bad[(state["row"], col)] = "formula without a saved value (open the file in Excel, " \
-                                                   "let it calculate and save, or paste the values)"
-                    return
-                if t == "s":
-                    try:
-                        value: Any = strings[int(raw)]
-                    except (ValueError, IndexError):
-                        raise ExcelFileError(f"{self.path.name}: damaged workbook (bad shared string "
-                                             f"index {raw!r})") from None
-                elif t in ("str", "inlineStr", "d"):
-                    value = raw
-                elif t == "b":
-                    value = raw.strip() in ("1", "true")
-                elif t == "e":
-                    bad[(state["row"], col)] = f"the cell shows the Excel error {raw}"
-                    return
-                else:
-                    value = _number(raw)
-                    if value is None:
-                        value = raw
-                    elif dates and state["s"] is not None and int(state["s"]) in dates:
-                        value = _excel_date(value, epoch)
-                cells[col] = value
-            elif name == "row":
-                if cells:
-                    done.append((state["row"], dict(cells)))
-
-        def chars(data: str) -> None:
-            if state["in"] and not state["skip"]:
-                buf.append(data)
-
-        parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-        parser.buffer_text = True
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = chars
-        try:
-            with zipfile.ZipFile(self.path) as z, z.open(self._member) as fh:
-                while True:
-                    data = fh.read(chunk)
-                    self.position += len(data)
-                    parser.Parse(data, not data)
-                    if done:
-                        yield from done
-                        done.clear()
-                    if not data:
-                        break
-        except (xml.parsers.expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as exc:
-            raise ExcelFileError(f"{self.path.name} is damaged: {exc}") from None
-
-
-_EPOCH_1900 = datetime(1899, 12, 30)
-_EPOCH_1904 = datetime(1904, 1, 1)
-# Built-in number formats that show dates or times (ECMA-376 §18.8.30).
-_BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57})
-
-
-def _excel_date(serial: float, epoch: datetime) -> datetime | float:
-    """A date cell's serial number as a datetime (as openpyxl gives it); out-of-range stays a number."""
-    try:
-        return epoch + timedelta(days=serial)
-    except (OverflowError, ValueError):
-        return serial
-
-
-def _is_date_code(code: str) -> bool:
-    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code).lower()
-    return any(ch in code for ch in "ymdhs") and "general" not in code
-
-
-def _date_styles(z: zipfile.ZipFile, names: set[str]) -> frozenset[int]:
-    """Indexes of the cell formats (``s`` attribute) whose number format is a date or time."""
-    if "xl/styles.xml" not in names:
-        return frozenset()
-    custom: dict[int, str] = {}
-    xfs: list[int] = []
-    where = {"cellXfs": False}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        name = name.rpartition(" ")[2]
-        if name == "numFmt":
-            try:
-                custom[int(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
-            except ValueError:
-                pass
-        elif name == "cellXfs":
-            where["cellXfs"] = True
-        elif name == "xf" and where["cellXfs"]:
-            try:
-                xfs.append(int(attrs.get("numFmtId", "0")))
-            except ValueError:
-                xfs.append(0)
-
-    def end(name: str) -> None:
-        if name.rpartition(" ")[2] == "cellXfs":
-            where["cellXfs"] = False
-
-    p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    with z.open("xl/styles.xml") as fh:
-        p.ParseFile(fh)
-    out = set()
-    for i, fmt in enumerate(xfs):
-        if fmt in _BUILTIN_DATE_FORMATS or (fmt in custom and _is_date_code(custom[fmt])):
-            out.add(i)
-    return frozenset(out)
-
-
-def _number(raw: str) -> int | float | None:
-    try:
-        if "." not in raw and "e" not in raw and "E" not in raw:
-            return int(raw)
-        f = float(raw)
-        return f
-    except ValueError:
-        return None
-
-
-_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
-
-
-def _col_index(ref: str) -> int:
-    n = 0
-    for ch in ref:
-        if "A" <= ch <= "Z":
-            n = n * 26 + ord(ch) - 64
-        elif "a" <= ch <= "z":
-            n = n * 26 + ord(ch) - 96
-        else:
-            break
-    return n
-
-
-def _cell_ref(ref: str) -> tuple[int, int]:
-    m = _REF.fullmatch(ref.replace("$", ""))
-    if not m:
-        raise ExcelFileError(f"damaged workbook: bad cell reference {ref!r}")
-    return int(m.group(2)), _col_index(m.group(1))
-
-
-def column_letter(index: int) -> str:
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def _parse_xml(z: zipfile.ZipFile, member: str, handler: Callable[[str, dict[str, str]], None]) -> None:
-    p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    p.StartElementHandler = handler
-    with z.open(member) as fh:
-        p.ParseFile(fh)
-
-
-def _shared_strings(z: zipfile.ZipFile, member: str | None) -> list[str]:
-    if member is None or member not in z.namelist():
-        return []
-    out: list[str] = []
-    buf: list[str] = []
-    state = {"in": False, "skip": 0}
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        name = name.rpartition(" ")[2]
-        if name == "si":
-            buf.clear()
-        elif name == "t" and not state["skip"]:
-            state["in"] = True
-        elif name == "rPh":
-            state["skip"] = 1
-
-    def end(name: str) -> None:
-        name = name.rpartition(" ")[2]
-        if name == "t":
-            state["in"] = False
-        elif name == "rPh":
-            state["skip"] = 0
-        elif name == "si":
-            out.append("".join(buf))
-
-    def chars(data: str) -> None:
-        if state["in"]:
-            buf.append(data)
-
-    p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    p.buffer_text = True
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = chars
-    with z.open(member) as fh:
-        p.ParseFile(fh)
-    return out
-
-
-def _resolve(base: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    parts: list[str] = []
-    for piece in (str(PurePosixPath(base).parent) + "/" + target).split("/"):
-        if piece in ("", "."):
-            continue
-        if piece == "..":
-            if parts:
-                parts.pop()
-        else:
-            parts.append(piece)
-    return "/".join(parts)
-
-
-def read_sheet(path: str | Path) -> Sheet:
-    """Open an .xlsx file and return its first worksheet (see :class:`Sheet`).
-
-    Raises :class:`ExcelFileError` with a message for the user when the file is missing,
-    is not an .xlsx workbook (an old .xls, a CSV renamed…), is password-protected
-    (encrypted workbooks are OLE containers, not zip files) or is damaged.
-    """
-    p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        raise ExcelFileError(f"no such file: {p}") from None
-    except IsADirectoryError:
-        raise ExcelFileError(f"{p} is a folder, not an .xlsx file") from None
-    except OSError as exc:
-        raise ExcelFileError(f"cannot read {p}: {exc.strerror}") from None
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ExcelFileError(f"{p.name} is password-protected (encrypted) or an old .xls workbook: "
-                             "remove the password / save it as .xlsx (Excel Workbook) and import that")
-    if not head.startswith(b"PK"):
-        raise ExcelFileError(f"{p.name} is not an .xlsx workbook (save it from Excel as .xlsx)")
-    try:
-        with zipfile.ZipFile(p) as z:
-            return _open_sheet(p, z)
-    except ExcelFileError:
-        raise
-    except (zipfile.BadZipFile, zlib.error, xml.parsers.expat.ExpatError, EOFError, KeyError, OSError) as exc:
-        raise ExcelFileError(f"{p.name} is damaged and cannot be read as .xlsx: {exc}") from None
-
-
-def _open_sheet(p: Path, z: zipfile.ZipFile) -> Sheet:
-    names = set(z.namelist())
-    if "xl/workbook.xml" not in names:
-        raise ExcelFileError(f"{p.name} is a zip file but not an Excel workbook")
-    sheets: list[tuple[str, str]] = []
-    rels: dict[str, str] = {}
-    shared: list[str | None] = [None]
-    date1904 = [False]
-
-    def wb_start(name: str, attrs: dict[str, str]) -> None:
-        if name.endswith(" workbookPr"):
-            date1904[0] = attrs.get("date1904", "0").strip().lower() in ("1", "true")
-        if name.endswith(" sheet"):
-            sheets.append((attrs.get("name", ""), attrs.get(f"{_NS_REL} id", "")))
-
-    def rel_start(name: str, attrs: dict[str, str]) -> None:
-        if name.endswith(" Relationship"):
-            rels[attrs.get("Id", "")] = attrs.get("Target", "")
-            if attrs.get("Type", "").endswith("/sharedStrings"):
-                shared[0] = _resolve("xl/workbook.xml", attrs.get("Target", ""))
-
-    _parse_xml(z, "xl/workbook.xml", wb_start)
-    if "xl/_rels/workbook.xml.rels" in names:
-        _parse_xml(z, "xl/_rels/workbook.xml.rels", rel_start)
-    if not sheets:
-        raise ExcelFileError(f"{p.name} has no worksheet")
-    name, rid = sheets[0]
-    member = _resolve("xl/workbook.xml", rels.get(rid, "worksheets/sheet1.xml"))
-    if member not in names:
-        raise ExcelFileError(f"{p.name} is damaged: the first sheet ({name}) is missing")
-    strings = _shared_strings(z, shared[0] or ("xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None))
-    size = z.getinfo(member).file_size
-    return Sheet(name, p, size, [], {}, member, strings, _date_styles(z, names), date1904[0])
-
-
-def cell_values(path: str | Path) -> list[list[Any]]:
-    """Every row of the first sheet as a dense list of values (None for empty cells); for tests
-    and small files. Rows without cells are included as empty lists, as openpyxl gives them."""
-    sheet = read_sheet(path)
-    out: list[list[Any]] = []
-    for row, cells in sheet.rows():
-        while len(out) < row - 1:
-            out.append([])
-        out.append([cells.get(c) for c in range(1, max(cells) + 1)])
-    return out
 
 
 # --------------------------------------------------------------------- cell conversions
@@ -987,31 +598,41 @@ def _merge_fill(sheet: Sheet, header_row: int, issues: list[RowIssue],
 
 def import_excel(app: Any, path: str | Path, *, institution: str, dry_run: bool = False,
                  all_or_nothing: bool = True, progress: ProgressFn | None = None,
-                 cancel: Any = None) -> ImportReport:
+                 cancel: Any = None, workers: int | None = None) -> ImportReport:
     """Import a census register from an .xlsx file into ``institution`` (code ``210000-0101``).
 
     Reads the first sheet (see the module docstring for the layout and cell rules), validates
     every row with the editor's rules and writes them through
-    :meth:`CensusService.register_many` in one transaction: all-or-nothing by default (any
+    :meth:`CensusService.register_stream` in one transaction: all-or-nothing by default (any
     error → nothing written); with ``all_or_nothing=False`` the rows with errors are left out
     and the others written. Re-importing a file updates changed drafts/returned records and
     skips unchanged ones, matched by census number; locked records with changes are errors.
 
-    Returns an :class:`ImportReport`; row-level problems are also saved beside the input as
-    ``NAME.errors.xlsx`` (row, column, value, message), and a stale one is removed when there
-    are none. Raises :class:`ExcelFileError` when the file cannot be read at all, and
-    :class:`PermissionDenied`/:class:`NotFound` (before reading) when the user may not import
-    into the institution. ``progress(fraction, message)`` and ``cancel`` (``threading.Event``)
-    as for every long job; a cancelled import writes nothing.
+    Rows are validated on ``workers`` processes while this one reads the file and writes
+    (default: one per core but one, for sheets larger than a couple of megabytes; 0: all in
+    this process). Returns an :class:`ImportReport`; row-level problems are also saved beside
+    the input as ``NAME.errors.xlsx`` (row, column, value, message), and a stale one is
+    removed when there are none. Raises :class:`ExcelFileError` when the file cannot be read
+    at all, and :class:`PermissionDenied`/:class:`NotFound` (before reading) when the user may
+    not import into the institution. ``progress(fraction, message)`` and ``cancel``
+    (``threading.Event``) as for every long job; a cancelled import writes nothing.
     """
     from guji.census.bulk import paused_gc
 
     with paused_gc():
-        return _import_excel(app, Path(path), institution, dry_run, all_or_nothing, progress, cancel)
+        return _import_excel(app, Path(path), institution, dry_run, all_or_nothing, progress, cancel, workers)
+
+
+# Rows per chunk handed to a worker (and per batch written).
+_CHUNK = 2000
+# Sheets smaller than this (uncompressed XML) are validated in this process: starting a worker
+# costs about a second.
+_POOL_MIN_BYTES = 3 << 20
+_UNREADABLE = "_unreadable"  # field of the problem that marks a row the import could not read
 
 
 def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_nothing: bool,
-                  progress: ProgressFn | None, cancel: Any) -> ImportReport:
+                  progress: ProgressFn | None, cancel: Any, workers: int | None) -> ImportReport:
     started = time.perf_counter()
     report = ImportReport(path=path, institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing)
 
@@ -1019,107 +640,252 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
         if progress is not None:
             progress(fraction, message)
 
-    app.census.register_many([], institution=institution, dry_run=True)  # permission first
+    app.census.import_target(institution)  # permission first, before the file is read
     sheet = read_sheet(path)
     say(0.0, f"reading {path.name}")
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if sheet.size >= _POOL_MIN_BYTES else 0
     issues: list[RowIssue] = []
-    rows: list[tuple[int, RecordData]] = []
     layout: _Layout | None = None
     header_row = 0
-    fill: dict[tuple[int, int], tuple[int, int]] = {}
-    merged_values: dict[tuple[int, int], Any] = {}
-    fill_sources: set[tuple[int, int]] = set()
-    n = 0
-    fill_by_row: dict[int, list[tuple[int, tuple[int, int]]]] = {}
     core_missing = False
     names: dict[int, str] = {}
-    for row, cells in sheet.rows():
-        if layout is None:
-            if not any(_text(v) for v in cells.values()):
-                continue
-            header_row = row
-            for (r, c), msg in list(sheet.bad_cells.items()):
-                if r == row:
-                    issues.append(RowIssue(row, column_letter(c), None, msg))
-            layout = _layout(cells, row, issues)
-            report.columns = {w: c.field for _, c, w in layout.columns}
-            report.unknown_headers = [i.column for i in issues if i.message.startswith("unknown column")]
-            core_missing = any("core column" in i.message for i in issues)
-            if core_missing:
-                break  # without the core columns no row can be read
-            names = {idx: w for idx, _, w in layout.columns}
-            fill = _merge_fill(sheet, header_row, issues, names)
-            fill_sources = set(fill.values())
-            for (r, c), src in fill.items():
-                fill_by_row.setdefault(r, []).append((c, src))
+    head = sheet.rows()
+    for row, cells in head:
+        if not any(_text(v) for v in cells.values()):
             continue
-        n += 1
-        if n % 1000 == 0:
-            if cancel is not None and cancel.is_set():
-                report.cancelled = True
-                report.elapsed_s = time.perf_counter() - started
-                return report
-            say(0.3 * sheet.position / max(1, sheet.size), f"reading row {row}")
-        if fill:
-            # Merged ranges: remember the top-left values and give them to the cells below.
-            for c in list(cells):
-                if (row, c) in fill_sources:
-                    merged_values[(row, c)] = cells[c]
-            for c, src in fill_by_row.get(row, ()):
-                if src in merged_values and c not in cells:
-                    cells[c] = merged_values[src]
-        before = len(issues)
-        if sheet.bad_cells:
-            for c in set(cells) | set(names):
-                msg = sheet.bad_cells.get((row, c))
-                if msg is not None:
-                    issues.append(RowIssue(row, names.get(c, column_letter(c)), None, msg))
-                    cells.pop(c, None)
-        if len(issues) == before and not any(not (isinstance(v, str) and not v.strip()) for v in cells.values()):
-            continue  # an empty row
-        data = _row_data(cells, layout, row, issues, report.warnings)
-        report.rows += 1
-        if len(issues) == before:
-            rows.append((row, data))
+        header_row = row
+        for (r, c), msg in list(sheet.bad_cells.items()):
+            if r == row:
+                issues.append(RowIssue(row, column_letter(c), None, msg))
+        layout = _layout(cells, row, issues)
+        report.columns = {w: c.field for _, c, w in layout.columns}
+        report.unknown_headers = [i.column for i in issues if i.message.startswith("unknown column")]
+        core_missing = any("core column" in i.message for i in issues)
+        names = {idx: w for idx, _, w in layout.columns}
+        break
+    head.close()
     if layout is None:
         issues.append(RowIssue(1, "", None, "the first sheet is empty: it needs a header row with the core "
                                "columns 普查编号, 索书号, 题名卷数, 著者, 版本, 册数, 存缺卷数"))
-    elif not core_missing:
-        # A row whose only cell is a formula without a value never reached the loop above.
-        seen_rows = {i.row for i in issues}
-        for (r, c), msg in sorted(sheet.bad_cells.items()):
-            if r > header_row and r not in seen_rows:
-                issues.append(RowIssue(r, names.get(c, column_letter(c)), None, msg))
-                report.rows += 1
+    if layout is None or core_missing:  # without the core columns no row can be read
+        report.errors = sorted(issues, key=lambda i: i.row)
+        report.error_file = _write_error_file(report)
+        report.elapsed_s = time.perf_counter() - started
+        say(1.0, report.summary())
+        return report
 
-    if layout is not None and not core_missing:
-        def sub_progress(fraction: float, message: str) -> None:
-            say(0.3 + 0.7 * fraction, message)
+    fill = _merge_fill(sheet, header_row, issues, names)
+    spec = _ReadSpec(path, header_row, layout, names, fill, frozenset(i.row for i in issues if i.row > header_row),
+                     app.db.is_sqlite, max(1, workers))
+    header_problems = bool(issues)
 
-        # Rows that could not even be read still block an all-or-nothing import; the others are
-        # checked (dry) so that the report lists every problem at once.
-        blocked = bool(issues) and all_or_nothing
-        result = app.census.register_many(
-            rows, institution=institution, dry_run=dry_run or blocked, all_or_nothing=all_or_nothing,
-            progress=sub_progress, cancel=cancel, note=f"Excel import: {path.name}")
-        if result.cancelled:
-            report.cancelled = True
-            report.elapsed_s = time.perf_counter() - started
-            return report
-        assert layout is not None
-        for key, p in result.errors:
+    def batches() -> Iterator[list[Any]]:
+        from guji.census.bulk import failed
+
+        if header_problems:  # problems of the header (an unknown column…) block an all-or-nothing import too
+            yield [failed(header_row, (FieldProblem(_UNREADABLE, "the header has problems"),))]
+        for block in (_blocks_on_workers(spec) if workers > 0 else _read_part(spec, 0)):
+            issues.extend(block.issues)
+            report.warnings.extend(block.warnings)
+            report.rows += block.rows
+            say(0.9 * block.position / max(1, block.size), f"read {report.rows} rows")
+            yield block.prepared
+
+    result = app.census.register_stream(
+        batches(), institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
+        progress=say, cancel=cancel, note=f"Excel import: {path.name}")
+    if result.cancelled:
+        report.cancelled = True
+        report.elapsed_s = time.perf_counter() - started
+        return report
+    for key, p in result.errors:
+        if p.field != _UNREADABLE:  # already in issues, with the cell it came from
             issues.append(_issue(key, p, layout, "error"))
-        for key, p in result.warnings:
-            report.warnings.append(_issue(key, p, layout, "warning"))
-        report.created, report.updated, report.skipped = result.created, result.updated, result.skipped
-        report.written = result.written
-        report.numbers = result.numbers
-        report.changes = result.changes
+    for key, p in result.warnings:
+        report.warnings.append(_issue(key, p, layout, "warning"))
+    report.warnings.sort(key=lambda i: i.row)
+    report.created, report.updated, report.skipped = result.created, result.updated, result.skipped
+    report.written = result.written
+    report.numbers = result.numbers
+    report.changes = result.changes
     report.errors = sorted(issues, key=lambda i: i.row)
     report.error_file = _write_error_file(report)
     report.elapsed_s = time.perf_counter() - started
     say(1.0, report.summary())
     return report
+
+
+# --- reading and validating the data rows, on worker processes --------------------------------------
+#
+# The rows after the header are cut into blocks of _CHUNK rows; with N parts, part k reads, maps
+# and validates (bulk.prepare) the blocks k, k+N, k+2N… — each worker opens the file itself and
+# its reader skips the other parts' rows without parsing their cells, so nothing but the prepared
+# rows crosses between processes. This process takes the blocks in order and writes them.
+
+@dataclass(frozen=True)
+class _ReadSpec:
+    path: Path
+    header_row: int
+    layout: _Layout
+    names: dict[int, str]
+    fill: dict[tuple[int, int], tuple[int, int]]  # merged cell → the top-left cell it takes its value from
+    unreadable: frozenset[int]  # rows already in error (merged across columns)
+    sqlite: bool
+    parts: int
+
+
+@dataclass
+class _Block:
+    index: int
+    prepared: list[Any]
+    issues: list[RowIssue]
+    warnings: list[RowIssue]
+    rows: int  # data rows (not empty) in the block
+    position: int  # bytes of sheet XML read, of size
+    size: int
+
+
+def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
+    """The blocks of one part, in order (empty blocks included), up to the sheet's last row."""
+    from guji.census.bulk import failed, prepare
+
+    sheet = read_sheet(spec.path)
+    header, parts, layout, names = spec.header_row, spec.parts, spec.layout, spec.names
+    sources = set(spec.fill.values())
+    source_rows = {r for r, _ in sources}
+    fill_by_row: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    for (r, c), src in spec.fill.items():
+        fill_by_row.setdefault(r, []).append((c, src))
+    merged_values: dict[tuple[int, int], Any] = {}
+    unreadable = (FieldProblem(_UNREADABLE, "the row could not be read"),)
+
+    def block_of(r: int) -> int:
+        return (r - header - 1) // _CHUNK
+
+    def want(r: int) -> bool:
+        return r > header and (block_of(r) % parts == part or r in source_rows)
+
+    index = part  # the block being filled
+    block = _Block(index, [], [], [], 0, 0, sheet.size)
+    seen: set[int] = set()
+
+    def close(b: _Block) -> _Block:
+        # A row whose only cell is a formula without a value never reaches the loop.
+        lo, hi = header + 1 + b.index * _CHUNK, header + (b.index + 1) * _CHUNK
+        for (r, c), msg in sorted(sheet.bad_cells.items()):
+            if lo <= r <= hi and r not in seen:
+                seen.add(r)
+                b.issues.append(RowIssue(r, names.get(c, column_letter(c)), None, msg))
+                b.rows += 1
+                b.prepared.append(failed(r, unreadable))
+        b.prepared.sort(key=lambda p: p.key)
+        b.position = sheet.position
+        return b
+
+    for row, cells in sheet.rows(want=want):
+        if spec.fill:
+            # Merged ranges: remember the top-left values and give them to the cells below.
+            for c in list(cells):
+                if (row, c) in sources:
+                    merged_values[(row, c)] = cells[c]
+            for c, src in fill_by_row.get(row, ()):
+                if src in merged_values and c not in cells:
+                    cells[c] = merged_values[src]
+        b = block_of(row)
+        if b % parts != part:
+            continue  # a merge source of another part's block
+        while index < b:
+            yield close(block)
+            index += parts
+            block = _Block(index, [], [], [], 0, 0, sheet.size)
+        bad = False
+        if sheet.bad_cells:
+            for c in set(cells) | set(names):
+                msg = sheet.bad_cells.get((row, c))
+                if msg is not None:
+                    block.issues.append(RowIssue(row, names.get(c, column_letter(c)), None, msg))
+                    cells.pop(c, None)
+                    bad = True
+        if not bad and row not in spec.unreadable and not any(
+                not (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            continue  # an empty row
+        seen.add(row)
+        block.rows += 1
+        if bad or row in spec.unreadable:
+            block.prepared.append(failed(row, unreadable))
+            continue
+        before = len(block.issues)
+        d = _row_data(cells, layout, row, block.issues, block.warnings)
+        block.prepared.append(failed(row, unreadable) if len(block.issues) > before
+                              else prepare(row, d, sqlite=spec.sqlite))
+    last = block_of(max(sheet.last_row, max((r for r, _ in sheet.bad_cells), default=0)))
+    while index <= last:
+        yield close(block)
+        index += parts
+        block = _Block(index, [], [], [], 0, 0, sheet.size)
+
+
+_DONE = "done"
+
+
+def _worker(spec: _ReadSpec, part: int, out: Any) -> None:
+    """A worker process: put the blocks of one part on ``out``, then _DONE (or the error)."""
+    import gc
+
+    gc.disable()  # as in the importing process (paused_gc): the process ends with the import
+    try:
+        for block in _read_part(spec, part):
+            out.put(block)
+        out.put(_DONE)
+    except ExcelFileError as exc:
+        out.put(("error", "excel", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - reported in the importing process
+        import traceback
+
+        out.put(("error", type(exc).__name__, "".join(traceback.format_exception(exc))[-2000:]))
+
+
+def _blocks_on_workers(spec: _ReadSpec) -> Iterator[_Block]:
+    """Every block in order, read by ``spec.parts`` worker processes."""
+    # spawn, not fork: the desktop calls this from its database thread, and forking a process
+    # with threads (Qt's among them) is unsafe.
+    ctx = mp.get_context("spawn")
+    queues = [ctx.Queue(maxsize=3) for _ in range(spec.parts)]  # bounds what waits in memory
+    procs = [ctx.Process(target=_worker, args=(spec, k, queues[k]), name=f"guji-excel-{k}", daemon=True)
+             for k in range(spec.parts)]
+    for proc in procs:
+        proc.start()
+    try:
+        index = 0
+        while True:
+            k = index % spec.parts
+            while True:
+                try:
+                    msg = queues[k].get(timeout=5)
+                    break
+                except queue.Empty:
+                    if not procs[k].is_alive():
+                        raise RuntimeError(f"the Excel worker process {k} stopped (exit code {procs[k].exitcode})")
+            if msg == _DONE:
+                return
+            if isinstance(msg, tuple):
+                _, kind, text = msg
+                if kind == "excel":
+                    raise ExcelFileError(text)
+                raise RuntimeError(f"the Excel worker failed: {kind}: {text}")
+            assert msg.index == index, (msg.index, index)
+            yield msg
+            index += 1
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join(timeout=10)
+        for q in queues:
+            q.cancel_join_thread()
+            q.close()
 
 
 def _issue(row: int, p: FieldProblem, layout: _Layout, severity: str) -> RowIssue:

@@ -68,9 +68,9 @@ class CensusRecord(Base):
         Index("ix_census_record_dup", "institution_id", "title_key", "edition_key"),
         # search and register table (migration 0005_search_indexes)
         Index("ix_census_record_inst_number", "institution_id", "census_number"),
-        Index("ix_census_record_filter", "id", "institution_id", "state", "edition_type", "edition_dynasty", "grade",
-              "damage_grade", "year_start", "year_end"),
         Index("ix_census_record_years", "year_start", "year_end"),  # migration 0006_search_years
+        # Migration 0007 dropped ix_census_record_filter (filters are FTS5 facets now) and the
+        # single-column indexes on institution_id and year_start (prefixes of the ones above).
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +84,7 @@ class CensusRecord(Base):
     extant: Mapped[str | None] = mapped_column(Text)  # 存缺卷數: 存卷十六至十九
 
     # --- identity and holding ---
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"))
     serial: Mapped[int] = mapped_column(Integer)  # the NNNNNNN part, for next-serial assignment
     juan_count: Mapped[int | None] = mapped_column(Integer)  # 卷數 from the title
     cases: Mapped[int | None] = mapped_column(Integer)  # 函數
@@ -100,7 +100,7 @@ class CensusRecord(Base):
     edition_era: Mapped[str | None] = mapped_column(String(20))
     edition_year_of_era: Mapped[int | None] = mapped_column(Integer)
     edition_ganzhi: Mapped[str | None] = mapped_column(String(4))
-    year_start: Mapped[int | None] = mapped_column(Integer, index=True)  # Gregorian year or range start
+    year_start: Mapped[int | None] = mapped_column(Integer)  # Gregorian year or range start
     year_end: Mapped[int | None] = mapped_column(Integer)
     date_precision: Mapped[str | None] = mapped_column(String(12))  # year, era, range, dynasty
     publisher: Mapped[str | None] = mapped_column(String(200))  # 出版者/堂號

@@ -458,6 +458,14 @@ class CensusService:
 
     # --- bulk registration (Excel and other imports) ---------------------------------------
 
+    def import_target(self, institution: str | None) -> tuple[int, str, str]:
+        """(id, region code, unit code) of the institution a bulk registration would write into;
+        raises :class:`PermissionDenied`/:class:`NotFound` when the actor may not import there."""
+        with self.ctx.read() as s:
+            inst = self._holding_institution(s, institution)
+            self._require_edit(inst.id, "import records")
+            return inst.id, inst.region_code, inst.unit_code
+
     def register_many(self, rows: list[tuple[int, RecordData]], *, institution: str | None,
                       update_existing: bool = True, progress: Any = None, cancel: Any = None,
                       dry_run: bool = False, all_or_nothing: bool = True, note: str | None = None) -> Any:
@@ -468,9 +476,9 @@ class CensusService:
         :meth:`register_book`, then matched by census number: a new number is created, a
         stored record with equal data is skipped, a changed one is updated when
         ``update_existing`` and it is a draft or returned record (a locked one is an error).
-        Rows without a number get the unit's next serials, reserved in one go. One audit
-        row per created/updated record is written in the same transaction, and the search
-        index is kept in step.
+        Rows without a number get the unit's next serials (after the highest number the unit
+        holds or the rows give). One audit row per created/updated record is written in the
+        same transaction, and the search index is kept in step.
 
         ``all_or_nothing`` (default): any error means nothing is written. Otherwise the
         rows with errors are left out and the rest written. ``dry_run`` does everything
@@ -478,47 +486,69 @@ class CensusService:
         (a ``threading.Event``) is set the call returns with ``cancelled`` and nothing
         written. With an empty ``rows`` this only checks that the actor may import into
         ``institution`` (raises :class:`PermissionDenied`/:class:`NotFound` otherwise).
-        Returns a :class:`guji.census.bulk.BulkResult`; the planning and bulk writing live in
-        :mod:`guji.census.bulk`.
+        Returns a :class:`guji.census.bulk.BulkResult`.
         """
-        from guji.census.bulk import BulkCancelled, BulkPlan, BulkResult, check_rows
+        from guji.census.bulk import BulkResult, paused_gc, prepare
+
+        if not rows:
+            self.import_target(institution)
+            return BulkResult(dry_run=dry_run)
+        sqlite = self.ctx.db.is_sqlite
+        total = len(rows)
+
+        def batches() -> Any:
+            for start in range(0, total, 2000):
+                if progress is not None:
+                    progress(0.9 * start / total, f"checking {start}/{total}")
+                yield [prepare(key, d, sqlite=sqlite) for key, d in rows[start:start + 2000]]
+
+        with paused_gc():
+            return self.register_stream(batches(), institution=institution, update_existing=update_existing,
+                                        progress=progress, cancel=cancel, dry_run=dry_run,
+                                        all_or_nothing=all_or_nothing, note=note)
+
+    def register_stream(self, batches: Any, *, institution: str | None, update_existing: bool = True,
+                        progress: Any = None, cancel: Any = None, dry_run: bool = False,
+                        all_or_nothing: bool = True, note: str | None = None) -> Any:
+        """:meth:`register_many` over batches of rows already validated by
+        :func:`guji.census.bulk.prepare` (an iterable of lists, consumed inside the transaction,
+        so that reading and validating — on worker processes, for the Excel import — overlap
+        with writing). Same rules, result and errors as :meth:`register_many`; a batch may
+        hold rows the caller could not read (:func:`guji.census.bulk.failed`), which count as
+        errors. ``progress`` is called for the end of the work (0.9–1.0); the caller reports
+        the reading.
+        """
+        from guji.census.bulk import BulkCancelled, BulkResult, BulkWriter
 
         started = time.perf_counter()
+        inst_id, region, unit = self.import_target(institution)
 
         def report(fraction: float, message: str) -> None:
             if progress is not None:
                 progress(min(1.0, max(0.0, fraction)), message)
 
-        with self.ctx.read() as s:
-            inst = self._holding_institution(s, institution)
-            self._require_edit(inst.id, "import records")
-            inst_id, region, unit = inst.id, inst.region_code, inst.unit_code
-        if not rows:
-            return BulkResult(dry_run=dry_run)
+        class _Rollback(Exception):
+            pass
 
-        # 1. Validate every row with check() (pure Python, outside any transaction).
-        checked = check_rows(rows, region, unit, report=report, cancel=cancel)
-        if checked is None:
-            return BulkResult(dry_run=dry_run, cancelled=True)
-        good, errors, warnings = checked
-
-        # 2. Plan against the database and, unless told not to, write.
-        def run(s: Session) -> "BulkResult":
-            plan = BulkPlan.make(s, inst_id, region, unit, good, errors, warnings, update_existing)
-            if cancel is not None and cancel.is_set():
-                raise BulkCancelled
-            blocked = bool(errors) and all_or_nothing
-            if dry_run or blocked:
-                return plan.result(written=False, dry_run=dry_run, elapsed=time.perf_counter() - started)
-            plan.write(s, self.actor, inst_id, note, report, cancel)
-            return plan.result(written=True, dry_run=False, elapsed=time.perf_counter() - started)
-
+        outcome: list[Any] = []
         try:
-            if dry_run or (errors and all_or_nothing):
-                with self.ctx.read() as s:
-                    return run(s)
-            with self.ctx.write() as s:
-                return run(s)
+            with (self.ctx.read() if dry_run else self.ctx.write()) as s:
+                w = BulkWriter(s, self.actor, inst_id, region, unit, write=not dry_run,
+                               update_existing=update_existing, all_or_nothing=all_or_nothing, note=note)
+                for batch in batches:
+                    if cancel is not None and cancel.is_set():
+                        raise BulkCancelled
+                    w.add(batch)
+                if cancel is not None and cancel.is_set():
+                    raise BulkCancelled
+                w.finish(report)
+                written = not dry_run and not w.blocked
+                outcome.append(w.result(written=written, dry_run=dry_run, elapsed=time.perf_counter() - started))
+                if not written and not dry_run:
+                    raise _Rollback  # errors in an all-or-nothing registration: undo what went in
+            return outcome[0]
+        except _Rollback:
+            return outcome[0]
         except BulkCancelled:
             return BulkResult(dry_run=dry_run, cancelled=True)
         except IntegrityError as exc:
