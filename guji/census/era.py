@@ -308,7 +308,9 @@ def _match_dynasty(s: str, pos: int) -> list[tuple[_Dyn, int]]:
     out = []
     for length in range(min(longest, len(s) - pos), 0, -1):
         d = index.get(s[pos:pos + length])
-        if d is not None:
+        # 陳氏, 周氏, 吳氏: a one-character dynasty name followed by 氏 is a family name
+        # (陳氏刻本 is a printing of the Chen family, not a 南朝陳 edition).
+        if d is not None and not (length == 1 and s[pos + 1:pos + 2] == "氏"):
             out.append((d, pos + length))
     return out
 

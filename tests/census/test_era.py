@@ -158,6 +158,8 @@ def test_qualifiers():
         ("芝城銅活字印本", "no dynasty, reign period"),
         ("民國四十年", "民國 has no year 40"),
         ("萬曆二十年至十年", "backwards"),
+        ("陳氏刻本", "no dynasty, reign period"),  # a family name, not 南朝陳
+        ("周氏刻本", "no dynasty, reign period"),
     ],
 )
 def test_errors_are_clear(text, fragment):
@@ -166,6 +168,16 @@ def test_errors_are_clear(text, fragment):
     assert fragment in str(exc.value)
     assert exc.value.reason
     assert isinstance(exc.value, ValueError)
+
+
+def test_pre_qin_and_sixteen_kingdoms_dynasties():
+    # 周/戰國 name authors of the classics, 後秦/北涼 the translators of the Buddhist canon
+    assert parse_era("戰國竹簡").gregorian == (-475, -221)
+    assert parse_era("周刻本").dynasty == "周"
+    assert parse_era("後秦寫本").gregorian == (384, 417)
+    assert parse_era("姚秦寫本").gregorian == (384, 417)
+    assert parse_era("后秦写本").gregorian == (384, 417)
+    assert parse_era("明陳氏刻本").dynasty == "明"  # the dynasty before the family name still counts
 
 
 def test_not_text():

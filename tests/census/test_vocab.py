@@ -85,3 +85,4 @@ def test_dynasties_spans():
     assert (d["民國"].start, d["民國"].end) == (1912, 1949)
     assert set(d["宋"].table_dynasties) == {"北宋", "南宋"}
     assert d["明"].simplified == "明" and d["遼"].simplified == "辽"
+    assert (d["周"].start, d["周"].end) == (-1046, -256) and d["後秦"].simplified == "后秦"
