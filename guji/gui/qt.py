@@ -40,6 +40,7 @@ from PyQt6.QtGui import (  # noqa: F401
     QFontMetrics,
     QIcon,
     QImage,
+    QInputMethodEvent,
     QKeySequence,
     QPainter,
     QPainterPath,

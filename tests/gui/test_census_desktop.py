@@ -50,6 +50,16 @@ def window_for(app: Guji, qtbot):  # type: ignore[no-untyped-def]
     return window, page
 
 
+def type_cjk(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type Chinese the way staff do, through the input method (QTest.keyClicks is ASCII only)."""
+    from guji.gui.qt import QApplication, QInputMethodEvent
+
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
 def count_records(app: Guji) -> int:
     return len(app.search.ids())
 
@@ -406,3 +416,55 @@ def test_register_loads_through_the_worker_thread(gui_app, org, records, qtbot) 
         qtbot.waitUntil(lambda: page.model.index(0, 2).data() == "貞觀政要十卷", timeout=10000)
     finally:
         window.close()  # stops the worker thread (quit + wait)
+
+
+def test_editor_authors_as_rows(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from guji.census.record import AuthorData
+    from guji.gui.qt import QComboBox
+
+    app = org["census_a"]
+    window, page = window_for(app, qtbot)
+    editor = page.open_editor(None)
+    editor.set_value("title", "［萬曆］金華府志三十卷")
+    editor.set_value("edition_statement", "明萬曆六年刻本")
+    editor.set_value("volumes", "12")
+    # typing the statement fills the rows (the trailing mode applies to both)
+    type_cjk(editor._edit("author_statement"), "（明）王懋德（明）陸鳳儀纂修")
+    assert editor.author_rows() == [AuthorData("王懋德", "明", "纂修"), AuthorData("陸鳳儀", "明", "纂修")]
+    table = editor.slots["authors"].widget
+    # the second author only revised it: change the mode on that row
+    mode: QComboBox = table.cellWidget(1, 2)
+    mode.setCurrentIndex(mode.findText("校"))
+    assert editor._edit("author_statement").text() == "（明）王懋德（明）陸鳳儀纂修"  # the transcription stays
+    # a row with a dynasty and no name is an error on the authors field: not saved
+    before = count_records(app)
+    editor._add_table_row("authors", ("清", "", "撰"))
+    editor.validate()
+    assert "authors" in editor.errors() and "no name" in editor.errors()["authors"]
+    assert editor.slots["authors"].message.isVisibleTo(editor)
+    editor.save()
+    assert editor.record_id is None and count_records(app) == before
+    table.removeRow(2)
+    editor.save()
+    assert editor.record_id is not None
+    stored = app.census.get_record(editor.record_id).data
+    assert stored.authors == [AuthorData("王懋德", "明", "纂修"), AuthorData("陸鳳儀", "明", "校")]
+    assert stored.author_statement == "（明）王懋德（明）陸鳳儀纂修"
+    # opened again, the rows are the stored ones, not a fresh parse of the statement
+    again = page.open_editor(editor.record_id)
+    assert again.author_rows() == stored.authors
+
+
+def test_editor_empty_statement_is_written_from_the_rows(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from guji.census.record import AuthorData
+
+    app = org["census_a"]
+    window, page = window_for(app, qtbot)
+    editor = page.open_editor(None)
+    editor.authors_buttons[0].click()
+    table = editor.slots["authors"].widget
+    table.cellWidget(0, 0).setCurrentText("宋")
+    table.item(0, 1).setText("朱熹")
+    table.cellWidget(0, 2).setCurrentText("集注")
+    assert editor.author_rows() == [AuthorData("朱熹", "宋", "集注")]
+    assert editor._edit("author_statement").text() == "（宋）朱熹集注"

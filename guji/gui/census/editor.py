@@ -26,11 +26,13 @@ from guji.census.models import STATE_LABELS_ZH, ReviewState
 from guji.census.record import (
     FIELD_LABELS,
     AnnotationData,
+    AuthorData,
     Checked,
     RecordData,
     RecordView,
     SealData,
     authors_from_statement,
+    statement_from_authors,
 )
 from guji.errors import FieldProblem, ValidationError
 from guji.gui.qt import (
@@ -67,6 +69,9 @@ if TYPE_CHECKING:
 
 CHECK_DEBOUNCE_MS = 300
 # Vocabulary fields typed into editable combo boxes (field → vocabulary).
+# Row tables' cells that choose from a vocabulary: (table, column) → vocabulary.
+_ROW_COMBOS = {("seals", 2): "seal_position", ("annotations", 1): "annotation_kind",
+               ("authors", 0): "dynasty", ("authors", 2): "author_mode"}
 VOCAB_COMBOS = {"binding": "binding", "edition_type": "edition_type", "banko": "banko", "border": "border"}
 MULTILINE = {"other_titles", "edition_supplement", "notes", "preface_colophon", "publisher_mark", "carvers",
              "taboo_notes", "incomplete_note", "storage_note", "acquisition"}
@@ -128,9 +133,9 @@ class RecordEditor(QDialog):
         self.field_comments: dict[str, str] = {}
         self.slots: dict[str, Slot] = {}
         self.images: list[Any] = []
+        self._statement_from_rows = ""  # the author statement as the rows last wrote it
         self._check_seq = 0
         self._loading = True
-        self._loaded_authors: tuple[str | None, list[Any]] = (None, [])
         self.setWindowTitle(self.tr("Census record"))
         self.setStyleSheet(PROBLEM_STYLE)
         self.resize(980, 760)
@@ -277,10 +282,8 @@ class RecordEditor(QDialog):
         self._add(form, "census_number")
         self._add(form, "call_number")
         self._add(form, "title")
-        self.authors_hint = QLabel("")
-        self.authors_hint.setStyleSheet("color: #555;")
         self._add(form, "author_statement")
-        form.addRow("", self.authors_hint)
+        form.addRow(self.tr("Authors by row"), self._build_authors_table())
         self.era_label = QLabel("")
         self.era_label.setObjectName("era_label")
         self.era_label.setWordWrap(True)
@@ -312,8 +315,76 @@ class RecordEditor(QDialog):
         self._add(form, "taboo_notes")
         self._add(form, "storage_note")
         self._add(form, "acquisition")
-        self._edit("author_statement").textEdited.connect(lambda _t: self._show_authors())
+        self._edit("author_statement").textEdited.connect(lambda _t: self._authors_from_statement())
         self._edit("edition_statement").textChanged.connect(lambda _t: self.show_era())
+
+    def _build_authors_table(self) -> QWidget:
+        """The authors as rows (朝代, 著者, 著作方式): filled from the statement as it is typed,
+        editable row by row. The statement stays as transcribed; the rows are what is stored
+        as the structured authors."""
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(1)
+        table = QTableWidget(0, 3)
+        table.setObjectName("authors")
+        table.setHorizontalHeaderLabels([self.tr("Dynasty"), self.tr("Name"), self.tr("Mode")])
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setColumnWidth(0, 110)
+        table.setColumnWidth(1, 260)
+        table.verticalHeader().setVisible(False)
+        table.setFixedHeight(118)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.itemChanged.connect(lambda _i: self._authors_edited())
+        row = QHBoxLayout()
+        row.addWidget(table, 1)
+        buttons = QVBoxLayout()
+        add = QPushButton(self.tr("Add author"))
+        remove = QPushButton(self.tr("Remove author"))
+        for b in (add, remove):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        add.clicked.connect(lambda: (self._add_table_row("authors"), self._authors_edited()))
+        remove.clicked.connect(lambda: (table.removeRow(table.currentRow()), self._authors_edited()))
+        row.addLayout(buttons)
+        col.addLayout(row)
+        msg = self._message_label()
+        col.addWidget(msg)
+        self.slots["authors"] = Slot("authors", table, msg, "table")
+        self.authors_buttons = (add, remove)
+        return box
+
+    def _set_author_rows(self, authors: list[Any]) -> None:
+        table: QTableWidget = self.slots["authors"].widget  # type: ignore[assignment]
+        table.setRowCount(0)
+        for a in authors:
+            self._add_table_row("authors", (a.dynasty, a.name, a.mode))
+        if self.read_only:  # new cell widgets start enabled
+            self.set_read_only(True, self.read_only_reason)
+
+    def author_rows(self) -> list[AuthorData]:
+        """The authors table as :class:`AuthorData` (rows with nothing in them are left out)."""
+        return [AuthorData(name, dynasty or None, mode or None) for dynasty, name, mode in self._table_rows("authors")]
+
+    def _authors_from_statement(self) -> None:
+        """The statement was typed in: its parse replaces the rows (when it names anyone)."""
+        statement = self._edit("author_statement").text().strip()
+        authors = authors_from_statement(statement) if statement else []
+        if authors or not statement:
+            self._set_author_rows(authors)
+        self._edited()
+
+    def _authors_edited(self) -> None:
+        """A row was edited. A statement typed by hand is the transcription and is left alone;
+        an empty one, or one these rows wrote, is written again from the rows."""
+        if self._loading:
+            return
+        line = self._edit("author_statement")
+        if not line.text().strip() or line.text() == self._statement_from_rows:
+            self._statement_from_rows = statement_from_authors(self.author_rows()) or ""
+            line.setText(self._statement_from_rows)
+        self._edited()
 
     def _fill_class_children(self, parent_name: str, child_name: str) -> None:
         parent = self.slots[parent_name].widget.currentData()  # type: ignore[attr-defined]
@@ -390,11 +461,13 @@ class RecordEditor(QDialog):
         r = table.rowCount()
         table.insertRow(r)
         for c, v in enumerate(values):
-            if (name, c) in (("seals", 2), ("annotations", 1)):
+            if (name, c) in _ROW_COMBOS:
+                vname = _ROW_COMBOS[(name, c)]
                 combo = QComboBox()
-                combo.setEditable(name == "seals")  # seal positions vary; annotation kinds are a closed list
+                combo.setEditable(vname != "annotation_kind")  # annotation kinds are a closed list
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
                 combo.addItem("")
-                for e in vocab.choices("seal_position" if name == "seals" else "annotation_kind"):
+                for e in vocab.choices(vname):
                     combo.addItem(e.label)
                 if v:
                     i = combo.findText(v)
@@ -402,7 +475,8 @@ class RecordEditor(QDialog):
                         combo.setCurrentIndex(i)
                     else:
                         combo.setEditText(v)
-                combo.currentTextChanged.connect(lambda _t: self._edited())
+                combo.currentTextChanged.connect(
+                    (lambda _t: self._authors_edited()) if name == "authors" else (lambda _t: self._edited()))
                 combo.setEnabled(not self.read_only)
                 table.setCellWidget(r, c, combo)
             else:
@@ -564,8 +638,6 @@ class RecordEditor(QDialog):
             self._update_mark(name)
         elif name == "edition_statement":
             self.show_era()
-        elif name == "author_statement":
-            self._show_authors()
 
     def collect(self) -> RecordData:
         """The form as :class:`RecordData` (raw text; the service normalises and checks)."""
@@ -574,11 +646,7 @@ class RecordEditor(QDialog):
             if name in self.slots and self.slots[name].kind not in ("table", "grade"):
                 values[name] = self.value(name)
         free = {n for n in VOCAB_COMBOS if self.value(n) and not vocab.is_valid(VOCAB_COMBOS[n], self.value(n))}
-        statement = values.get("author_statement")
-        # Structured authors are kept as loaded while the statement is unchanged; a
-        # changed statement is parsed again by the service.
-        authors = self._loaded_authors[1] if statement == self._loaded_authors[0] else []
-        data = RecordData(**values, free_text=free, authors=list(authors))
+        data = RecordData(**values, free_text=free, authors=self.author_rows())
         data.grade = self.view.data.grade if self.view is not None else None  # grades change only by confirmation
         data.seals = [SealData(t, o or None, p or None) for t, o, p in self._table_rows("seals")]
         data.annotations = [AnnotationData(p or None, k or None, d or None) for p, k, d in self._table_rows("annotations")]
@@ -629,7 +697,8 @@ class RecordEditor(QDialog):
             if slot.kind in ("table", "grade"):
                 continue
             self.set_value(name, getattr(data, name, None))
-        self._loaded_authors = (data.author_statement, list(data.authors))
+        # Records saved before the rows existed (or imported without them) show the parse.
+        self._set_author_rows(list(data.authors) or authors_from_statement(data.author_statement))
         for name, rows in (("seals", [(s.text, s.owner, s.position) for s in data.seals]),
                            ("annotations", [(a.person, a.kind, a.description) for a in data.annotations])):
             table: QTableWidget = self.slots[name].widget  # type: ignore[assignment]
@@ -670,7 +739,6 @@ class RecordEditor(QDialog):
         self.set_read_only(bool(reason), reason)
         self._show_problems([], [])
         self.show_era()
-        self._show_authors()
         self._loading = False
         self.status.setText("")
         if not self.read_only:
@@ -743,7 +811,7 @@ class RecordEditor(QDialog):
                         cw = w.cellWidget(r, c)
                         if cw is not None:
                             cw.setEnabled(not read_only)
-        for name in ("seals", "annotations"):
+        for name in ("seals", "annotations", "authors"):
             for b in getattr(self, f"{name}_buttons"):
                 b.setEnabled(not read_only)
         self.save_button.setEnabled(not read_only)
@@ -793,12 +861,6 @@ class RecordEditor(QDialog):
         self.era_label.setStyleSheet("color: #1d6a35;")
         self.era_label.setText(_era_text(r) + ("" if not r.is_ambiguous else "\n" + self.tr("ambiguous: %1").replace(
             "%1", "；".join(_era_text(c) for c in r.ambiguous))))
-
-    def _show_authors(self) -> None:
-        statement = self._edit("author_statement").text().strip()
-        authors = authors_from_statement(statement) if statement else []
-        self.authors_hint.setText("；".join(
-            f"{a.dynasty or '?'}｜{a.name}｜{a.mode or '?'}" for a in authors))
 
     def validate(self) -> None:
         """Check the form on the worker (``app.census.check_record``) and show the problems."""
