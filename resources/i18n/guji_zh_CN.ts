@@ -400,6 +400,28 @@
         <translation>只有收藏单位的著录员可以导入登记表。</translation>
     </message>
 </context><context>
+    <name>DyeGrid</name>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="144" />
+        <source>Dye</source>
+        <translation>染料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="144" />
+        <source>Amount</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="144" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="156" />
+        <source>Tab or Enter moves to the next cell; typing in the last row adds a row</source>
+        <translation>Tab 或回车移到下一格；在最后一行输入时自动添加新行</translation>
+    </message>
+</context><context>
     <name>ExportPage</name>
     <message>
         <location filename="../../guji/gui/export/page.py" line="139" />
@@ -1110,300 +1132,560 @@
         <translation>酸性（低于 %1）</translation>
     </message>
 </context><context>
-    <name>RecordEditor</name>
+    <name>RecipeDialog</name>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="134" />
-        <source>Census record</source>
-        <translation>普查记录</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="274" />
+        <source>New dye recipe</source>
+        <translation>新建染纸配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="151" />
-        <source>Institution</source>
-        <translation>收藏单位</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="284" />
+        <source>e.g. 紅茶染竹紙</source>
+        <translation>如：紅茶染竹紙</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="179" />
-        <source>Save (Ctrl+S)</source>
-        <translation>保存（Ctrl+S）</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="395" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="287" />
+        <source>(none)</source>
+        <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="183" />
-        <source>Close (Esc)</source>
-        <translation>关闭（Esc）</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="292" />
+        <source>e.g. 明礬 (alum)</source>
+        <translation>如：明礬</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="230" />
-        <source>not in list</source>
-        <translation>不在词表中</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="294" />
+        <source>e.g. 60</source>
+        <translation>如 60</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="276" />
-        <source>Catalogue</source>
-        <translation>著录</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="296" />
+        <source>e.g. 3</source>
+        <translation>如 3</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="288" />
-        <source>Dating</source>
-        <translation>纪年解析</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="298" />
+        <source>e.g. 15</source>
+        <translation>如 15</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="332" />
-        <source>Leaf format</source>
-        <translation>版式</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="300" />
+        <source>e.g. 陰乾</source>
+        <translation>如：陰乾</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="339" />
-        <source>half-leaf frame (半框)</source>
-        <translation>半框</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="304" />
+        <source>Made for job %1</source>
+        <translation>用于修复任务 %1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="340" />
-        <source>whole-leaf frame</source>
-        <translation>全框</translation>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="309" />
+        <source>the job is accepted and locked</source>
+        <translation>该任务已验收并锁定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="363" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="325" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="326" />
+        <source>Base paper</source>
+        <translation>底纸</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="332" />
         <source>Add row</source>
         <translation>添加一行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="364" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="334" />
         <source>Remove row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="377" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="340" />
+        <source>Dyes</source>
+        <translation>染料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="342" />
+        <source>Mordant</source>
+        <translation>媒染剂</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="343" />
+        <source>Bath temperature (°C)</source>
+        <translation>染液温度（°C）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="344" />
+        <source>Dips</source>
+        <translation>浸染次数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="345" />
+        <source>Minutes</source>
+        <translation>时长（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="346" />
+        <source>Drying</source>
+        <translation>干燥方式</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="347" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="357" />
+        <source>Ctrl+Enter saves</source>
+        <translation>Ctrl+回车 保存</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="361" />
+        <source>Save recipe</source>
+        <translation>保存配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="363" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="388" />
+        <source>Inventory not loaded: %1</source>
+        <translation>未能读取库存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="454" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="478" />
+        <source>Row %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="485" />
+        <source>Not saved: correct the marked fields.</source>
+        <translation>未保存：请更正标出的项目。</translation>
+    </message>
+</context><context>
+    <name>RecipeLibraryPanel</name>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="532" />
+        <source>Recipe library</source>
+        <translation>配方库</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="539" />
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="553" />
+        <source>Original paper</source>
+        <translation>原纸颜色</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="554" />
+        <source>the original paper colour of the job's latest assessment</source>
+        <translation>本任务最近一次评估所测的原纸颜色</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="557" />
+        <source>Rank</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="567" />
+        <source>Sample</source>
+        <translation>样张</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="567" />
+        <source>Recipe</source>
+        <translation>配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="567" />
+        <source>Result</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="568" />
+        <source>Dyes</source>
+        <translation>染料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="578" />
+        <source>ΔL* &gt; 0: lighter than the target. Recipes within %1 ΔE00 of each other count as equally close, and the lighter goes first (宁浅勿深). Double-click opens the recipe.</source>
+        <translation>ΔL* &gt; 0：比目标浅。ΔE00 相差不到 %1 的配方视为同样接近，较浅的排在前面（宁浅勿深）。双击打开配方。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="585" />
+        <source>Open recipe</source>
+        <translation>打开配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="615" />
+        <source>No original paper colour in the assessment: enter the target L*a*b* and rank.</source>
+        <translation>评估中没有原纸颜色：请输入目标 L*a*b* 后排序。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="640" />
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="640" />
+        <source>fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="642" />
+        <source>darker than target</source>
+        <translation>比目标深</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="661" />
+        <source>%1 recipes with an accepted trial, closest first</source>
+        <translation>%1 个配方有已采用的试样，最接近的在前</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="664" />
+        <source>No recipe of the library has an accepted trial yet.</source>
+        <translation>配方库中尚无已采用试样的配方。</translation>
+    </message>
+</context><context>
+    <name>RecordEditor</name>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="139" />
+        <source>Census record</source>
+        <translation>普查记录</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="156" />
+        <source>Institution</source>
+        <translation>收藏单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="184" />
+        <source>Save (Ctrl+S)</source>
+        <translation>保存（Ctrl+S）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="188" />
+        <source>Close (Esc)</source>
+        <translation>关闭（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="235" />
+        <source>not in list</source>
+        <translation>不在词表中</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="281" />
+        <source>Catalogue</source>
+        <translation>著录</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="286" />
+        <source>Authors by row</source>
+        <translation>著者分項</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="291" />
+        <source>Dating</source>
+        <translation>纪年解析</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="331" />
+        <source>Dynasty</source>
+        <translation>朝代</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="331" />
+        <source>Name</source>
+        <translation>著者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="331" />
+        <source>Mode</source>
+        <translation>著作方式</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="342" />
+        <source>Add author</source>
+        <translation>添加著者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="343" />
+        <source>Remove author</source>
+        <translation>删除著者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="403" />
+        <source>Leaf format</source>
+        <translation>版式</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="410" />
+        <source>half-leaf frame (半框)</source>
+        <translation>半框</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="411" />
+        <source>whole-leaf frame</source>
+        <translation>全框</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="434" />
+        <source>Add row</source>
+        <translation>添加一行</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="435" />
+        <source>Remove row</source>
+        <translation>删除一行</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="448" />
         <source>Seals</source>
         <translation>钤印</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="377" />
+        <location filename="../../guji/gui/census/editor.py" line="448" />
         <source>Seal text</source>
         <translation>印文</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="377" />
+        <location filename="../../guji/gui/census/editor.py" line="448" />
         <source>Owner</source>
         <translation>印主</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="378" />
+        <location filename="../../guji/gui/census/editor.py" line="449" />
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="383" />
+        <location filename="../../guji/gui/census/editor.py" line="454" />
         <source>Annotations and colophons</source>
         <translation>批校题跋</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="517" />
-        <location filename="../../guji/gui/census/editor.py" line="512" />
-        <location filename="../../guji/gui/census/editor.py" line="384" />
+        <location filename="../../guji/gui/census/editor.py" line="591" />
+        <location filename="../../guji/gui/census/editor.py" line="586" />
+        <location filename="../../guji/gui/census/editor.py" line="455" />
         <source>By</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="384" />
+        <location filename="../../guji/gui/census/editor.py" line="455" />
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="384" />
+        <location filename="../../guji/gui/census/editor.py" line="455" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="436" />
-        <location filename="../../guji/gui/census/editor.py" line="433" />
+        <location filename="../../guji/gui/census/editor.py" line="510" />
+        <location filename="../../guji/gui/census/editor.py" line="507" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="439" />
+        <location filename="../../guji/gui/census/editor.py" line="513" />
         <source>Parts (子目) of this collectanea</source>
         <translation>本丛书的子目</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="445" />
+        <location filename="../../guji/gui/census/editor.py" line="519" />
         <source>Parts and links</source>
         <translation>子目</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="455" />
+        <location filename="../../guji/gui/census/editor.py" line="529" />
         <source>Grade and damage</source>
         <translation>定级与破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="458" />
+        <location filename="../../guji/gui/census/editor.py" line="532" />
         <source>Confirmed grade</source>
         <translation>已确认定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="462" />
+        <location filename="../../guji/gui/census/editor.py" line="536" />
         <source>Suggested</source>
         <translation>建议定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="466" />
+        <location filename="../../guji/gui/census/editor.py" line="540" />
         <source>Confirm grade</source>
         <translation>确认定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="473" />
+        <location filename="../../guji/gui/census/editor.py" line="547" />
         <source>Grade to confirm</source>
         <translation>待确认定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="484" />
+        <location filename="../../guji/gui/census/editor.py" line="558" />
         <source>Page images of this record (书影) appear here once imaging is connected.</source>
         <translation>本记录的书影将在影像功能接入后显示于此。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="490" />
+        <location filename="../../guji/gui/census/editor.py" line="564" />
         <source>Images</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="509" />
+        <location filename="../../guji/gui/census/editor.py" line="583" />
         <source>Review rounds</source>
         <translation>审核轮次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="512" />
+        <location filename="../../guji/gui/census/editor.py" line="586" />
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="517" />
-        <location filename="../../guji/gui/census/editor.py" line="512" />
+        <location filename="../../guji/gui/census/editor.py" line="591" />
+        <location filename="../../guji/gui/census/editor.py" line="586" />
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="517" />
-        <location filename="../../guji/gui/census/editor.py" line="512" />
+        <location filename="../../guji/gui/census/editor.py" line="591" />
+        <location filename="../../guji/gui/census/editor.py" line="586" />
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="514" />
+        <location filename="../../guji/gui/census/editor.py" line="588" />
         <source>Change history</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="517" />
+        <location filename="../../guji/gui/census/editor.py" line="591" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="519" />
+        <location filename="../../guji/gui/census/editor.py" line="593" />
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="611" />
+        <location filename="../../guji/gui/census/editor.py" line="679" />
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="648" />
+        <location filename="../../guji/gui/census/editor.py" line="717" />
         <source>New record</source>
         <translation>新建记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="650" />
+        <location filename="../../guji/gui/census/editor.py" line="719" />
         <source>Leave empty to take the next number of the institution</source>
         <translation>留空则取本单位下一个编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="653" />
+        <location filename="../../guji/gui/census/editor.py" line="722" />
         <source>next: %1</source>
         <translation>下一个：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="664" />
+        <location filename="../../guji/gui/census/editor.py" line="733" />
         <source>This record is %1 and locked: a reviewer must return or reopen it before it can be edited.</source>
         <translation>本记录状态为%1，已锁定：须由审核员退回或重新打开后才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="667" />
+        <location filename="../../guji/gui/census/editor.py" line="736" />
         <source>Read only: you may not edit records of %1.</source>
         <translation>只读：您无权编辑%1的记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="669" />
+        <location filename="../../guji/gui/census/editor.py" line="738" />
         <source>Read only: registering records needs the role census staff.</source>
         <translation>只读：登记记录需要著录员角色。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="681" />
+        <location filename="../../guji/gui/census/editor.py" line="749" />
         <source>(not confirmed)</source>
         <translation>（未确认）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="690" />
+        <location filename="../../guji/gui/census/editor.py" line="758" />
         <source>(save the record to see a suggestion)</source>
         <translation>（保存记录后显示建议）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="695" />
+        <location filename="../../guji/gui/census/editor.py" line="763" />
         <source>choose one of: %1</source>
         <translation>请从中选择：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="699" />
+        <location filename="../../guji/gui/census/editor.py" line="767" />
         <source>(uses a rule that is not confirmed by the standard: check it)</source>
         <translation>（所用规则未经标准确认，请核对）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="700" />
+        <location filename="../../guji/gui/census/editor.py" line="768" />
         <source>A suggestion only: confirm the grade to store it.</source>
         <translation>仅为建议：确认后才保存定级。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="709" />
+        <location filename="../../guji/gui/census/editor.py" line="777" />
         <source>comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="711" />
+        <location filename="../../guji/gui/census/editor.py" line="779" />
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="760" />
+        <location filename="../../guji/gui/census/editor.py" line="828" />
         <source>Returned for correction: see the comments at the marked fields.</source>
         <translation>已退回返修：请查看标出字段旁的意见。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="790" />
+        <location filename="../../guji/gui/census/editor.py" line="858" />
         <source>cannot date: %1</source>
         <translation>无法解析纪年：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="794" />
+        <location filename="../../guji/gui/census/editor.py" line="862" />
         <source>ambiguous: %1</source>
         <translation>有歧义：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="845" />
+        <location filename="../../guji/gui/census/editor.py" line="907" />
         <source>Reviewer: %1</source>
         <translation>审核意见：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="863" />
+        <location filename="../../guji/gui/census/editor.py" line="925" />
         <source>%1 error(s), %2 warning(s)</source>
         <translation>%1 个错误，%2 个警告</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="928" />
-        <location filename="../../guji/gui/census/editor.py" line="916" />
+        <location filename="../../guji/gui/census/editor.py" line="990" />
+        <location filename="../../guji/gui/census/editor.py" line="978" />
         <source>Not saved: correct the marked fields first.</source>
         <translation>未保存：请先改正标出的字段。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="919" />
+        <location filename="../../guji/gui/census/editor.py" line="981" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
@@ -1447,615 +1729,620 @@
 </context><context>
     <name>RestorationPage</name>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="93" />
+        <location filename="../../guji/gui/restoration/page.py" line="96" />
         <source>Restoration</source>
         <translation>修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="110" />
+        <location filename="../../guji/gui/restoration/page.py" line="113" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="114" />
+        <location filename="../../guji/gui/restoration/page.py" line="117" />
         <source>restorer login</source>
         <translation>修复师登录名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="116" />
+        <location filename="../../guji/gui/restoration/page.py" line="119" />
         <source>All institutions</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="121" />
-        <location filename="../../guji/gui/restoration/page.py" line="117" />
+        <location filename="../../guji/gui/restoration/page.py" line="124" />
+        <location filename="../../guji/gui/restoration/page.py" line="120" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="361" />
-        <location filename="../../guji/gui/restoration/page.py" line="118" />
+        <location filename="../../guji/gui/restoration/page.py" line="383" />
+        <location filename="../../guji/gui/restoration/page.py" line="121" />
         <source>Restorer</source>
         <translation>修复师</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="517" />
-        <location filename="../../guji/gui/restoration/page.py" line="119" />
+        <location filename="../../guji/gui/restoration/page.py" line="539" />
+        <location filename="../../guji/gui/restoration/page.py" line="122" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="121" />
+        <location filename="../../guji/gui/restoration/page.py" line="124" />
         <source>Job</source>
         <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="515" />
-        <location filename="../../guji/gui/restoration/page.py" line="121" />
+        <location filename="../../guji/gui/restoration/page.py" line="537" />
+        <location filename="../../guji/gui/restoration/page.py" line="124" />
         <source>Title</source>
         <translation>题名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="518" />
-        <location filename="../../guji/gui/restoration/page.py" line="121" />
+        <location filename="../../guji/gui/restoration/page.py" line="540" />
+        <location filename="../../guji/gui/restoration/page.py" line="124" />
         <source>Restorers</source>
         <translation>修复人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="521" />
-        <location filename="../../guji/gui/restoration/page.py" line="122" />
+        <location filename="../../guji/gui/restoration/page.py" line="543" />
+        <location filename="../../guji/gui/restoration/page.py" line="125" />
         <source>Opened</source>
         <translation>开档日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <location filename="../../guji/gui/restoration/page.py" line="128" />
         <source>New job…</source>
         <translation>新建档案…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="138" />
+        <location filename="../../guji/gui/restoration/page.py" line="141" />
         <source>Select a job</source>
         <translation>请选择修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="169" />
+        <location filename="../../guji/gui/restoration/page.py" line="172" />
         <source>Submit plan</source>
         <translation>提交方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="169" />
+        <location filename="../../guji/gui/restoration/page.py" line="172" />
         <source>Approve plan</source>
         <translation>批准方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="170" />
+        <location filename="../../guji/gui/restoration/page.py" line="173" />
         <source>Start treatment</source>
         <translation>开始修复</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="171" />
+        <location filename="../../guji/gui/restoration/page.py" line="174" />
         <source>Submit for acceptance</source>
         <translation>提交验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="172" />
+        <location filename="../../guji/gui/restoration/page.py" line="175" />
         <source>Send back…</source>
         <translation>退回…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="172" />
+        <location filename="../../guji/gui/restoration/page.py" line="175" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="173" />
+        <location filename="../../guji/gui/restoration/page.py" line="176" />
         <source>Return to vault</source>
         <translation>归还入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="179" />
+        <location filename="../../guji/gui/restoration/page.py" line="182" />
         <source>Report PDF…</source>
         <translation>档案 PDF…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="187" />
+        <location filename="../../guji/gui/restoration/page.py" line="190" />
         <source>Overview</source>
         <translation>概况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="520" />
-        <location filename="../../guji/gui/restoration/page.py" line="195" />
+        <location filename="../../guji/gui/restoration/page.py" line="542" />
+        <location filename="../../guji/gui/restoration/page.py" line="198" />
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="218" />
-        <location filename="../../guji/gui/restoration/page.py" line="195" />
+        <location filename="../../guji/gui/restoration/page.py" line="221" />
+        <location filename="../../guji/gui/restoration/page.py" line="198" />
         <source>Damage</source>
         <translation>破损类型</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="218" />
-        <location filename="../../guji/gui/restoration/page.py" line="195" />
+        <location filename="../../guji/gui/restoration/page.py" line="221" />
+        <location filename="../../guji/gui/restoration/page.py" line="198" />
         <source>Extent</source>
         <translation>程度</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="195" />
+        <location filename="../../guji/gui/restoration/page.py" line="198" />
         <source>Metric</source>
         <translation>计量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="207" />
+        <location filename="../../guji/gui/restoration/page.py" line="210" />
         <source>reason, when overriding the suggestion</source>
         <translation>与建议不同时说明理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="208" />
+        <location filename="../../guji/gui/restoration/page.py" line="211" />
         <source>Confirm damage grade</source>
         <translation>确认破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="521" />
-        <location filename="../../guji/gui/restoration/page.py" line="210" />
+        <location filename="../../guji/gui/restoration/page.py" line="543" />
+        <location filename="../../guji/gui/restoration/page.py" line="213" />
         <source>Damage grade</source>
         <translation>破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="215" />
+        <location filename="../../guji/gui/restoration/page.py" line="218" />
         <source>New assessment</source>
         <translation>新增评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="220" />
+        <location filename="../../guji/gui/restoration/page.py" line="223" />
         <source>damage type (e.g. 虫蛀) and extent: % of area, count, or pH</source>
         <translation>破损类型（如 虫蛀）与程度：面积百分比、处数或 pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="233" />
+        <location filename="../../guji/gui/restoration/page.py" line="236" />
         <source>colorimeter</source>
         <translation>色差计</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="234" />
+        <location filename="../../guji/gui/restoration/page.py" line="237" />
         <source>scan</source>
         <translation>扫描图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="238" />
+        <location filename="../../guji/gui/restoration/page.py" line="241" />
         <source>Volume</source>
         <translation>册</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="384" />
-        <location filename="../../guji/gui/restoration/page.py" line="361" />
-        <location filename="../../guji/gui/restoration/page.py" line="239" />
+        <location filename="../../guji/gui/restoration/page.py" line="406" />
+        <location filename="../../guji/gui/restoration/page.py" line="383" />
+        <location filename="../../guji/gui/restoration/page.py" line="242" />
         <source>Leaves</source>
         <translation>叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="240" />
+        <location filename="../../guji/gui/restoration/page.py" line="243" />
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="241" />
+        <location filename="../../guji/gui/restoration/page.py" line="244" />
         <source>Fibres</source>
         <translation>纤维</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="243" />
+        <location filename="../../guji/gui/restoration/page.py" line="246" />
         <source>Measured by</source>
         <translation>测色方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="244" />
+        <location filename="../../guji/gui/restoration/page.py" line="247" />
         <source>Illuminant</source>
         <translation>光源/观察者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="245" />
+        <location filename="../../guji/gui/restoration/page.py" line="248" />
         <source>Save assessment</source>
         <translation>保存评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="250" />
+        <location filename="../../guji/gui/restoration/page.py" line="253" />
         <source>Condition</source>
         <translation>破损状况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="259" />
+        <location filename="../../guji/gui/restoration/page.py" line="262" />
         <source>Edit plan</source>
         <translation>编辑方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="560" />
-        <location filename="../../guji/gui/restoration/page.py" line="275" />
+        <location filename="../../guji/gui/restoration/page.py" line="582" />
+        <location filename="../../guji/gui/restoration/page.py" line="278" />
         <source>Estimated hours</source>
         <translation>预计工时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="561" />
-        <location filename="../../guji/gui/restoration/page.py" line="276" />
+        <location filename="../../guji/gui/restoration/page.py" line="583" />
+        <location filename="../../guji/gui/restoration/page.py" line="279" />
         <source>Planned leaves</source>
         <translation>计划叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="277" />
+        <location filename="../../guji/gui/restoration/page.py" line="280" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="278" />
+        <location filename="../../guji/gui/restoration/page.py" line="281" />
         <source>Save plan</source>
         <translation>保存方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="283" />
+        <location filename="../../guji/gui/restoration/page.py" line="286" />
         <source>Plan</source>
         <translation>修复方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
         <source>Set</source>
         <translation>测定</translation>
     </message>
     <message>
+        <location filename="../../guji/gui/restoration/page.py" line="405" />
         <location filename="../../guji/gui/restoration/page.py" line="383" />
-        <location filename="../../guji/gui/restoration/page.py" line="361" />
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
         <source>Mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
         <source>Min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
         <source>Max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="290" />
+        <location filename="../../guji/gui/restoration/page.py" line="293" />
         <source>Acidic</source>
         <translation>酸性点</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="296" />
+        <location filename="../../guji/gui/restoration/page.py" line="299" />
         <source>New pH set</source>
         <translation>新增 pH 测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="306" />
+        <location filename="../../guji/gui/restoration/page.py" line="309" />
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="307" />
+        <location filename="../../guji/gui/restoration/page.py" line="310" />
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="308" />
+        <location filename="../../guji/gui/restoration/page.py" line="311" />
         <source>Instrument</source>
         <translation>仪器</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="318" />
+        <location filename="../../guji/gui/restoration/page.py" line="321" />
         <source>Save pH set</source>
         <translation>保存 pH 测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="322" />
+        <location filename="../../guji/gui/restoration/page.py" line="325" />
         <source>pH</source>
         <translation>pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="330" />
+        <location filename="../../guji/gui/restoration/page.py" line="338" />
         <source>Recipe</source>
         <translation>配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="352" />
+        <location filename="../../guji/gui/restoration/page.py" line="340" />
+        <source>New recipe…</source>
+        <translation>新建配方…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="364" />
         <source>Record trial</source>
         <translation>记录试样</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="356" />
+        <location filename="../../guji/gui/restoration/page.py" line="378" />
         <source>Dyeing</source>
         <translation>染纸</translation>
     </message>
     <message>
+        <location filename="../../guji/gui/restoration/page.py" line="405" />
         <location filename="../../guji/gui/restoration/page.py" line="383" />
-        <location filename="../../guji/gui/restoration/page.py" line="361" />
         <source>Hours</source>
         <translation>工时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="559" />
-        <location filename="../../guji/gui/restoration/page.py" line="362" />
+        <location filename="../../guji/gui/restoration/page.py" line="581" />
+        <location filename="../../guji/gui/restoration/page.py" line="384" />
         <source>Operations</source>
         <translation>工序</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="559" />
-        <location filename="../../guji/gui/restoration/page.py" line="429" />
-        <location filename="../../guji/gui/restoration/page.py" line="362" />
+        <location filename="../../guji/gui/restoration/page.py" line="581" />
+        <location filename="../../guji/gui/restoration/page.py" line="451" />
+        <location filename="../../guji/gui/restoration/page.py" line="384" />
         <source>Materials</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="362" />
+        <location filename="../../guji/gui/restoration/page.py" line="384" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="380" />
+        <location filename="../../guji/gui/restoration/page.py" line="402" />
         <source>operations, e.g. 补洞 溜口</source>
         <translation>工序，如 补洞 溜口</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="382" />
+        <location filename="../../guji/gui/restoration/page.py" line="404" />
         <source>notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="389" />
+        <location filename="../../guji/gui/restoration/page.py" line="411" />
         <source>Record session</source>
         <translation>记录修复</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="393" />
+        <location filename="../../guji/gui/restoration/page.py" line="415" />
         <source>Sessions</source>
         <translation>修复记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <location filename="../../guji/gui/restoration/page.py" line="420" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <location filename="../../guji/gui/restoration/page.py" line="420" />
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <location filename="../../guji/gui/restoration/page.py" line="420" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="398" />
+        <location filename="../../guji/gui/restoration/page.py" line="420" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="399" />
+        <location filename="../../guji/gui/restoration/page.py" line="421" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="420" />
-        <location filename="../../guji/gui/restoration/page.py" line="399" />
+        <location filename="../../guji/gui/restoration/page.py" line="442" />
+        <location filename="../../guji/gui/restoration/page.py" line="421" />
         <source>Low stock at</source>
         <translation>低库存线</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="399" />
+        <location filename="../../guji/gui/restoration/page.py" line="421" />
         <source>Location</source>
         <translation>存放位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="409" />
+        <location filename="../../guji/gui/restoration/page.py" line="431" />
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="411" />
+        <location filename="../../guji/gui/restoration/page.py" line="433" />
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="422" />
+        <location filename="../../guji/gui/restoration/page.py" line="444" />
         <source>Add material</source>
         <translation>添加材料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="425" />
+        <location filename="../../guji/gui/restoration/page.py" line="447" />
         <source>Receipt…</source>
         <translation>入库…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="434" />
+        <location filename="../../guji/gui/restoration/page.py" line="456" />
         <source>No.</source>
         <translation>次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="445" />
-        <location filename="../../guji/gui/restoration/page.py" line="434" />
+        <location filename="../../guji/gui/restoration/page.py" line="467" />
+        <location filename="../../guji/gui/restoration/page.py" line="456" />
         <source>Quality grade</source>
         <translation>质量等级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="434" />
+        <location filename="../../guji/gui/restoration/page.py" line="456" />
         <source>Comments</source>
         <translation>验收意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="435" />
+        <location filename="../../guji/gui/restoration/page.py" line="457" />
         <source>Signed by</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="435" />
+        <location filename="../../guji/gui/restoration/page.py" line="457" />
         <source>Signed at</source>
         <translation>签署时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="435" />
+        <location filename="../../guji/gui/restoration/page.py" line="457" />
         <source>Voided</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="442" />
+        <location filename="../../guji/gui/restoration/page.py" line="464" />
         <source>comments</source>
         <translation>验收意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="443" />
+        <location filename="../../guji/gui/restoration/page.py" line="465" />
         <source>Accept and sign</source>
         <translation>验收并签名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="450" />
+        <location filename="../../guji/gui/restoration/page.py" line="472" />
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="515" />
+        <location filename="../../guji/gui/restoration/page.py" line="537" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="516" />
+        <location filename="../../guji/gui/restoration/page.py" line="538" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="516" />
+        <location filename="../../guji/gui/restoration/page.py" line="538" />
         <source>Volumes</source>
         <translation>册数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="517" />
+        <location filename="../../guji/gui/restoration/page.py" line="539" />
         <source>Requester</source>
         <translation>送修</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="518" />
+        <location filename="../../guji/gui/restoration/page.py" line="540" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="519" />
+        <location filename="../../guji/gui/restoration/page.py" line="541" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="522" />
+        <location filename="../../guji/gui/restoration/page.py" line="544" />
         <source>suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="529" />
+        <location filename="../../guji/gui/restoration/page.py" line="551" />
         <source>Progress: %1 of %2 leaves, %3 h</source>
         <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="541" />
+        <location filename="../../guji/gui/restoration/page.py" line="563" />
         <source>count</source>
         <translation>处</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="546" />
+        <location filename="../../guji/gui/restoration/page.py" line="568" />
         <source>No paper colour recorded</source>
         <translation>未记录原纸颜色</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="548" />
+        <location filename="../../guji/gui/restoration/page.py" line="570" />
         <source>Suggested: %1</source>
         <translation>建议级别：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="549" />
+        <location filename="../../guji/gui/restoration/page.py" line="571" />
         <source>No assessment yet</source>
         <translation>尚未评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="562" />
+        <location filename="../../guji/gui/restoration/page.py" line="584" />
         <source>Approved</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="563" />
+        <location filename="../../guji/gui/restoration/page.py" line="585" />
         <source>not yet</source>
         <translation>尚未批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="573" />
+        <location filename="../../guji/gui/restoration/page.py" line="595" />
         <source>No plan yet</source>
         <translation>尚未制定方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="602" />
+        <location filename="../../guji/gui/restoration/page.py" line="631" />
         <source>Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h</source>
         <translation>合计：%1 次，%2 小时，%3 叶，每小时 %4 叶</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="621" />
+        <location filename="../../guji/gui/restoration/page.py" line="650" />
         <source>Used in this job: </source>
         <translation>本档案用料：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="643" />
+        <location filename="../../guji/gui/restoration/page.py" line="672" />
         <source>No recipe</source>
         <translation>无配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="648" />
+        <location filename="../../guji/gui/restoration/page.py" line="677" />
         <source>base paper</source>
         <translation>底纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="679" />
+        <location filename="../../guji/gui/restoration/page.py" line="708" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="679" />
+        <location filename="../../guji/gui/restoration/page.py" line="708" />
         <source>Why?</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="695" />
-        <location filename="../../guji/gui/restoration/page.py" line="692" />
+        <location filename="../../guji/gui/restoration/page.py" line="724" />
+        <location filename="../../guji/gui/restoration/page.py" line="721" />
         <source>New job</source>
         <translation>新建修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="692" />
+        <location filename="../../guji/gui/restoration/page.py" line="721" />
         <source>Census number of the item:</source>
         <translation>古籍的普查编号：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="695" />
+        <location filename="../../guji/gui/restoration/page.py" line="724" />
         <source>Requested by:</source>
         <translation>送修人/部门：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="778" />
+        <location filename="../../guji/gui/restoration/page.py" line="807" />
         <source>Receipt</source>
         <translation>材料入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="778" />
+        <location filename="../../guji/gui/restoration/page.py" line="807" />
         <source>Quantity received:</source>
         <translation>入库数量：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="820" />
+        <location filename="../../guji/gui/restoration/page.py" line="877" />
         <source>Save archive PDF</source>
         <translation>保存修复档案 PDF</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="834" />
+        <location filename="../../guji/gui/restoration/page.py" line="891" />
         <source>Wrote %1</source>
         <translation>已写出 %1</translation>
     </message>

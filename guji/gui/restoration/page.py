@@ -38,6 +38,7 @@ from guji.gui.qt import (
 )
 from guji.gui.restoration.charts import HoursChart, PhChart
 from guji.gui.restoration.grids import PhGrid, TrialGrid, stats_text
+from guji.gui.restoration.recipe_dialog import RecipeDialog, RecipeLibraryPanel
 from guji.services.context import Changes
 from restoration.views import (
     AssessmentInput,
@@ -325,12 +326,21 @@ class RestorationPage(Page):
 
     def _build_dyeing(self) -> None:
         w = QWidget()
-        lay = QVBoxLayout(w)
+        outer = QVBoxLayout(w)
+        outer.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter(Qt.Orientation.Vertical)
+        outer.addWidget(split)
+        top = QWidget()
+        lay = QVBoxLayout(top)
         row = QHBoxLayout()
         self.recipe_combo = QComboBox()
         self.recipe_combo.currentIndexChanged.connect(lambda _i: self._show_recipe())
         row.addWidget(QLabel(self.tr("Recipe")))
         row.addWidget(self.recipe_combo, 1)
+        self.new_recipe_button = QPushButton(self.tr("New recipe…"))
+        self.new_recipe_button.setObjectName("new_recipe")
+        self.new_recipe_button.clicked.connect(self._new_recipe)
+        row.addWidget(self.new_recipe_button)
         lay.addLayout(row)
         self.recipe_label = QLabel()
         self.recipe_label.setWordWrap(True)
@@ -355,6 +365,16 @@ class RestorationPage(Page):
         b.clicked.connect(self._record_trial)
         row.addWidget(b)
         lay.addLayout(row)
+        split.addWidget(top)
+        self.recipe_library = RecipeLibraryPanel()
+        self.recipe_library.setObjectName("recipe_library")
+        self.recipe_library.rank_requested.connect(self._rank_library)
+        self.recipe_library.open_requested.connect(self._open_library_recipe)
+        split.addWidget(self.recipe_library)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.recipe_dialog: RecipeDialog | None = None
+        self._pending_recipe: int | None = None
         self.tabs.addTab(w, self.tr("Dyeing"))
 
     def _build_sessions(self) -> None:
@@ -585,7 +605,8 @@ class RestorationPage(Page):
         # dyeing: the job's recipes first, then the rest of the library
         self._library = list(arch.recipes) + [r for r in library if r.id not in {x.id for x in arch.recipes}]
         self.recipe_combo.blockSignals(True)
-        current = self.recipe_combo.currentData()
+        current = self._pending_recipe if self._pending_recipe is not None else self.recipe_combo.currentData()
+        self._pending_recipe = None
         self.recipe_combo.clear()
         for r in self._library:
             self.recipe_combo.addItem(r.name, r.id)
@@ -593,6 +614,12 @@ class RestorationPage(Page):
             self.recipe_combo.setCurrentIndex(self.recipe_combo.findData(current))
         self.recipe_combo.blockSignals(False)
         self._show_recipe()
+        self.new_recipe_button.setEnabled("restorer" in {r.value for r in self.app.actor.roles})
+        # the library ranked against the original paper colour (the latest assessment that measured it)
+        measured = [a for a in arch.assessments if a.colour is not None]
+        target = max(measured, key=lambda a: a.id).colour if measured else None
+        if self.recipe_library.set_job_target(j.id, target):
+            self._rank_library(self.recipe_library.target_lab())
 
         # sessions
         _fill(self.sessions, [[s.day, s.restorer, f"{s.hours:g}", s.leaves,
@@ -800,6 +827,34 @@ class RestorationPage(Page):
         data = TrialInput(measured=tuple(f"{sb.value():.2f}" for sb in self.trial_lab),  # type: ignore[arg-type]
                           illuminant_observer=self.trial_illuminant.currentData(), job_id=self.job_id)
         self.run(self.app.restoration.record_trial, rid, data, on_done=self._done)
+
+    def _new_recipe(self) -> None:
+        """Open the recipe form for the selected job (non-blocking; it saves through the worker itself)."""
+        if self.job_id is None or self.archive is None:
+            return
+        if self.recipe_dialog is not None:
+            self.recipe_dialog.raise_()
+            self.recipe_dialog.activateWindow()
+            return
+        job = self.archive.job
+        dlg = RecipeDialog(self, self.job_id, job.job_number, job_locked=job.locked)
+        dlg.created.connect(self._recipe_created)
+        dlg.finished.connect(lambda _r: setattr(self, "recipe_dialog", None))
+        self.recipe_dialog = dlg
+        dlg.open()
+
+    def _recipe_created(self, recipe: Any) -> None:
+        self._pending_recipe = recipe.id  # select it once the job is reloaded
+        self.window_.changed(Changes.of("restoration_recipe", [recipe.id]))
+
+    def _rank_library(self, target: Any) -> None:
+        self.run(self.app.restoration.rank_recipes_for, target, on_done=self.recipe_library.set_matches)
+
+    def _open_library_recipe(self, recipe_id: int) -> None:
+        i = self.recipe_combo.findData(recipe_id)
+        if i >= 0:
+            self.recipe_combo.setCurrentIndex(i)
+            self.recipe_combo.setFocus()
 
     def _record_session(self) -> None:
         if self.job_id is None:
