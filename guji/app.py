@@ -36,8 +36,9 @@ class Guji:
         self.review = ReviewService(self.ctx)
         self.search = SearchService(self.ctx)
         self.vault = VaultService(self.ctx)
-        self.restoration = RestorationService(self.ctx)
         self.images = ImageService(self.ctx, self.census)
+        # Job photographs go into the same image store as census page images.
+        self.restoration = RestorationService(self.ctx, images=self.images)
 
     @classmethod
     def sign_in(cls, db: Database, login: str, password: str) -> "Guji":

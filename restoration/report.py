@@ -159,6 +159,43 @@ def swatch(lab: Sequence[Any] | None, w: float = 14 * mm, h: float = 6 * mm) -> 
     return d
 
 
+#: Resolution photographs are resampled to in the PDF: masters are often 600 dpi scans of tens of
+#: megabytes, which would make the archive huge; 200 dpi at the printed size is plenty for A4.
+PHOTO_DPI = 200
+
+
+def _fitted_image(path: Path, w: float, h: float) -> Image:
+    """A flowable of the image at ``path`` (first page; EXIF orientation applied) scaled to fit
+    ``w`` × ``h`` points, resampled to :data:`PHOTO_DPI` at that size and embedded as JPEG.
+    PIL's decompression-bomb guard stays on: a hostile legacy ``file_path`` raises, and the caller
+    prints the placeholder."""
+    import io
+
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    with PILImage.open(path) as im:
+        im.seek(0)
+        iw, ih = im.size
+        if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # rotated a quarter turn
+            iw, ih = ih, iw
+        scale = min(w / iw, h / ih)
+        dw, dh = iw * scale, ih * scale
+        px = (max(1, round(dw / 72 * PHOTO_DPI)), max(1, round(dh / 72 * PHOTO_DPI)))
+        im.draft("RGB", (max(px), max(px)))  # JPEG: decode at a reduced size directly
+        pic = ImageOps.exif_transpose(im)
+        if pic.mode.startswith("I"):  # 16-bit grey: keep the top 8 bits (convert() would clip to white)
+            import numpy as np
+
+            pic = PILImage.fromarray((np.asarray(pic, dtype=np.uint32) >> 8).clip(0, 255).astype(np.uint8))
+        pic = pic.convert("RGB") if pic.mode not in ("RGB", "L") else pic.copy()
+    pic.thumbnail(px, PILImage.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    pic.save(buf, "JPEG", quality=85)
+    buf.seek(0)
+    return Image(buf, width=dw, height=dh)
+
+
 class _Report:
     def __init__(self, arch: JobArchive, vocab: RestorationVocab, photo_dir: Path | None):
         self.a = arch
@@ -432,16 +469,26 @@ class _Report:
         else:
             self.story.append(self.p("（无）"))
 
+    def _photo_file(self, photo: Any) -> Path | None:
+        """The file to print for a photo: its master in the image store (``image_path``, resolved by
+        SHA-256), else the local ``file_path`` older rows carry (relative to ``photo_dir``)."""
+        if photo is None:
+            return None
+        for candidate in (getattr(photo, "image_path", None), photo.file_path):
+            if not candidate:
+                continue
+            path = Path(candidate)
+            if not path.is_absolute() and self.photo_dir is not None:
+                path = self.photo_dir / path
+            if path.is_file():
+                return path
+        return None
+
     def _photo_cell(self, photo: Any, w: float, h: float) -> Any:
-        path = Path(photo.file_path) if photo and photo.file_path else None
-        if path is not None and not path.is_absolute() and self.photo_dir is not None:
-            path = self.photo_dir / path
-        if path is not None and path.is_file():
+        path = self._photo_file(photo)
+        if path is not None:
             try:
-                img = Image(str(path))
-                scale = min(w / img.imageWidth, h / img.imageHeight)
-                img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
-                return img
+                return _fitted_image(path, w, h)
             except Exception:  # noqa: BLE001 - an unreadable file falls back to the placeholder
                 pass
         d = Drawing(w, h)
@@ -525,8 +572,9 @@ def write_report(archive: JobArchive, out: Path | str, *, vocab: RestorationVoca
                  photo_dir: Path | None = None) -> Path:
     """Write the archive PDF to ``out`` (written to a temporary name, then moved into place) and return its path.
 
-    ``photo_dir`` resolves relative photo file paths. Photos without a readable file print as a
-    labelled placeholder box.
+    Each photo prints from its master in the image store (``PhotoView.image_path``, which
+    ``archive()`` resolves by SHA-256), else from the ``file_path`` an older row carries (``photo_dir``
+    resolves a relative one). Photos without a readable file print as a labelled placeholder box.
     """
     out = Path(out)
     tmp = out.with_name(out.name + ".part")

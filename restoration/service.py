@@ -19,14 +19,22 @@ Role rules (besides the workflow's own):
   a unit sees its own, the centre sees all; only the unit's own staff write;
 * a closed (accepted) job is locked: nothing can be written to it until a
   reviewer reopens it, which is audited with the reason.
+
+Photographs are stored images: the file goes into the content-addressed image
+store through ``app.images`` (whose validation refuses empty, corrupt, hostile or
+over-large files), is attached to the job there (``job_image``) and recorded here
+(``restoration_photo``, naming the image by its SHA-256), all in one transaction;
+assessments and sessions may only cite images the store holds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -90,6 +98,9 @@ from restoration.views import (
     TrialView,
 )
 from restoration.vocab import RestorationVocab, default_vocab
+
+if TYPE_CHECKING:
+    from guji.images.service import AttachedImage, ImageService
 
 JOB = "restoration_job"
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -166,10 +177,27 @@ class RestorationService:
     """``app.restoration``: jobs, assessments, plans, pH, dyeing, materials, sessions, acceptance."""
 
     def __init__(self, ctx: ServiceContext, vocab: RestorationVocab | None = None,
-                 profile: grading.GradingProfile | None = None):
+                 profile: grading.GradingProfile | None = None, images: ImageService | None = None):
         self.ctx = ctx
         self.vocab = vocab or default_vocab()
         self._profile = profile
+        self._images = images
+
+    @property
+    def images(self) -> ImageService:
+        """The image service photographs go through: the one given (``app.images``), else one on the same
+        context and default store (made on first use; imported late, as the images service imports the
+        census service)."""
+        if self._images is None:
+            from guji.census.service import CensusService
+            from guji.images.service import ImageService
+
+            self._images = ImageService(self.ctx, CensusService(self.ctx))
+        return self._images
+
+    @images.setter
+    def images(self, value: ImageService) -> None:
+        self._images = value
 
     @property
     def actor(self) -> Actor:
@@ -544,7 +572,8 @@ class RestorationService:
                                               note=f.note or None) for i, f in enumerate(findings)]
             s.add(row)
             s.flush()
-            for sha in photos:
+            for i, sha in enumerate(photos):
+                self._link_stored(s, job, sha, "before", f"photos[{i}]")
                 s.add(Photo(job_id=job.id, stage="before", sha256=sha, assessment_id=row.id,
                             added_by=self.actor.user_id))
             job_suggestion = self._job_suggestion(s, job)
@@ -1128,7 +1157,8 @@ class RestorationService:
                                 user_id=a.user_id))
                 mats.append(SessionMaterial(seq=i, material_id=m.id, quantity=q))
             row.materials = mats
-            for sha in photos:
+            for i, sha in enumerate(photos):
+                self._link_stored(s, job, sha, "during", f"photos[{i}]")
                 s.add(Photo(job_id=job.id, stage="during", sha256=sha, session_id=row.id, added_by=a.user_id))
             s.flush()
             audit.record(s, a, "session", JOB, job.id, {
@@ -1195,24 +1225,107 @@ class RestorationService:
 
     # ------------------------------------------------------------------ photos
 
-    def add_photo(self, job_id: int, stage: str, sha256: str, *, file_path: str | None = None,
-                  leaf: str | None = None, caption: str | None = None) -> PhotoView:
-        """Attach a before/during/after photograph (restorers). ``file_path`` is an optional local image
-        file the archive PDF embeds."""
+    def _link_stored(self, s: Session, job: RestorationJob, sha: str, stage: str, field: str,
+                     caption: str | None = None) -> AttachedImage:
+        """In ``s``: the stored image ``sha`` attached to the job (attached now if not yet); a hash the
+        store does not hold is refused on ``field``."""
+        att = self.images.link_job_image(s, sha, job.id, stage, caption)
+        if att is None:
+            raise _problem(field, "no image with this SHA-256 is in the image store; add the photograph's file "
+                                  "first (add_photo_file, or `guji restoration photo JOB FILE`)", sha)
+        return att
+
+    def _photo_args(self, stage: str, leaf: str | None, caption: str | None) -> tuple[str, str | None, str | None]:
+        from guji.images.service import CAPTION_MAX
+
         if stage not in PHOTO_STAGES:
             raise _problem("stage", f"stage is one of {', '.join(PHOTO_STAGES)}", stage)
-        sha = self._photo_hashes([sha256])[0]
+        return stage, _text(leaf, 40, "leaf"), _text(caption, CAPTION_MAX, "caption")
+
+    def _photo_job(self, s: Session, job_id: int, *, for_update: bool = False) -> RestorationJob:
+        job = self._job(s, job_id, for_update=for_update)
+        self._require_restorer(job, "add photographs")
+        self._unlocked(job)
+        return job
+
+    def _write_photo(self, s: Session, job: RestorationJob, stage: str, att: AttachedImage, leaf: str | None,
+                     caption: str | None, file_path: str | None = None) -> PhotoView:
+        sha = att.image.sha256
+        if s.scalar(select(Photo.id).where(Photo.job_id == job.id, Photo.stage == stage, Photo.sha256 == sha,
+                                           Photo.assessment_id.is_(None), Photo.session_id.is_(None),
+                                           (Photo.leaf == leaf) if leaf is not None else Photo.leaf.is_(None))
+                    .limit(1)) is not None:
+            raise Conflict(f"this image is already a {stage} photograph of {job.job_number}")
+        p = Photo(job_id=job.id, stage=stage, sha256=sha, file_path=file_path, leaf=leaf, caption=caption,
+                  added_by=self.actor.user_id)
+        s.add(p)
+        s.flush()
+        audit.record(s, self.actor, "photo", JOB, job.id, {"photo": [None, p.id], "stage": [None, stage],
+                                                           "sha256": [None, sha], "leaf": [None, leaf]})
+        return PhotoView(p.id, p.stage, p.sha256, p.file_path, p.leaf, p.caption, att.image.id, att.image.path)
+
+    def add_photo_file(self, job_id: int, path: str | os.PathLike[str], stage: str, *, leaf: str | None = None,
+                       caption: str | None = None) -> PhotoView:
+        """Add a photograph of the job from an image file: the restorer's usual way.
+
+        The file is copied into the image store (``app.images``: the same validation as any scan, so an
+        empty, truncated, non-image or over-large file is refused with ValidationError on ``file``),
+        attached to the job at ``stage`` (before/during/after) and recorded as the job's photograph, in
+        one transaction; if any step is refused nothing is left behind (no row, no audit entry, and a
+        file this call put in the store is removed again). The same content added earlier (to the
+        store, or to this job) is reused, not duplicated; the same image at the same stage and leaf of
+        the job twice is a Conflict.
+
+        Restorers of the job's institution (the assigned ones, when the job has any); a closed job is
+        locked (Conflict). Checked before the file is read.
+        """
+        stage, leaf_t, caption_t = self._photo_args(stage, leaf, caption)
+        return self._add_file(job_id, Path(os.fspath(path)), stage, leaf_t, caption_t)
+
+    def _add_file(self, job_id: int, path: Path, stage: str, leaf: str | None, caption: str | None, *,
+                  expect_sha: str | None = None) -> PhotoView:
+        with self.ctx.read() as s:
+            self._photo_job(s, job_id)  # refuse before anything is copied into the store
+        out: list[PhotoView] = []
+
+        def within(s: Session, att: AttachedImage) -> None:
+            # Checked again in the writing transaction: the job may have been closed meanwhile.
+            job = self._photo_job(s, job_id, for_update=True)
+            if expect_sha is not None and att.image.sha256 != expect_sha:
+                raise _problem("sha256", f"{path.name} has the SHA-256 {att.image.sha256}, not the one given",
+                               expect_sha)
+            out.append(self._write_photo(s, job, stage, att, leaf, caption))
+
+        self.images.add_to_job(path, job_id, stage, caption, within=within)
+        return out[0]
+
+    def add_photo(self, job_id: int, stage: str, sha256: str, *, file_path: str | None = None,
+                  leaf: str | None = None, caption: str | None = None) -> PhotoView:
+        """Record a before/during/after photograph of an image by its SHA-256 (restorers, job not locked).
+
+        An image the store holds is linked (attached to the job if it is not yet). Otherwise a readable
+        ``file_path`` is added to the store as :meth:`add_photo_file` does, and must have that SHA-256;
+        a hash that is neither in the store nor given with a readable file is refused (ValidationError
+        on ``sha256``, or ``file_path`` when the file given cannot be read).
+        """
+        stage, leaf_t, caption_t = self._photo_args(stage, leaf, caption)
+        try:
+            sha = self._photo_hashes([sha256])[0]
+        except ValidationError:
+            raise _problem("sha256", "a photo is named by its SHA-256 (64 hex digits)", sha256) from None
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
-            self._require_restorer(job, "add photographs")
-            self._unlocked(job)
-            p = Photo(job_id=job.id, stage=stage, sha256=sha, file_path=_text(file_path), leaf=_text(leaf, 40, "leaf"),
-                      caption=_text(caption), added_by=self.actor.user_id)
-            s.add(p)
-            s.flush()
-            audit.record(s, self.actor, "photo", JOB, job.id, {"photo": [None, p.id], "stage": [None, stage],
-                                                               "sha256": [None, sha]})
-            return PhotoView(p.id, p.stage, p.sha256, p.file_path, p.leaf, p.caption)
+            job = self._photo_job(s, job_id, for_update=True)
+            att = self.images.link_job_image(s, sha, job.id, stage, caption_t)
+            if att is not None:
+                return self._write_photo(s, job, stage, att, leaf_t, caption_t, _text(file_path))
+        if file_path:
+            fp = Path(file_path)
+            if not (fp.is_file() and os.access(fp, os.R_OK)):
+                raise _problem("file_path", f"the image store has no image {sha[:12]}… and {file_path} cannot be "
+                                            "read", file_path)
+            return self._add_file(job_id, fp, stage, leaf_t, caption_t, expect_sha=sha)
+        raise _problem("sha256", f"no image {sha[:12]}… is in the image store; add the photograph's file first "
+                                 "(add_photo_file, or `guji restoration photo JOB FILE`)", sha)
 
     # ------------------------------------------------------------------ acceptance
 
@@ -1316,6 +1429,23 @@ class RestorationService:
                          note=_text(note))
             return self._job_view(s, job)
 
+    def _photo_views(self, s: Session, job: RestorationJob) -> tuple[PhotoView, ...]:
+        """The job's photographs in the order taken, each resolved through the image store by its SHA-256."""
+        from guji.images.models import StoredImage
+
+        rows = list(s.scalars(select(Photo).where(Photo.job_id == job.id).order_by(Photo.id)))
+        hashes = {r.sha256 for r in rows}
+        ids = dict(s.execute(select(StoredImage.sha256, StoredImage.id)
+                             .where(StoredImage.sha256.in_(sorted(hashes)))).all()) if hashes else {}
+        paths = self.images.job_image_paths(s, hashes)
+        return tuple(PhotoView(x.id, x.stage, x.sha256, x.file_path, x.leaf, x.caption, ids.get(x.sha256),
+                               paths.get(x.sha256)) for x in rows)
+
+    def photos(self, job_id: int) -> list[PhotoView]:
+        """The job's photographs (anyone who may see the job), in the order taken."""
+        with self.ctx.read() as s:
+            return list(self._photo_views(s, self._job(s, job_id)))
+
     def _acceptance_view(self, s: Session, r: Acceptance) -> AcceptanceView:
         return AcceptanceView(r.id, r.seq, self._name(s, r.reviewer_id), r.quality_grade, r.comments, r.signed_name,
                               r.signed_at, r.voided_at, r.void_reason)
@@ -1349,8 +1479,7 @@ class RestorationService:
             recipe_rows = s.scalars(select(Recipe).where((Recipe.job_id == job.id) | Recipe.id.in_(
                 select(Trial.recipe_id).where(Trial.job_id == job.id))).order_by(Recipe.id))
             recipe_views = tuple(self._recipe_view(s, r, cfg.de00_tolerance) for r in recipe_rows)
-            photos = tuple(PhotoView(x.id, x.stage, x.sha256, x.file_path, x.leaf, x.caption) for x in s.scalars(
-                select(Photo).where(Photo.job_id == job.id).order_by(Photo.id)))
+            photos = self._photo_views(s, job)
             acceptances = tuple(self._acceptance_view(s, r) for r in s.scalars(
                 select(Acceptance).where(Acceptance.job_id == job.id).order_by(Acceptance.seq)))
             view = self._job_view(s, job)

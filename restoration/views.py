@@ -29,7 +29,8 @@ class AssessmentInput:
     Chinese labels; metric percent/count/ph; value text or number); ``fibres`` are
     ``(fibre, percent)`` pairs that must add up to 100 when given; ``colour`` is the
     original paper's L*a*b* with ``colour_source`` (colorimeter or scan) and
-    ``illuminant_observer`` (e.g. D65_10). ``photos`` are image SHA-256 strings.
+    ``illuminant_observer`` (e.g. D65_10). ``photos`` are SHA-256 strings of images already in the
+    image store (they are attached to the job as "before" photographs).
     """
 
     findings: list[tuple[str, str, Any]] = field(default_factory=list)
@@ -128,7 +129,8 @@ class TrialInput:
 
 @dataclass
 class SessionInput:
-    """A working session; ``materials`` as ``(material_id, quantity)`` consumed from stock."""
+    """A working session; ``materials`` as ``(material_id, quantity)`` consumed from stock; ``photos``
+    SHA-256 strings of images already in the image store (attached as "during" photographs)."""
 
     day: dt.date
     hours: Any
@@ -381,12 +383,18 @@ class SessionView:
 
 @dataclass(frozen=True)
 class PhotoView:
+    """A photograph of a job. ``sha256`` names the image in the image store; ``image_id`` and
+    ``image_path`` (the master's absolute path) are set when the store holds it. ``file_path`` is the
+    local file older rows were recorded with, used only when the store has no such image."""
+
     id: int
     stage: str
     sha256: str
     file_path: str | None
     leaf: str | None
     caption: str | None
+    image_id: int | None = None
+    image_path: str | None = None
 
 
 @dataclass(frozen=True)

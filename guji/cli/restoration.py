@@ -1,4 +1,5 @@
-"""``guji restoration …``: list and show restoration jobs, pH statistics, low stock, the archive PDF."""
+"""``guji restoration …``: list and show restoration jobs, pH statistics, low stock, add photographs,
+the archive PDF."""
 
 from __future__ import annotations
 
@@ -31,6 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     a = rsub.add_parser("low-stock", help="materials at or below their low-stock threshold")
     a.set_defaults(func=cmd_low_stock)
+
+    a = rsub.add_parser("photo", help="add photographs of a job (before/during/after) to the image store and the job")
+    a.add_argument("job", help="job number like XF-2026-0001, or id")
+    a.add_argument("files", nargs="+", metavar="FILE", help="image files (TIFF, JPEG, PNG)")
+    a.add_argument("--stage", required=True, help="before, during or after")
+    a.add_argument("--leaf", help="the leaf shown (e.g. 3 or 卷一 3)")
+    a.add_argument("--caption")
+    a.add_argument("--json", action="store_true", help="one JSON object per file")
+    a.set_defaults(func=cmd_photo)
 
     a = rsub.add_parser("report", help="write the archive of a job as an A4 PDF")
     a.add_argument("job")
@@ -108,6 +118,21 @@ def cmd_low_stock(args: argparse.Namespace) -> int:
                   f"{m.low_stock.normalize():f}" if m.low_stock is not None else "", m.location or ""]
                  for m in app.restoration.low_stock()],
                 ["id", "name", "kind", "batch", "quantity", "unit", "threshold", "location"])
+    return 0
+
+
+def cmd_photo(args: argparse.Namespace) -> int:
+    """Add each file as a photograph of the job; stops at the first refusal (earlier files stay added,
+    the refused one writes nothing)."""
+    app = sign_in(args)
+    jid = _job_id(app, args.job)
+    for path in args.files:
+        ph = app.restoration.add_photo_file(jid, path, args.stage, leaf=args.leaf, caption=args.caption)
+        if args.json:
+            print_json({"job_id": jid, "photo_id": ph.id, "stage": ph.stage, "sha256": ph.sha256,
+                        "image_id": ph.image_id, "leaf": ph.leaf, "caption": ph.caption, "file": path})
+        else:
+            print(f"{ph.stage}\t{ph.sha256}\t{path}")
     return 0
 
 

@@ -28,6 +28,7 @@ import os
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -470,6 +471,32 @@ class ImageService:
         if not self.actor.has(Role.RESTORER, Role.ADMIN):
             raise PermissionDenied(f"{self.actor.login} may not {action}: needs the role 修复师 (restorer)")
 
+    def _attach_job_row(self, s: Session, row: StoredImage, job_id: int, stage: str, caption: str | None, *,
+                        reuse: bool = False) -> AttachedImage:
+        existing = s.scalar(select(JobImage).where(JobImage.job_id == job_id, JobImage.image_id == row.id))
+        if existing is not None:
+            if reuse:
+                return AttachedImage(existing.id, "job", job_id, existing.stage, existing.caption, existing.seq,
+                                     self._info(row))
+            raise Conflict(f"this image is already attached to job {job_id}")
+        self._job_visible(s, job_id)
+        seq = (s.scalar(select(func.max(JobImage.seq)).where(JobImage.job_id == job_id)) or 0) + 1
+        att = JobImage(job_id=job_id, image_id=row.id, institution_id=self.actor.institution_id, stage=stage,
+                       caption=caption, seq=seq, added_by=self.actor.user_id)
+        s.add(att)
+        s.flush()
+        audit.record(s, self.actor, "attach_image", "restoration_job", job_id,
+                     {"image": [None, row.sha256], "stage": [None, stage], "caption": [None, caption]})
+        return AttachedImage(att.id, "job", job_id, stage, caption, seq, self._info(row))
+
+    def _job_args(self, job_id: int, stage: str, caption: str | None) -> tuple[str, str | None]:
+        stage = job_stage(stage)
+        caption = _caption(caption)
+        self._require_restorer("attach images to restoration jobs")
+        if not isinstance(job_id, int) or isinstance(job_id, bool) or job_id <= 0:
+            raise ValidationError(FieldProblem("job_id", "must be a positive job id", job_id))
+        return stage, caption
+
     def attach_to_job(self, image_id: int, job_id: int, stage: str, caption: str | None = None) -> AttachedImage:
         """Attach a stored image to a restoration job at a stage (before/during/after).
 
@@ -478,25 +505,62 @@ class ImageService:
         restoration tables (see :class:`guji.images.models.JobImage`): the restoration service calls this
         for jobs it has already checked.
         """
-        stage = job_stage(stage)
-        caption = _caption(caption)
-        self._require_restorer("attach images to restoration jobs")
-        if not isinstance(job_id, int) or job_id <= 0:
-            raise ValidationError(FieldProblem("job_id", "must be a positive job id", job_id))
+        stage, caption = self._job_args(job_id, stage, caption)
         with self.ctx.write() as s:
-            row = self._image(s, image_id)
-            existing = s.scalar(select(JobImage).where(JobImage.job_id == job_id, JobImage.image_id == image_id))
-            if existing is not None:
-                raise Conflict(f"this image is already attached to job {job_id}")
+            return self._attach_job_row(s, self._image(s, image_id), job_id, stage, caption)
+
+    def add_to_job(self, path: str | os.PathLike[str], job_id: int, stage: str, caption: str | None = None, *,
+                   name: str | None = None, within: Callable[[Session, AttachedImage], Any] | None = None
+                   ) -> AttachedImage:
+        """Add a scan and attach it to a restoration job in one step (an image already attached to the job
+        is reused, not refused).
+
+        Same checks as :meth:`add_image` (the file) and :meth:`attach_to_job` (stage, caption, role),
+        made before the file is stored. ``within(session, attached)``, when given, runs in the same
+        transaction as the image row and the attachment (the restoration service writes its photograph
+        row there): if it, or anything else, raises, the transaction rolls back and a file this call put
+        in the store is removed again, so nothing is left behind.
+        """
+        stage, caption = self._job_args(job_id, stage, caption)
+        with self.ctx.read() as s:
             self._job_visible(s, job_id)
-            seq = (s.scalar(select(func.max(JobImage.seq)).where(JobImage.job_id == job_id)) or 0) + 1
-            att = JobImage(job_id=job_id, image_id=row.id, institution_id=self.actor.institution_id, stage=stage,
-                           caption=caption, seq=seq, added_by=self.actor.user_id)
-            s.add(att)
-            s.flush()
-            audit.record(s, self.actor, "attach_image", "restoration_job", job_id,
-                         {"image": [None, row.sha256], "stage": [None, stage], "caption": [None, caption]})
-            return AttachedImage(att.id, "job", job_id, stage, caption, seq, self._info(row))
+
+        def then(s: Session, row: StoredImage, created: bool) -> AttachedImage:
+            att = self._attach_job_row(s, row, job_id, stage, caption, reuse=True)
+            if within is not None:
+                within(s, att)
+            return att
+
+        return self._add_then(path, name or Path(os.fspath(path)).name, then)
+
+    def link_job_image(self, s: Session, sha256: str, job_id: int, stage: str,
+                       caption: str | None = None) -> AttachedImage | None:
+        """In the caller's transaction ``s``: the stored image with this content hash attached to the job
+        (attaching it now if it is not yet), or None when the store has no such image.
+
+        For the restoration service, which has checked the job already. PermissionDenied when the image
+        belongs to another institution; same role and stage rules as :meth:`attach_to_job`.
+        """
+        stage, caption = self._job_args(job_id, stage, caption)
+        image_id = s.scalar(select(StoredImage.id).where(StoredImage.sha256 == sha256.strip().lower()))
+        if image_id is None:
+            return None
+        return self._attach_job_row(s, self._image(s, image_id), job_id, stage, caption, reuse=True)
+
+    def job_image_paths(self, s: Session, hashes: Iterable[str]) -> dict[str, str]:
+        """In the caller's read transaction: ``{sha256: absolute path of the master}`` for those of
+        ``hashes`` the store holds (a hash whose row exists but whose file is missing is left out).
+        No permission check: the caller passes the hashes of a job it has already checked."""
+        wanted = {h.strip().lower() for h in hashes if h}
+        if not wanted:
+            return {}
+        out: dict[str, str] = {}
+        for sha, rel in s.execute(select(StoredImage.sha256, StoredImage.relpath)
+                                  .where(StoredImage.sha256.in_(sorted(wanted)))):
+            p = self.store_dir / rel
+            if p.is_file():
+                out[sha] = str(p)
+        return out
 
     def _job_visible(self, s: Session, job_id: int) -> None:
         """Refuse a job whose images another institution attached (the job is theirs)."""

@@ -39,13 +39,14 @@ def full_job(org: dict[str, Guji], tmp_path: Path) -> int:
                                        materials=[(paper, 2)], notes="補蟲洞"))
     r.record_ph_set(jid, PhSetInput("after_treatment", "surface_flat_electrode",
                                     [("1", "天頭", "7.80"), ("2", "天頭", "8.05"), ("3", "地腳", "7.95")]))
-    # one real before photograph (a small PNG), one placeholder after
+    # a before and an after photograph of leaf 1 (small PNGs), both through the image store
     from PIL import Image
 
-    img = tmp_path / "before.png"
-    Image.new("RGB", (120, 90), (200, 180, 140)).save(img)
-    r.add_photo(jid, "before", "cd" * 32, file_path=str(img), leaf="1", caption="蟲蛀")
-    r.add_photo(jid, "after", "ef" * 32, leaf="1")
+    before, after = tmp_path / "before.png", tmp_path / "after.png"
+    Image.new("RGB", (120, 90), (200, 180, 140)).save(before)
+    Image.new("RGB", (120, 90), (230, 220, 200)).save(after)
+    r.add_photo_file(jid, before, "before", leaf="1", caption="蟲蛀")
+    r.add_photo_file(jid, after, "after", leaf="1")
     to_state_rest(org, jid)
     return jid
 
