@@ -1132,6 +1132,181 @@
         <translation>酸性（低于 %1）</translation>
     </message>
 </context><context>
+    <name>PhotoGrid</name>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="170" />
+        <source>Before</source>
+        <translation>修复前</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="170" />
+        <source>During</source>
+        <translation>修复中</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="170" />
+        <source>After</source>
+        <translation>修复后</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="173" />
+        <source>Leaf %1</source>
+        <translation>叶 %1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="173" />
+        <source>No leaf</source>
+        <translation>未注明叶</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="192" />
+        <source>not in the image store</source>
+        <translation>图像库中没有此图像</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="202" />
+        <source>(image cannot be shown)</source>
+        <translation>（图像无法显示）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="204" />
+        <source>loading…</source>
+        <translation>正在载入…</translation>
+    </message>
+</context><context>
+    <name>PhotoViewerDialog</name>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="244" />
+        <source>loading…</source>
+        <translation>正在载入…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="256" />
+        <source>The image store has no file for this photograph.</source>
+        <translation>图像库中没有这张照片的文件。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="265" />
+        <source>The image cannot be shown: %1</source>
+        <translation>图像无法显示：%1</translation>
+    </message>
+</context><context>
+    <name>PhotosPanel</name>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="307" />
+        <source>e.g. 3 or 卷一 3</source>
+        <translation>如 3 或 卷一 3</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="310" />
+        <source>caption, e.g. 虫蛀、书脑残缺</source>
+        <translation>说明，如 虫蛀、书脑残缺</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="311" />
+        <source>Add photo…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="482" />
+        <location filename="../../guji/gui/restoration/photos.py" line="314" />
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="482" />
+        <location filename="../../guji/gui/restoration/photos.py" line="314" />
+        <source>Leaf</source>
+        <translation>叶</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="483" />
+        <location filename="../../guji/gui/restoration/photos.py" line="315" />
+        <source>Caption</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="376" />
+        <location filename="../../guji/gui/restoration/photos.py" line="338" />
+        <source>Select a job</source>
+        <translation>请选择修复档案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="352" />
+        <source>%1 photographs: %2 before, %3 during, %4 after. Double-click a photograph to see it larger.</source>
+        <translation>共 %1 张照片：修复前 %2 张，修复中 %3 张，修复后 %4 张。双击照片可放大查看。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="355" />
+        <source>No photographs yet. Add the before, during and after photographs of each leaf; they are kept in the image store.</source>
+        <translation>尚无照片。请添加各叶修复前、修复中、修复后的照片；照片保存在图像库中。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="366" />
+        <source>Only restorers may add photographs.</source>
+        <translation>只有修复师可以添加照片。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="368" />
+        <source>The job belongs to another institution.</source>
+        <translation>此修复任务属于其他单位。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="370" />
+        <source>You are not assigned to this job.</source>
+        <translation>您未被分派到此修复任务。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="372" />
+        <source>The job was accepted and is locked; a reviewer must reopen it first.</source>
+        <translation>此修复任务已验收并锁定；须由审核员重新打开后才能添加。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="378" />
+        <source>Add image files (TIFF, JPEG, PNG) as photographs at the stage and leaf given</source>
+        <translation>将图像文件（TIFF、JPEG、PNG）按所填阶段和叶添加为照片</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="417" />
+        <source>Add photographs</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="418" />
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="449" />
+        <source>Adding…</source>
+        <translation>正在添加…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="458" />
+        <source>Added %1 photograph(s).</source>
+        <translation>已添加 %1 张照片。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="464" />
+        <source>Nothing was added.</source>
+        <translation>未添加任何照片。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="482" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="487" />
+        <source>Not permitted: %1</source>
+        <translation>无权操作：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/photos.py" line="489" />
+        <source>Refused: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+</context><context>
     <name>RecipeDialog</name>
     <message>
         <location filename="../../guji/gui/restoration/recipe_dialog.py" line="274" />
@@ -1729,620 +1904,625 @@
 </context><context>
     <name>RestorationPage</name>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="96" />
+        <location filename="../../guji/gui/restoration/page.py" line="97" />
         <source>Restoration</source>
         <translation>修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="113" />
+        <location filename="../../guji/gui/restoration/page.py" line="114" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="117" />
+        <location filename="../../guji/gui/restoration/page.py" line="118" />
         <source>restorer login</source>
         <translation>修复师登录名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="119" />
+        <location filename="../../guji/gui/restoration/page.py" line="120" />
         <source>All institutions</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="124" />
-        <location filename="../../guji/gui/restoration/page.py" line="120" />
+        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <location filename="../../guji/gui/restoration/page.py" line="121" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="383" />
-        <location filename="../../guji/gui/restoration/page.py" line="121" />
+        <location filename="../../guji/gui/restoration/page.py" line="385" />
+        <location filename="../../guji/gui/restoration/page.py" line="122" />
         <source>Restorer</source>
         <translation>修复师</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="539" />
-        <location filename="../../guji/gui/restoration/page.py" line="122" />
+        <location filename="../../guji/gui/restoration/page.py" line="549" />
+        <location filename="../../guji/gui/restoration/page.py" line="123" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="124" />
+        <location filename="../../guji/gui/restoration/page.py" line="125" />
         <source>Job</source>
         <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="537" />
-        <location filename="../../guji/gui/restoration/page.py" line="124" />
+        <location filename="../../guji/gui/restoration/page.py" line="547" />
+        <location filename="../../guji/gui/restoration/page.py" line="125" />
         <source>Title</source>
         <translation>题名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="540" />
-        <location filename="../../guji/gui/restoration/page.py" line="124" />
+        <location filename="../../guji/gui/restoration/page.py" line="550" />
+        <location filename="../../guji/gui/restoration/page.py" line="125" />
         <source>Restorers</source>
         <translation>修复人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="543" />
-        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <location filename="../../guji/gui/restoration/page.py" line="553" />
+        <location filename="../../guji/gui/restoration/page.py" line="126" />
         <source>Opened</source>
         <translation>开档日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="128" />
+        <location filename="../../guji/gui/restoration/page.py" line="129" />
         <source>New job…</source>
         <translation>新建档案…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="141" />
+        <location filename="../../guji/gui/restoration/page.py" line="142" />
         <source>Select a job</source>
         <translation>请选择修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="172" />
+        <location filename="../../guji/gui/restoration/page.py" line="174" />
         <source>Submit plan</source>
         <translation>提交方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="172" />
+        <location filename="../../guji/gui/restoration/page.py" line="174" />
         <source>Approve plan</source>
         <translation>批准方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="173" />
+        <location filename="../../guji/gui/restoration/page.py" line="175" />
         <source>Start treatment</source>
         <translation>开始修复</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="174" />
+        <location filename="../../guji/gui/restoration/page.py" line="176" />
         <source>Submit for acceptance</source>
         <translation>提交验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="175" />
+        <location filename="../../guji/gui/restoration/page.py" line="177" />
         <source>Send back…</source>
         <translation>退回…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="175" />
+        <location filename="../../guji/gui/restoration/page.py" line="177" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="176" />
+        <location filename="../../guji/gui/restoration/page.py" line="178" />
         <source>Return to vault</source>
         <translation>归还入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="182" />
+        <location filename="../../guji/gui/restoration/page.py" line="184" />
         <source>Report PDF…</source>
         <translation>档案 PDF…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="190" />
+        <location filename="../../guji/gui/restoration/page.py" line="192" />
         <source>Overview</source>
         <translation>概况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="542" />
-        <location filename="../../guji/gui/restoration/page.py" line="198" />
+        <location filename="../../guji/gui/restoration/page.py" line="552" />
+        <location filename="../../guji/gui/restoration/page.py" line="200" />
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="221" />
-        <location filename="../../guji/gui/restoration/page.py" line="198" />
+        <location filename="../../guji/gui/restoration/page.py" line="223" />
+        <location filename="../../guji/gui/restoration/page.py" line="200" />
         <source>Damage</source>
         <translation>破损类型</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="221" />
-        <location filename="../../guji/gui/restoration/page.py" line="198" />
+        <location filename="../../guji/gui/restoration/page.py" line="223" />
+        <location filename="../../guji/gui/restoration/page.py" line="200" />
         <source>Extent</source>
         <translation>程度</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="198" />
+        <location filename="../../guji/gui/restoration/page.py" line="200" />
         <source>Metric</source>
         <translation>计量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="210" />
+        <location filename="../../guji/gui/restoration/page.py" line="212" />
         <source>reason, when overriding the suggestion</source>
         <translation>与建议不同时说明理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="211" />
+        <location filename="../../guji/gui/restoration/page.py" line="213" />
         <source>Confirm damage grade</source>
         <translation>确认破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="543" />
-        <location filename="../../guji/gui/restoration/page.py" line="213" />
+        <location filename="../../guji/gui/restoration/page.py" line="553" />
+        <location filename="../../guji/gui/restoration/page.py" line="215" />
         <source>Damage grade</source>
         <translation>破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="218" />
+        <location filename="../../guji/gui/restoration/page.py" line="220" />
         <source>New assessment</source>
         <translation>新增评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="223" />
+        <location filename="../../guji/gui/restoration/page.py" line="225" />
         <source>damage type (e.g. 虫蛀) and extent: % of area, count, or pH</source>
         <translation>破损类型（如 虫蛀）与程度：面积百分比、处数或 pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="236" />
+        <location filename="../../guji/gui/restoration/page.py" line="238" />
         <source>colorimeter</source>
         <translation>色差计</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="237" />
+        <location filename="../../guji/gui/restoration/page.py" line="239" />
         <source>scan</source>
         <translation>扫描图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="241" />
+        <location filename="../../guji/gui/restoration/page.py" line="243" />
         <source>Volume</source>
         <translation>册</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="406" />
-        <location filename="../../guji/gui/restoration/page.py" line="383" />
-        <location filename="../../guji/gui/restoration/page.py" line="242" />
+        <location filename="../../guji/gui/restoration/page.py" line="408" />
+        <location filename="../../guji/gui/restoration/page.py" line="385" />
+        <location filename="../../guji/gui/restoration/page.py" line="244" />
         <source>Leaves</source>
         <translation>叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="243" />
+        <location filename="../../guji/gui/restoration/page.py" line="245" />
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="244" />
+        <location filename="../../guji/gui/restoration/page.py" line="246" />
         <source>Fibres</source>
         <translation>纤维</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="246" />
+        <location filename="../../guji/gui/restoration/page.py" line="248" />
         <source>Measured by</source>
         <translation>测色方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="247" />
+        <location filename="../../guji/gui/restoration/page.py" line="249" />
         <source>Illuminant</source>
         <translation>光源/观察者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="248" />
+        <location filename="../../guji/gui/restoration/page.py" line="250" />
         <source>Save assessment</source>
         <translation>保存评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="253" />
+        <location filename="../../guji/gui/restoration/page.py" line="255" />
         <source>Condition</source>
         <translation>破损状况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="262" />
+        <location filename="../../guji/gui/restoration/page.py" line="264" />
         <source>Edit plan</source>
         <translation>编辑方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="582" />
-        <location filename="../../guji/gui/restoration/page.py" line="278" />
+        <location filename="../../guji/gui/restoration/page.py" line="592" />
+        <location filename="../../guji/gui/restoration/page.py" line="280" />
         <source>Estimated hours</source>
         <translation>预计工时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="583" />
-        <location filename="../../guji/gui/restoration/page.py" line="279" />
+        <location filename="../../guji/gui/restoration/page.py" line="593" />
+        <location filename="../../guji/gui/restoration/page.py" line="281" />
         <source>Planned leaves</source>
         <translation>计划叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="280" />
+        <location filename="../../guji/gui/restoration/page.py" line="282" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="281" />
+        <location filename="../../guji/gui/restoration/page.py" line="283" />
         <source>Save plan</source>
         <translation>保存方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="286" />
+        <location filename="../../guji/gui/restoration/page.py" line="288" />
         <source>Plan</source>
         <translation>修复方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="292" />
+        <location filename="../../guji/gui/restoration/page.py" line="294" />
         <source>Set</source>
         <translation>测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="405" />
-        <location filename="../../guji/gui/restoration/page.py" line="383" />
-        <location filename="../../guji/gui/restoration/page.py" line="292" />
+        <location filename="../../guji/gui/restoration/page.py" line="407" />
+        <location filename="../../guji/gui/restoration/page.py" line="385" />
+        <location filename="../../guji/gui/restoration/page.py" line="294" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="292" />
+        <location filename="../../guji/gui/restoration/page.py" line="294" />
         <source>Mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="292" />
+        <location filename="../../guji/gui/restoration/page.py" line="294" />
         <source>Min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="292" />
+        <location filename="../../guji/gui/restoration/page.py" line="294" />
         <source>Max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="293" />
+        <location filename="../../guji/gui/restoration/page.py" line="295" />
         <source>Acidic</source>
         <translation>酸性点</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="299" />
+        <location filename="../../guji/gui/restoration/page.py" line="301" />
         <source>New pH set</source>
         <translation>新增 pH 测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="309" />
+        <location filename="../../guji/gui/restoration/page.py" line="311" />
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="310" />
+        <location filename="../../guji/gui/restoration/page.py" line="312" />
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="311" />
+        <location filename="../../guji/gui/restoration/page.py" line="313" />
         <source>Instrument</source>
         <translation>仪器</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="321" />
+        <location filename="../../guji/gui/restoration/page.py" line="323" />
         <source>Save pH set</source>
         <translation>保存 pH 测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="325" />
+        <location filename="../../guji/gui/restoration/page.py" line="327" />
         <source>pH</source>
         <translation>pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="338" />
+        <location filename="../../guji/gui/restoration/page.py" line="340" />
         <source>Recipe</source>
         <translation>配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="340" />
+        <location filename="../../guji/gui/restoration/page.py" line="342" />
         <source>New recipe…</source>
         <translation>新建配方…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="364" />
+        <location filename="../../guji/gui/restoration/page.py" line="366" />
         <source>Record trial</source>
         <translation>记录试样</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="378" />
+        <location filename="../../guji/gui/restoration/page.py" line="380" />
         <source>Dyeing</source>
         <translation>染纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="405" />
-        <location filename="../../guji/gui/restoration/page.py" line="383" />
+        <location filename="../../guji/gui/restoration/page.py" line="407" />
+        <location filename="../../guji/gui/restoration/page.py" line="385" />
         <source>Hours</source>
         <translation>工时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="581" />
-        <location filename="../../guji/gui/restoration/page.py" line="384" />
+        <location filename="../../guji/gui/restoration/page.py" line="591" />
+        <location filename="../../guji/gui/restoration/page.py" line="386" />
         <source>Operations</source>
         <translation>工序</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="581" />
-        <location filename="../../guji/gui/restoration/page.py" line="451" />
-        <location filename="../../guji/gui/restoration/page.py" line="384" />
+        <location filename="../../guji/gui/restoration/page.py" line="591" />
+        <location filename="../../guji/gui/restoration/page.py" line="453" />
+        <location filename="../../guji/gui/restoration/page.py" line="386" />
         <source>Materials</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="384" />
+        <location filename="../../guji/gui/restoration/page.py" line="386" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="402" />
+        <location filename="../../guji/gui/restoration/page.py" line="404" />
         <source>operations, e.g. 补洞 溜口</source>
         <translation>工序，如 补洞 溜口</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="404" />
+        <location filename="../../guji/gui/restoration/page.py" line="406" />
         <source>notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="411" />
+        <location filename="../../guji/gui/restoration/page.py" line="413" />
         <source>Record session</source>
         <translation>记录修复</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="415" />
+        <location filename="../../guji/gui/restoration/page.py" line="417" />
         <source>Sessions</source>
         <translation>修复记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="420" />
+        <location filename="../../guji/gui/restoration/page.py" line="422" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="420" />
+        <location filename="../../guji/gui/restoration/page.py" line="422" />
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="420" />
+        <location filename="../../guji/gui/restoration/page.py" line="422" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="420" />
+        <location filename="../../guji/gui/restoration/page.py" line="422" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="421" />
+        <location filename="../../guji/gui/restoration/page.py" line="423" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="442" />
-        <location filename="../../guji/gui/restoration/page.py" line="421" />
+        <location filename="../../guji/gui/restoration/page.py" line="444" />
+        <location filename="../../guji/gui/restoration/page.py" line="423" />
         <source>Low stock at</source>
         <translation>低库存线</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="421" />
+        <location filename="../../guji/gui/restoration/page.py" line="423" />
         <source>Location</source>
         <translation>存放位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="431" />
+        <location filename="../../guji/gui/restoration/page.py" line="433" />
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="433" />
+        <location filename="../../guji/gui/restoration/page.py" line="435" />
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="444" />
+        <location filename="../../guji/gui/restoration/page.py" line="446" />
         <source>Add material</source>
         <translation>添加材料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="447" />
+        <location filename="../../guji/gui/restoration/page.py" line="449" />
         <source>Receipt…</source>
         <translation>入库…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="456" />
+        <location filename="../../guji/gui/restoration/page.py" line="460" />
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="465" />
         <source>No.</source>
         <translation>次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="467" />
-        <location filename="../../guji/gui/restoration/page.py" line="456" />
+        <location filename="../../guji/gui/restoration/page.py" line="476" />
+        <location filename="../../guji/gui/restoration/page.py" line="465" />
         <source>Quality grade</source>
         <translation>质量等级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="456" />
+        <location filename="../../guji/gui/restoration/page.py" line="465" />
         <source>Comments</source>
         <translation>验收意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="457" />
+        <location filename="../../guji/gui/restoration/page.py" line="466" />
         <source>Signed by</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="457" />
+        <location filename="../../guji/gui/restoration/page.py" line="466" />
         <source>Signed at</source>
         <translation>签署时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="457" />
+        <location filename="../../guji/gui/restoration/page.py" line="466" />
         <source>Voided</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="464" />
+        <location filename="../../guji/gui/restoration/page.py" line="473" />
         <source>comments</source>
         <translation>验收意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="465" />
+        <location filename="../../guji/gui/restoration/page.py" line="474" />
         <source>Accept and sign</source>
         <translation>验收并签名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="472" />
+        <location filename="../../guji/gui/restoration/page.py" line="481" />
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="537" />
+        <location filename="../../guji/gui/restoration/page.py" line="547" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="538" />
+        <location filename="../../guji/gui/restoration/page.py" line="548" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="538" />
+        <location filename="../../guji/gui/restoration/page.py" line="548" />
         <source>Volumes</source>
         <translation>册数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="539" />
+        <location filename="../../guji/gui/restoration/page.py" line="549" />
         <source>Requester</source>
         <translation>送修</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="540" />
+        <location filename="../../guji/gui/restoration/page.py" line="550" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="541" />
+        <location filename="../../guji/gui/restoration/page.py" line="551" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="544" />
+        <location filename="../../guji/gui/restoration/page.py" line="554" />
         <source>suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="551" />
+        <location filename="../../guji/gui/restoration/page.py" line="561" />
         <source>Progress: %1 of %2 leaves, %3 h</source>
         <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="563" />
+        <location filename="../../guji/gui/restoration/page.py" line="573" />
         <source>count</source>
         <translation>处</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="568" />
+        <location filename="../../guji/gui/restoration/page.py" line="578" />
         <source>No paper colour recorded</source>
         <translation>未记录原纸颜色</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="570" />
+        <location filename="../../guji/gui/restoration/page.py" line="580" />
         <source>Suggested: %1</source>
         <translation>建议级别：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="571" />
+        <location filename="../../guji/gui/restoration/page.py" line="581" />
         <source>No assessment yet</source>
         <translation>尚未评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="584" />
+        <location filename="../../guji/gui/restoration/page.py" line="594" />
         <source>Approved</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="585" />
+        <location filename="../../guji/gui/restoration/page.py" line="595" />
         <source>not yet</source>
         <translation>尚未批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="595" />
+        <location filename="../../guji/gui/restoration/page.py" line="605" />
         <source>No plan yet</source>
         <translation>尚未制定方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="631" />
+        <location filename="../../guji/gui/restoration/page.py" line="641" />
         <source>Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h</source>
         <translation>合计：%1 次，%2 小时，%3 叶，每小时 %4 叶</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="650" />
+        <location filename="../../guji/gui/restoration/page.py" line="660" />
         <source>Used in this job: </source>
         <translation>本档案用料：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="672" />
+        <location filename="../../guji/gui/restoration/page.py" line="685" />
         <source>No recipe</source>
         <translation>无配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="677" />
+        <location filename="../../guji/gui/restoration/page.py" line="690" />
         <source>base paper</source>
         <translation>底纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="708" />
+        <location filename="../../guji/gui/restoration/page.py" line="721" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="708" />
+        <location filename="../../guji/gui/restoration/page.py" line="721" />
         <source>Why?</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="724" />
-        <location filename="../../guji/gui/restoration/page.py" line="721" />
+        <location filename="../../guji/gui/restoration/page.py" line="737" />
+        <location filename="../../guji/gui/restoration/page.py" line="734" />
         <source>New job</source>
         <translation>新建修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="721" />
+        <location filename="../../guji/gui/restoration/page.py" line="734" />
         <source>Census number of the item:</source>
         <translation>古籍的普查编号：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="724" />
+        <location filename="../../guji/gui/restoration/page.py" line="737" />
         <source>Requested by:</source>
         <translation>送修人/部门：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="807" />
+        <location filename="../../guji/gui/restoration/page.py" line="820" />
         <source>Receipt</source>
         <translation>材料入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="807" />
+        <location filename="../../guji/gui/restoration/page.py" line="820" />
         <source>Quantity received:</source>
         <translation>入库数量：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="877" />
+        <location filename="../../guji/gui/restoration/page.py" line="890" />
         <source>Save archive PDF</source>
         <translation>保存修复档案 PDF</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="891" />
+        <location filename="../../guji/gui/restoration/page.py" line="904" />
         <source>Wrote %1</source>
         <translation>已写出 %1</translation>
     </message>

@@ -38,6 +38,7 @@ from guji.gui.qt import (
 )
 from guji.gui.restoration.charts import HoursChart, PhChart
 from guji.gui.restoration.grids import PhGrid, TrialGrid, stats_text
+from guji.gui.restoration.photos import PhotosPanel
 from guji.gui.restoration.recipe_dialog import RecipeDialog, RecipeLibraryPanel
 from guji.services.context import Changes
 from restoration.views import (
@@ -151,6 +152,7 @@ class RestorationPage(Page):
         self._build_dyeing()
         self._build_sessions()
         self._build_materials()
+        self._build_photos()
         self._build_acceptance()
         split.addWidget(self.editor)
         split.setStretchFactor(1, 3)
@@ -450,6 +452,13 @@ class RestorationPage(Page):
         lay.addLayout(row)
         self.tabs.addTab(w, self.tr("Materials"))
 
+    def _build_photos(self) -> None:
+        self.photos_tab = PhotosPanel(self)
+        self.photos_tab.setObjectName("photos_tab")
+        self.photos_tab.added.connect(
+            lambda photos: self.window_.changed(Changes.of("restoration_photo", [p.id for p in photos])))
+        self.tabs.addTab(self.photos_tab, self.tr("Photos"))
+
     def _build_acceptance(self) -> None:
         w = QWidget()
         lay = QVBoxLayout(w)
@@ -507,6 +516,7 @@ class RestorationPage(Page):
             self.jobs.selectRow(0)
         else:
             self.editor.setEnabled(False)
+            self.photos_tab.clear()
 
     def _job_selected(self) -> None:
         items = self.jobs.selectedItems()
@@ -649,6 +659,9 @@ class RestorationPage(Page):
                     self.materials.item(r, c).setBackground(Qt.GlobalColor.yellow)
         self.used_label.setText(self.tr("Used in this job: ") + ("；".join(
             f"{m.name} {m.quantity.normalize():f} {m.unit}" for m in arch.materials_used) or "—"))
+
+        # photographs
+        self.photos_tab.show_job(j, arch.photos)
 
         # acceptance
         _fill(self.acceptances, [[a.seq, v.label("quality_grades", a.quality_grade), a.comments or "", a.signed_name,
