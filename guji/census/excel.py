@@ -677,7 +677,7 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
 
     fill = _merge_fill(sheet, header_row, issues, names)
     spec = _ReadSpec(path, header_row, layout, names, fill, frozenset(i.row for i in issues if i.row > header_row),
-                     app.db.is_sqlite, max(1, workers))
+                     app.db.is_sqlite, max(1, workers), _CHUNK)
     header_problems = bool(issues)
 
     def batches() -> Iterator[list[Any]]:
@@ -685,16 +685,27 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
 
         if header_problems:  # problems of the header (an unknown column…) block an all-or-nothing import too
             yield [failed(header_row, (FieldProblem(_UNREADABLE, "the header has problems"),))]
-        for block in (_blocks_on_workers(spec) if workers > 0 else _read_part(spec, 0)):
-            issues.extend(block.issues)
-            report.warnings.extend(block.warnings)
-            report.rows += block.rows
-            say(0.9 * block.position / max(1, block.size), f"read {report.rows} rows")
-            yield block.prepared
+        blocks = _blocks_on_workers(spec) if workers > 0 else _read_part(spec, 0)
+        try:
+            for block in blocks:
+                issues.extend(block.issues)
+                report.warnings.extend(block.warnings)
+                report.rows += block.rows
+                say(0.9 * block.position / max(1, block.size), f"read {report.rows} rows")
+                yield block.prepared
+        finally:
+            blocks.close()  # stops and joins the worker processes (see below)
 
-    result = app.census.register_stream(
-        batches(), institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
-        progress=say, cancel=cancel, note=f"Excel import: {path.name}")
+    # Close the stream whatever happens. An error while writing (a database error mid-stream)
+    # left it suspended and referenced from the exception's traceback, so the worker processes
+    # stayed alive (blocked on their full queues) until a cyclic garbage collection freed it.
+    stream = batches()
+    try:
+        result = app.census.register_stream(
+            stream, institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
+            progress=say, cancel=cancel, note=f"Excel import: {path.name}")
+    finally:
+        stream.close()
     if result.cancelled:
         report.cancelled = True
         report.elapsed_s = time.perf_counter() - started
@@ -733,6 +744,7 @@ class _ReadSpec:
     unreadable: frozenset[int]  # rows already in error (merged across columns)
     sqlite: bool
     parts: int
+    chunk: int  # rows per block (the workers are spawned: they see this, not a patched module global)
 
 
 @dataclass
@@ -751,7 +763,7 @@ def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
     from guji.census.bulk import failed, prepare
 
     sheet = read_sheet(spec.path)
-    header, parts, layout, names = spec.header_row, spec.parts, spec.layout, spec.names
+    header, parts, layout, names, chunk = spec.header_row, spec.parts, spec.layout, spec.names, spec.chunk
     sources = set(spec.fill.values())
     source_rows = {r for r, _ in sources}
     fill_by_row: dict[int, list[tuple[int, tuple[int, int]]]] = {}
@@ -761,7 +773,7 @@ def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
     unreadable = (FieldProblem(_UNREADABLE, "the row could not be read"),)
 
     def block_of(r: int) -> int:
-        return (r - header - 1) // _CHUNK
+        return (r - header - 1) // chunk
 
     def want(r: int) -> bool:
         return r > header and (block_of(r) % parts == part or r in source_rows)
@@ -772,7 +784,7 @@ def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
 
     def close(b: _Block) -> _Block:
         # A row whose only cell is a formula without a value never reaches the loop.
-        lo, hi = header + 1 + b.index * _CHUNK, header + (b.index + 1) * _CHUNK
+        lo, hi = header + 1 + b.index * chunk, header + (b.index + 1) * chunk
         for (r, c), msg in sorted(sheet.bad_cells.items()):
             if lo <= r <= hi and r not in seen:
                 seen.add(r)
