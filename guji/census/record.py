@@ -645,7 +645,48 @@ def check(data: RecordData, *, region_code: str | None = None, unit_code: str | 
         if not re.fullmatch(r"\d{5}", n):
             errors.append(FieldProblem("national_list_number", "must be 5 digits, e.g. 03832", data.national_list_number))
         data.national_list_number = n
+    _check_lengths(data, errors)
     return Checked(errors, warnings, data)
+
+
+@lru_cache(maxsize=1)
+def _max_lengths() -> tuple[dict[str, int], dict[str, tuple[tuple[str, int], ...]]]:
+    """The sizes of the text columns (PostgreSQL refuses longer text, SQLite would keep it): the
+    record's fields, and the parts of authors, seals and annotations."""
+    from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal
+
+    def sizes(table: Any, names: Any) -> dict[str, int]:
+        out = {}
+        for name in names:
+            col = table.c.get(name)
+            n = getattr(col.type, "length", None) if col is not None else None
+            if n:
+                out[name] = n
+        return out
+
+    scalars = sizes(CensusRecord.__table__, SCALAR_FIELDS)
+    children = {
+        "authors": tuple(sizes(RecordAuthor.__table__, ("name", "dynasty", "mode")).items()),
+        "seals": tuple(sizes(RecordSeal.__table__, ("text", "owner", "position")).items()),
+        "annotations": tuple(sizes(RecordAnnotation.__table__, ("person", "kind")).items()),
+    }
+    return scalars, children
+
+
+def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
+    scalars, children = _max_lengths()
+    named = {p.field for p in errors}
+    for name, n in scalars.items():
+        v = getattr(data, name)
+        if isinstance(v, str) and len(v) > n and name not in named:
+            errors.append(FieldProblem(name, f"is too long: {len(v)} characters, at most {n}", v))
+    for group, parts in children.items():
+        for i, item in enumerate(getattr(data, group)):
+            for part, n in parts:
+                v = getattr(item, part)
+                if isinstance(v, str) and len(v) > n:
+                    errors.append(FieldProblem(group, f"{group[:-1]} {i + 1}: {part} is too long: "
+                                                      f"{len(v)} characters, at most {n}", v))
 
 
 @lru_cache(maxsize=1024)  # the dynasty list is fixed once loaded; this ran per author per check

@@ -82,6 +82,10 @@ def test_deleted_numbers_are_never_reused(org: dict[str, Guji]) -> None:
         ({"seals": [SealData("")]}, "seals", "no text"),
         ({"authors": [AuthorData("")]}, "authors", "no name"),
         ({"class_branch": "jing", "class_category": "shi.dili"}, "class_category", "does not belong"),
+        ({"call_number": "善" * 101}, "call_number", "too long: 101 characters, at most 100"),
+        ({"publisher": "堂" * 201}, "publisher", "at most 200"),
+        ({"seals": [SealData("印" * 201)]}, "seals", "seal 1: text is too long"),
+        ({"authors": [AuthorData("王", "明" * 21)]}, "authors", "dynasty is too long"),
     ],
 )
 def test_invalid_records_are_refused_and_nothing_is_written(org: dict[str, Guji], changes: dict[str, object],
@@ -224,3 +228,13 @@ def test_text_is_stored_as_entered_and_found_folded(org: dict[str, Guji]) -> Non
     assert app.search.search("万历").rows[0].title == "［萬曆］金華府志三十卷"
     assert app.search.search("金华府").total == 1
     assert app.search.search("ＢＯＯＫ").total == 0
+
+
+def test_too_long_values_are_field_errors_on_both_databases(any_org: dict[str, Guji]) -> None:
+    """PostgreSQL refuses text longer than its column, SQLite keeps it: both refuse it as a field error first."""
+    app = any_org["census_a"]
+    before = counts(app)
+    with pytest.raises(ValidationError) as err:
+        app.census.register_book(book(call_number="善" * 101, seals=[SealData("印" * 201)]))
+    assert set(err.value.fields) == {"call_number", "seals"}
+    assert counts(app) == before
