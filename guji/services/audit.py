@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from guji.models.audit import AuditEntry
@@ -108,13 +108,23 @@ class AuditService:
         self.ctx = ctx
 
     def history(self, entity: str | None = None, entity_id: int | str | None = None, limit: int = 500) -> list[AuditRow]:
-        """Newest first; filtered by entity and id when given."""
+        """Newest first; filtered by entity and id when given.
+
+        The history of one entity starts at its latest ``create``: SQLite gives the id of a
+        deleted newest row to the next one inserted, and the entries of that deleted
+        predecessor (which stay in the log) are not the new row's history.
+        """
         stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         if entity is not None:
             stmt = stmt.where(AuditEntry.entity == entity)
         if entity_id is not None:
             stmt = stmt.where(AuditEntry.entity_id == str(entity_id))
         with self.ctx.read() as s:
+            if entity is not None and entity_id is not None:
+                born = s.scalar(select(func.max(AuditEntry.id)).where(
+                    AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id), AuditEntry.action == "create"))
+                if born is not None:
+                    stmt = stmt.where(AuditEntry.id >= born)
             return [
                 AuditRow(e.id, e.at, e.login, e.action, e.entity, e.entity_id, dict(e.changes), e.note)
                 for e in s.scalars(stmt)
