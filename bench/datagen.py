@@ -36,7 +36,7 @@ from guji.app import Guji  # noqa: E402
 from guji.census.demo_records import generate  # noqa: E402
 from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal  # noqa: E402
 from guji.census.record import RecordData  # noqa: E402
-from guji.census.search_index import INSERT_FTS, facet_tokens, fts_text  # noqa: E402
+from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_text  # noqa: E402
 from guji.census.search_keys import search_text  # noqa: E402
 from guji.db import migrate  # noqa: E402
 from guji.db.engine import Database  # noqa: E402
@@ -122,7 +122,9 @@ def build_chunk(job: _Job) -> Chunk:
         st = search_text(d)
         state = rng.choices(states, weights)[0]
         when = t0 + timedelta(seconds=rng.randint(0, 9 * 365 * 86400))
-        values = record_values(d, st.key, st.grams if not sqlite else None)
+        facets = facet_tokens(inst_ids[f"{region}-{unit}"], state, d.edition_dynasty, d.edition_type, d.grade,
+                              d.damage_grade, d.year_start, d.year_end)
+        values = record_values(d, st.key, st.grams + facet_grams(facets) if not sqlite else None)
         values.update(
             id=rec_id, institution_id=inst_ids[f"{region}-{unit}"], serial=serial, state=state,
             review_round=0 if state == "draft" else 1, created_by=job.created_by, created_at=when,
@@ -137,9 +139,7 @@ def build_chunk(job: _Job) -> Chunk:
         for seq, an in enumerate(d.annotations[:MAX_CHILD]):
             out.annotations.append((rec_id * MAX_CHILD + seq, rec_id, seq, an.person, an.kind, an.description))
         if sqlite:
-            out.fts.append((rec_id, *fts_text(st), facet_tokens(
-                inst_ids[f"{region}-{unit}"], state, d.edition_dynasty, d.edition_type, d.grade, d.damage_grade,
-                d.year_start, d.year_end)))
+            out.fts.append((rec_id, *fts_text(st), facets))
     return out
 
 

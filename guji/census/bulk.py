@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal, ReviewState, SerialCounter
 from guji.census.numbers import format_census_number, parse_census_number
 from guji.census.record import SCALAR_FIELDS, AnnotationData, AuthorData, RecordData, SealData, check
-from guji.census.search_index import INSERT_FTS, facet_tokens, fts_text
+from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_text
 from guji.census.search_keys import search_text
 from guji.db.bulk import Insert, compile_insert
 from guji.errors import Conflict, FieldProblem
@@ -174,8 +174,8 @@ class Prepared(NamedTuple):
     edition_key: str = ""
     search_key: str = ""
     fts: tuple[str, ...] = ()  # SQLite: the five text columns
-    facets: str = ""  # SQLite: the facet tokens but the institution's
-    grams: list[str] | None = None  # PostgreSQL
+    facets: str = ""  # the facet tokens but the institution's (the writer adds it)
+    grams: list[str] | None = None  # PostgreSQL: the text grams and the facets but the institution's
     changes: str = ""  # the create audit row's changes, as JSON
 
     def data(self) -> RecordData:
@@ -222,10 +222,11 @@ def prepare(key: int, d: RecordData, *, sqlite: bool) -> Prepared:
         fold(d.title or "")[:400], fold(d.edition_statement or "")[:400],
     )
     st = search_text(d)
+    facets = facet_tokens(None, ReviewState.DRAFT.value, d.edition_dynasty, d.edition_type, d.grade,
+                          d.damage_grade, d.year_start, d.year_end)
     return p._replace(
-        search_key=st.key, fts=fts_text(st) if sqlite else (), grams=None if sqlite else st.grams,
-        facets=facet_tokens(None, ReviewState.DRAFT.value, d.edition_dynasty, d.edition_type, d.grade,
-                            d.damage_grade, d.year_start, d.year_end) if sqlite else "",
+        search_key=st.key, fts=fts_text(st) if sqlite else (),
+        grams=None if sqlite else st.grams + facet_grams(facets), facets=facets,
         changes=json.dumps(created_changes(d, record)))
 
 
@@ -251,7 +252,7 @@ def numbered(p: Prepared, number: str) -> Prepared:
     if grams is not None:
         from guji.census.search_keys import SearchText
 
-        grams = SearchText("", "", "", "", "", key).grams
+        grams = SearchText("", "", "", "", "", key).grams + facet_grams(p.facets)
     return p._replace(number=number, record=tuple(record), fts=fts, search_key=key, grams=grams,
                       changes='{"census_number": [null, ' + json.dumps(number) + "], " + p.changes[1:])
 
@@ -449,8 +450,9 @@ class BulkWriter:
             return
         s, table = self.s, CensusRecord.__table__
         no_grams = self.no_grams
+        inst_gram = facet_grams(f"i{self.inst_id}")
         recs = [(*p.record, *self.fixed, int((p.number or "")[-7:]), p.search_key, p.title_key, p.edition_key,
-                 no_grams if p.grams is None else p.grams) for p in rows]
+                 no_grams if p.grams is None else p.grams + inst_gram) for p in rows]
         if self.sqlite:
             ids = list(range(self._next_id, self._next_id + len(rows)))
             self._next_id += len(rows)

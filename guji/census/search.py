@@ -16,7 +16,8 @@ full/half-width forms because the index and the query go through the same foldin
 Performance on a million records (``bench/search.py``) rests on these rules:
 
 * **Count with a cap.** The number of matches is counted up to ``COUNT_CAP`` only
-  (``SELECT count(*) FROM (… LIMIT cap+1)``): beyond it the page says "10000+".
+  (``SELECT count(*) FROM (… LIMIT cap+1)``): beyond it the page says "10000+"
+  ("1000+" on PostgreSQL, which must read each counted row: ``PG_COUNT_CAP``).
 * **Rank exactly only what is cheap to rank.** When at most ``RANK_ALL_LIMIT`` records
   match, every match is scored and sorted (bm25 on SQLite, title position on
   PostgreSQL). Above that (a one-character query such as 清 matches most of the register)
@@ -42,7 +43,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord
-from guji.census.search_index import TEXT_COLUMNS, facet_for, query_year_tokens
+from guji.census.search_index import TEXT_COLUMNS, facet_for, facet_grams, query_year_tokens
 from guji.census.search_keys import query_grams
 from guji.census.service import visible_filter
 from guji.errors import ValidationError
@@ -53,6 +54,12 @@ from guji.text.fold import fold, fts_phrase
 # bm25 weights of the FTS5 columns: title, people, edition, ids, other, facets.
 BM25_WEIGHTS = (10.0, 4.0, 3.0, 6.0, 1.0, 0.0)
 COUNT_CAP = 10_000  # counts above this are shown as "10000+": exact counts of huge sets cost seconds
+# PostgreSQL reads and tests each match's row to count it (GIN has no index-only scans; FTS5
+# counts on its doclists): 10,000 of them cost 50-110 ms on a million records, 1,000 cost 5-10.
+PG_COUNT_CAP = 1_000
+# PostgreSQL: memory for one search's bitmaps, so that they stay exact (4 MB, the server
+# default, turns the bitmap of a common gram lossy and every row of its pages is tested again).
+PG_WORK_MEM = "64MB"
 # Rank every match (bm25 / title position) only when there are at most this many; above it
 # the tiered order (title matches first, then the rest, each in record order) is used.
 RANK_ALL_LIMIT = 1_000
@@ -163,6 +170,16 @@ def _fetch_ids(s: Session, stmt: Any) -> list[int]:
 
 
 @dataclass(frozen=True)
+class _Filters:
+    """The filters and the unit user's visibility, three ways."""
+
+    conds: list[Any]  # as SQL on the record
+    facets: list[str]  # as facet tokens every match holds
+    any_of: list[str] | None  # year facets one of which every match holds (None: no year filter or too wide)
+    confirm: list[Any]  # the SQL the facets only approximate (the exact year bounds)
+
+
+@dataclass(frozen=True)
 class _Plan:
     """A query as the database will run it: filter conditions, folded terms, the FTS5 expression."""
 
@@ -183,8 +200,7 @@ class SearchService:
 
     # --- building the query -----------------------------------------------------------------
 
-    def _filters(self, s: Session, f: SearchFilters | None) -> tuple[list[Any], list[str], list[Any]]:
-        """(SQL conditions, FTS5 facet expressions, SQL conditions the facets only approximate)."""
+    def _filters(self, s: Session, f: SearchFilters | None) -> _Filters:
         conds: list[Any] = []
         facets: list[str] = []
         confirm: list[Any] = []
@@ -193,7 +209,7 @@ class SearchService:
             conds.append(vis)
             facets.append(facet_for("institution", self.ctx.actor.institution_id or 0))
         if f is None:
-            return conds, facets, confirm
+            return _Filters(conds, facets, None, confirm)
         if f.year_from is not None and f.year_to is not None and f.year_to < f.year_from:
             raise ValidationError("the end year is before the start year", "year_to")
         for kind, col in (("dynasty", CensusRecord.edition_dynasty), ("edition_type", CensusRecord.edition_type),
@@ -212,6 +228,7 @@ class SearchService:
             conds.append(CensusRecord.institution_id == (inst_id or -1))
             facets.append(facet_for("institution", inst_id or 0))
         years: list[Any] = []
+        any_of: list[str] | None = None
         if f.year_from is not None:
             years.append(func.coalesce(CensusRecord.year_end, CensusRecord.year_start) >= f.year_from)
         if f.year_to is not None:
@@ -219,21 +236,40 @@ class SearchService:
         if years:
             conds += years
             confirm += years
-            tokens = query_year_tokens(f.year_from, f.year_to)
-            if tokens:
-                facets.append("(" + " OR ".join(tokens) + ")")
-        return conds, facets, confirm
+            any_of = query_year_tokens(f.year_from, f.year_to)
+        return _Filters(conds, facets, any_of, confirm)
 
     def _plan(self, s: Session, query: str, filters: SearchFilters | None) -> _Plan:
-        conds, facets, confirm = self._filters(s, filters)
+        flt = self._filters(s, filters)
         sqlite = s.get_bind().dialect.name == "sqlite"
         query = query or ""
         words = query.split()
         terms = tuple(t for t in (fold(w) for w in words) if t)
         expr = " ".join(p for p in (_fts_phrase(w) for w in words) if p) if terms else ""
         nothing = bool(query.strip()) and not terms
-        return _Plan(sqlite, tuple(conds), "fts" if sqlite else "like", terms, expr, nothing,
-                     tuple(facets), tuple(confirm))
+        if sqlite:
+            facets = list(flt.facets)
+            if flt.any_of:
+                facets.append("(" + " OR ".join(flt.any_of) + ")")
+            return _Plan(True, tuple(flt.conds), "fts", terms, expr, nothing, tuple(facets), tuple(flt.confirm))
+        return _Plan(False, tuple(self._pg_conds(flt, terms)), "like", terms, expr, nothing)
+
+    @staticmethod
+    def _pg_conds(flt: _Filters, terms: tuple[str, ...]) -> list[Any]:
+        """PostgreSQL: the query's grams and the filters' facets as ONE ``@>`` on the GIN-indexed
+        ``search_grams`` (GIN intersects the posting lists, skipping through the long ones), the
+        year facets as an ``&&``; ``LIKE`` on the folded key only for terms of three or more
+        characters (for one or two, holding the gram is holding the substring), and the exact
+        year bounds."""
+        need = sorted({g for t in terms for g in query_grams(t)} | set(facet_grams(" ".join(flt.facets))))
+        conds: list[Any] = []
+        if need:
+            conds.append(CensusRecord.search_grams.op("@>")(bindparam("grams", need, type_=_GRAMS)))
+        if flt.any_of is not None:
+            conds.append(CensusRecord.search_grams.op("&&")(
+                bindparam("years", facet_grams(" ".join(flt.any_of)), type_=_GRAMS)))
+        conds += [CensusRecord.search_key.contains(t, autoescape=True) for t in terms if len(t) > 2]
+        return conds + list(flt.confirm)
 
     # SQLite ------------------------------------------------------------------------------
 
@@ -280,12 +316,7 @@ class SearchService:
         return title_part, and_(*[title_part.contains(t, autoescape=True) for t in plan.terms]), pos
 
     def _like_select(self, plan: _Plan, tier: str | None = None) -> Any:
-        conds: list[Any] = list(plan.conds)
-        for i, t in enumerate(plan.terms):
-            if not plan.sqlite:
-                # @> on the GIN-indexed grams narrows; LIKE on the key confirms the characters are adjacent.
-                conds.append(CensusRecord.search_grams.op("@>")(bindparam(f"grams_{i}", query_grams(t), type_=_GRAMS)))
-            conds.append(CensusRecord.search_key.contains(t, autoescape=True))
+        conds: list[Any] = list(plan.conds)  # PostgreSQL: the grams, facets and LIKEs of _pg_conds
         if tier is not None:
             _, in_title, _ = self._like_title(plan)
             conds.append(in_title if tier == "title" else not_(in_title))
@@ -330,13 +361,21 @@ class SearchService:
     def _count(self, s: Session, stmt: Any, cap: int) -> int:
         return int(s.scalar(select(func.count()).select_from(stmt.limit(cap + 1).subquery())) or 0)
 
+    @staticmethod
+    def _cap(plan: _Plan) -> int:
+        return COUNT_CAP if plan.sqlite else min(COUNT_CAP, PG_COUNT_CAP)
+
+    @staticmethod
+    def _begin(s: Session) -> None:
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
+
     def _page_ids(self, s: Session, plan: _Plan, sort: str, descending: bool, limit: int | None,
                   offset: int) -> tuple[list[int], int]:
         """The ids of one page (``limit`` None: all) in order, and the capped number of matches."""
         if plan.nothing:
             return [], 0
-        cap = COUNT_CAP
-        total = self._count(s, self._matches(plan), max(cap, RANK_ALL_LIMIT))
+        total = self._count(s, self._matches(plan), max(self._cap(plan), RANK_ALL_LIMIT))
         if sort != "rank" or not plan.terms:
             return self._run(s, self._sorted(plan, sort, descending), limit, offset), total
         if total <= RANK_ALL_LIMIT:
@@ -415,7 +454,8 @@ class SearchService:
         ``query``: whitespace-separated terms, each matched as a substring of any text
         field after folding (traditional = simplified, full = half width, punctuation
         ignored); every term must match. Nothing the user types is interpreted as query
-        syntax. ``total`` is exact up to ``COUNT_CAP``; above it ``total_capped`` is True.
+        syntax. ``total`` is exact up to ``COUNT_CAP`` (``PG_COUNT_CAP`` on PostgreSQL); above it
+        ``total_capped`` is True.
         With ``sort="rank"`` records whose title matches come before those matching
         elsewhere (exact relevance order when at most ``RANK_ALL_LIMIT`` records match).
         Raises :class:`ValidationError` for an unknown sort, a negative limit or offset,
@@ -423,10 +463,12 @@ class SearchService:
         """
         self._check_sort(sort, limit, offset)
         with self.ctx.read() as s:
+            self._begin(s)
             plan = self._plan(s, query, filters)
             ids, total = self._page_ids(s, plan, sort, descending, limit, offset)
             rows = self._rows(s, ids, [])
-            return SearchPage(min(total, COUNT_CAP), total > COUNT_CAP, rows)
+            cap = self._cap(plan)
+            return SearchPage(min(total, cap), total > cap, rows)
 
     def ids(self, query: str = "", filters: SearchFilters | None = None, *, sort: str = "census_number",
             descending: bool = False) -> list[int]:
@@ -437,6 +479,7 @@ class SearchService:
         """
         self._check_sort(sort, None, 0)
         with self.ctx.read() as s:
+            self._begin(s)
             plan = self._plan(s, query, filters)
             return self._page_ids(s, plan, sort, descending, None, 0)[0]
 
