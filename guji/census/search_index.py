@@ -14,7 +14,7 @@ two folded characters and never holds it), are elements of that array, so a filt
 more element in the ``@>`` the GIN index answers, and GIN intersects the posting lists
 instead of the records being read and tested: ``清`` + dynasty 明 fell from 7 s to 85 ms.
 
-The index is derived data: :data:`INDEX_VERSION` names its format, ``search_index_state``
+The index is derived data: :data:`INDEX_VERSIONS` names its format, ``search_index_state``
 records the version a database holds, and :func:`ensure_current` (run after every schema
 upgrade) rebuilds it with this code when they differ — so a change of tokenisation ships
 without a data migration, and backups never carry it.
@@ -39,7 +39,14 @@ from guji.text.fold import fold
 
 # Bump when the text written for a record changes (tokens, columns, facets): every database
 # is re-indexed on its next upgrade.
-INDEX_VERSION = 3  # 3: facets in PostgreSQL's search_grams
+# Per database kind, so that a change to one's index does not re-index the other's databases.
+INDEX_VERSIONS = {"sqlite": 2, "postgresql": 3}  # postgresql 3: facets in search_grams
+INDEX_VERSION = max(INDEX_VERSIONS.values())  # of a database kind not listed
+
+
+def index_version(conn: Connection) -> int:
+    """The index format this code writes for the database of ``conn``."""
+    return INDEX_VERSIONS.get(conn.dialect.name, INDEX_VERSION)
 STATE_TABLE = "search_index_state"
 
 FTS_COLUMNS = ("title", "people", "edition", "ids", "other", "facets")
@@ -233,7 +240,7 @@ def rebuild(conn: Connection, *, progress: Progress | None = None) -> int:
 
 def _set_version(conn: Connection) -> None:
     conn.execute(text(f"DELETE FROM {STATE_TABLE} WHERE name = 'census'"))
-    conn.execute(text(f"INSERT INTO {STATE_TABLE} (name, version) VALUES ('census', :v)"), {"v": INDEX_VERSION})
+    conn.execute(text(f"INSERT INTO {STATE_TABLE} (name, version) VALUES ('census', :v)"), {"v": index_version(conn)})
 
 
 def stored_version(conn: Connection) -> int | None:
@@ -242,9 +249,9 @@ def stored_version(conn: Connection) -> int | None:
 
 
 def ensure_current(conn: Connection, *, progress: Progress | None = None) -> bool:
-    """Rebuild the index when the database holds another format than :data:`INDEX_VERSION`;
+    """Rebuild the index when the database holds another format than :func:`index_version`;
     True when it did. Called by :func:`guji.db.migrate.upgrade` after the migrations ran."""
-    if stored_version(conn) == INDEX_VERSION:
+    if stored_version(conn) == index_version(conn):
         return False
     rebuild(conn, progress=progress)
     return True
