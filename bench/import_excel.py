@@ -8,14 +8,19 @@ Writes a register of ``--rows`` (default 100,000) realistic rows with openpyxl, 
 - ``import_excel(...)`` writing into a fresh SQLite database (one transaction);
 - a second import of the same file (every row unchanged → skipped);
 
-each with rows/s and the ratio to the openpyxl pass, by wall-clock time and by CPU time of this
-process (the CPU figure does not move when other programs load the machine; the import runs in
-one process, so it is the rate on an idle core). Run: ``python bench/import_excel.py [--rows N]``.
+each with rows/s and the ratio to the openpyxl pass, by wall-clock time and by CPU time (this
+process and its worker processes: the sheet is read and the rows checked on ``min(4, cores)``
+workers when it is large, see :func:`guji.census.excel.import_excel`). The target (issue 3) is
+100,000 rows at >= 5,000 rows/s including validation: the wall-clock figure of "import into fresh
+SQLite". ``--workers 0`` times the in-process path (one core) for comparison.
+
+Run: ``python bench/import_excel.py [--rows N] [--workers N] [--repeat N]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -84,6 +89,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--keep", metavar="DIR", help="write the files here instead of a temporary folder")
+    ap.add_argument("--workers", type=int, default=None, help="worker processes (default: automatic)")
+    ap.add_argument("--repeat", type=int, default=1, help="imports into fresh databases (the best is kept too)")
     args = ap.parse_args()
 
     import openpyxl
@@ -97,10 +104,14 @@ def main() -> None:
     write_register(path, args.rows)
     print(f"wrote {args.rows} rows to {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s")
 
+    def cpu_s() -> float:
+        t = os.times()  # children's time counts once they have been waited for (the import joins them)
+        return t.user + t.system + t.children_user + t.children_system
+
     def timed(fn: object) -> tuple[float, float, object]:
-        w, c = time.perf_counter(), time.process_time()
+        w, c = time.perf_counter(), cpu_s()
         out = fn()  # type: ignore[operator]
-        return time.perf_counter() - w, time.process_time() - c, out
+        return time.perf_counter() - w, cpu_s() - c, out
 
     def bare_read() -> int:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -119,14 +130,24 @@ def main() -> None:
     wall, cpu, m = timed(lambda: sum(1 for _ in read_sheet(path).rows()) - 1)
     line("guji sheet reader alone", wall, cpu, f"({m} rows)")
 
+    kw = {"workers": args.workers} if args.workers is not None else {}
     app = fresh_app(folder)
-    wall, cpu, r = timed(lambda: import_excel(app, path, institution="210000-0101", dry_run=True))
-    line("import dry run", wall, cpu, r.summary())  # type: ignore[attr-defined]
+    wall, c, r = timed(lambda: import_excel(app, path, institution="210000-0101", dry_run=True, **kw))
+    line("import dry run", wall, c, r.summary())  # type: ignore[attr-defined]
     assert not r.errors, r.errors[:5]  # type: ignore[attr-defined]
-    wall, cpu, r = timed(lambda: import_excel(app, path, institution="210000-0101"))
-    line("import into fresh SQLite", wall, cpu, r.summary())  # type: ignore[attr-defined]
-    wall, cpu, r = timed(lambda: import_excel(app, path, institution="210000-0101"))
-    line("re-import of the same file", wall, cpu, r.summary())  # type: ignore[attr-defined]
+    best = None
+    for i in range(max(1, args.repeat)):
+        if i:
+            app = fresh_app(folder)
+        wall, c, r = timed(lambda: import_excel(app, path, institution="210000-0101", **kw))
+        line("import into fresh SQLite", wall, c, r.summary())  # type: ignore[attr-defined]
+        best = wall if best is None else min(best, wall)
+    wall, c, r = timed(lambda: import_excel(app, path, institution="210000-0101", **kw))
+    line("re-import of the same file", wall, c, r.summary())  # type: ignore[attr-defined]
+    assert best is not None
+    print(f"import into fresh SQLite: {args.rows / best:.0f} rows/s (best of {max(1, args.repeat)}; "
+          f"target >= 5000), {base_wall / best:.2f}x the openpyxl pass; "
+          f"workers {'auto' if args.workers is None else args.workers}, {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
