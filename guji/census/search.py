@@ -302,17 +302,14 @@ class SearchService:
             stmt = stmt.where(*plan.confirm)
         return stmt
 
-    # LIKE on the folded key (PostgreSQL; SQLite with a selective filter) -------------------
+    # grams and LIKE on the folded key (PostgreSQL) -------------------------------------------
 
     @staticmethod
     def _like_title(plan: _Plan) -> tuple[Any, Any, Any]:
-        """(title text, "every term is in it", position of the first term) for ranking."""
-        if plan.sqlite:
-            title_part: Any = CensusRecord.title_key
-            pos = func.instr(title_part, plan.terms[0])
-        else:
-            title_part = func.split_part(CensusRecord.search_key, "|", 1)  # the title group of the key
-            pos = func.strpos(title_part, plan.terms[0])
+        """(title text, "every term is in it", position of the first term) for ranking (PostgreSQL:
+        SQLite ranks inside FTS5)."""
+        title_part = func.split_part(CensusRecord.search_key, "|", 1)  # the title group of the key
+        pos = func.strpos(title_part, plan.terms[0])
         return title_part, and_(*[title_part.contains(t, autoescape=True) for t in plan.terms]), pos
 
     def _like_select(self, plan: _Plan, tier: str | None = None) -> Any:

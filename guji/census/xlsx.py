@@ -371,11 +371,7 @@ class Sheet:
             if state["in"] and not state["skip"]:
                 buf.append(data)
 
-        parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-        parser.buffer_text = True
-        parser.StartElementHandler = start
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = chars
+        parser = _expat(start, end, chars)
         if text:
             parser.Parse(text.encode("utf-8"), False)
             yield from done
@@ -486,9 +482,7 @@ def _date_styles(z: zipfile.ZipFile, names: set[str]) -> frozenset[int]:
         if name.rpartition(" ")[2] == "cellXfs":
             where["cellXfs"] = False
 
-    p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    p.StartElementHandler = start
-    p.EndElementHandler = end
+    p = _expat(start, end)
     with z.open("xl/styles.xml") as fh:
         p.ParseFile(fh)
     out = set()
@@ -542,9 +536,21 @@ _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def _parse_xml(z: zipfile.ZipFile, member: str, handler: Callable[[str, dict[str, str]], None]) -> None:
+def _expat(start: Callable[[str, dict[str, str]], None], end: Callable[[str], None] | None = None,
+           chars: Callable[[str], None] | None = None) -> Any:
+    """A namespace-aware expat parser ("uri name" element names) with these handlers."""
     p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    p.StartElementHandler = handler
+    p.StartElementHandler = start
+    if end is not None:
+        p.EndElementHandler = end
+    if chars is not None:
+        p.buffer_text = True  # one call per text run, not per buffer boundary
+        p.CharacterDataHandler = chars
+    return p
+
+
+def _parse_xml(z: zipfile.ZipFile, member: str, handler: Callable[[str, dict[str, str]], None]) -> None:
+    p = _expat(handler)
     with z.open(member) as fh:
         p.ParseFile(fh)
 
@@ -578,11 +584,7 @@ def _shared_strings(z: zipfile.ZipFile, member: str | None) -> list[str]:
         if state["in"]:
             buf.append(data)
 
-    p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    p.buffer_text = True
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = chars
+    p = _expat(start, end, chars)
     with z.open(member) as fh:
         p.ParseFile(fh)
     return out
