@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 
 class GujiError(Exception):
-    """Base of all user-facing errors; ``str(err)`` is the message to show."""
+    """Base of all user-facing errors; ``str(err)`` is the message to show.
+
+    Built from :func:`guji.messages.msg`, an error also names its message: ``err.key``.
+    """
+
+    @property
+    def key(self) -> str | None:
+        """The catalogue key of the message, when it came from the catalogue."""
+        first = self.args[0] if self.args else None
+        return getattr(first, "key", None)
 
 
 class DatabaseUnavailable(GujiError):

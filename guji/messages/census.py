@@ -1,0 +1,4 @@
+"""Messages of the census area (see :mod:`guji.messages`)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+}
