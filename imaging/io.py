@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io as _io
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -32,7 +33,10 @@ import numpy as np
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_PIXELS",
+    "MAX_ASPECT",
+    "MIN_SIDE",
     "ImageError",
     "LoadedImage",
     "image_info",
@@ -46,6 +50,23 @@ __all__ = [
 #: 140 Mpx; anything beyond this is far more likely a decompression bomb or a
 #: corrupt header than a real page. Callers may pass their own ``max_pixels``.
 DEFAULT_MAX_PIXELS = 200_000_000
+
+#: Memory one decode may take (bytes), estimated from the header before any pixel
+#: is decoded: width × height × channels × bytes per sample. The pixel limit alone
+#: lets through a small PNG whose header asks for 16-bit RGBA (8 bytes a pixel);
+#: 1 GiB holds a 600-dpi A2 page in 16-bit colour (about 840 MB). Callers may pass
+#: their own ``max_bytes``.
+DEFAULT_MAX_BYTES = 1 << 30
+
+#: Shortest side (pixels) of an image accepted as a page. A page scanned even at
+#: 72 dpi is hundreds of pixels across; anything under this is an icon, a
+#: thumbnail or a damaged header, and leaves the analysis nothing to measure.
+MIN_SIDE = 32
+
+#: Largest ratio of the long side to the short side. Leaves run from about 1:1 to
+#: 1:3, an opened 經折裝 or a section of a handscroll somewhat more; a header that
+#: claims 30000 × 10 is damaged, not a book.
+MAX_ASPECT = 50
 
 # Extensions we write for each sniffed format (used by the store and messages).
 FORMAT_EXTENSIONS: dict[str, str] = {"JPEG": ".jpg", "PNG": ".png", "TIFF": ".tif"}
@@ -243,13 +264,62 @@ def _bit_depth(im: ImageFile.ImageFile, fmt: str, head: bytes) -> int:
 
 def _check_pixels(size: tuple[int, int], max_pixels: int, name: str, page: int, count: int) -> None:
     width, height = size
+    where = f" (page {page + 1} of {count})" if count > 1 else ""
     if width <= 0 or height <= 0:
         raise ImageError(f"{name}: the header gives an empty size {width}×{height}")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageError(
+            f"{name}{where}: {width}×{height} pixels is not the shape of a page (sides in a ratio of more "
+            f"than {MAX_ASPECT} to 1); the file or its header is damaged"
+        )
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(
+            f"{name}{where}: {width}×{height} pixels is too small to be a page (each side needs at least "
+            f"{MIN_SIDE} pixels)"
+        )
     if width * height > max_pixels:
-        where = f" (page {page + 1} of {count})" if count > 1 else ""
         raise ImageError(
             f"{name}{where}: {width}×{height} = {width * height:,} pixels exceeds the limit of "
             f"{max_pixels:,}; refusing to decode (possible decompression bomb or corrupt header)"
+        )
+
+
+def _bytes_text(n: float) -> str:
+    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{n / (1 << 20):.0f} MB"
+
+
+def decoded_bytes(im: Image.Image, fmt: str, head: bytes) -> int:
+    """Memory the decoded page takes, from the header: width × height × channels × bytes per sample.
+
+    A palette image counts as RGBA (it is expanded before use); 32-bit integer and
+    float samples count 4 bytes.
+    """
+    width, height = im.size
+    mode = im.mode
+    if mode in ("P", "PA"):
+        channels = 4
+    else:
+        try:
+            channels = Image.getmodebands(mode)
+        except (KeyError, ValueError):
+            channels = 4  # an unusual mode: count the most it can expand to
+    if mode in ("I", "F"):
+        per_sample = 4
+    else:
+        per_sample = 2 if _bit_depth(im, fmt, head) > 8 else 1  # type: ignore[arg-type]
+    return int(width) * int(height) * channels * per_sample
+
+
+def _check_budget(im: Image.Image, fmt: str, head: bytes, max_bytes: int, name: str, page: int,
+                  count: int) -> None:
+    need = decoded_bytes(im, fmt, head)
+    if need > max_bytes:
+        where = f" (page {page + 1} of {count})" if count > 1 else ""
+        width, height = im.size
+        raise ImageError(
+            f"{name}{where}: decoding {width}×{height} pixels ({im.mode}, {_bit_depth(im, fmt, head)}-bit) "  # type: ignore[arg-type]
+            f"needs about {_bytes_text(need)} of memory, over the budget of {_bytes_text(max_bytes)}; "
+            "refusing to decode"
         )
 
 
@@ -319,6 +389,7 @@ def _decode_page(
     page: int,
     count: int,
     tail: Callable[[], bytes] | None,
+    whole: Callable[[], bytes] | None = None,
 ) -> tuple[np.ndarray, int]:
     where = f" (page {page + 1} of {count})" if count > 1 else ""
     bit_depth = _bit_depth(im, fmt, head)
@@ -333,11 +404,172 @@ def _decode_page(
         # Someone switched Pillow (process-wide) to pad missing data with grey; such a
         # page must not be returned, so check the end of the data stream ourselves.
         _check_complete_stream(tail(), fmt, name)
+    if fmt == "JPEG" and whole is not None:
+        _check_jpeg_fill(im, whole, name)
     img: Image.Image = im
     orientation = _orientation(im)
     for op in _ORIENTATION_OPS.get(orientation, ()):
         img = img.transpose(op)
     return _to_uint8(img, bit_depth, name), bit_depth
+
+
+# libjpeg gives every block it has no data for all-zero coefficients: a flat
+# sample value of 128 in each component (127 once Adobe's inverted CMYK is undone).
+_JPEG_FILL = (127, 128)
+
+
+def _jpeg_mcu(im: Image.Image) -> tuple[int, int]:
+    """Width and height (pixels) of one MCU, from the components' sampling factors."""
+    layers = getattr(im, "layer", None) or []
+    if len(layers) <= 1:
+        return 8, 8  # one component: the scan is not interleaved, blocks are 8×8
+    return 8 * max(int(l[1]) for l in layers), 8 * max(int(l[2]) for l in layers)
+
+
+def _filled(block: np.ndarray) -> bool:
+    return bool(block.size) and int(block.min()) == int(block.max()) and int(block.min()) in _JPEG_FILL
+
+
+def _fill_run_start(im: Image.Image) -> int | None:
+    """Top row of the run of MCUs at the end of a decoded JPEG that hold exactly the
+    decoder's fill for missing data, or None when the last MCU is not such fill.
+
+    When the entropy-coded data stops early, libjpeg fills every remaining MCU, in
+    raster order to the end of the image, with that flat value; a scan never has a
+    block of exactly one value there (paper, noise and compression see to that)."""
+    width, height = im.size
+    mw, mh = _jpeg_mcu(im)
+    cols = -(-width // mw)
+    rows = -(-height // mh)
+    last = np.asarray(im.crop(((cols - 1) * mw, (rows - 1) * mh, width, height)))
+    if not _filled(last):
+        return None
+    fill = int(last.min())
+    start = rows
+    for r in range(rows - 1, -1, -1):
+        band = np.asarray(im.crop((0, r * mh, width, min(height, (r + 1) * mh)))) == fill
+        per_column = band.all(axis=(0, 2)) if band.ndim == 3 else band.all(axis=0)
+        per_mcu = [bool(per_column[c * mw:(c + 1) * mw].all()) for c in range(cols)]
+        if all(per_mcu):
+            start = r
+            continue
+        if per_mcu[-1]:
+            start = r  # the run begins inside this band
+        break
+    return start * mh
+
+
+def _rows_before_end_marker(data: bytes) -> np.ndarray | None:
+    """Decode a JPEG without its end-of-image marker and return the decoded page (rows
+    the decoder did not reach are zero), or None when the data cannot be decoded so.
+
+    libjpeg only invents fill blocks once it meets a marker inside the picture data;
+    fed the same bytes without that marker, it stops where the data stops."""
+    end = data.rfind(b"\xff\xd9")
+    if end < 0:
+        return None
+    try:
+        probe = JpegImagePlugin.JpegImageFile(_io.BytesIO(data))
+        tile = probe.tile[0]
+        decoder = Image._getdecoder(probe.mode, tile[0], tile[3], probe.decoderconfig)
+        target = Image.core.fill(probe.mode, probe.size, 0)
+        decoder.setimage(target, tile[1])
+        try:
+            decoder.decode(data[tile[2]:end])
+        finally:
+            decoder.cleanup()
+        out = Image.new(probe.mode, probe.size)
+        out.im = target
+        return np.asarray(out)
+    except Exception:  # noqa: BLE001 - an undecodable probe just means "cannot confirm"
+        return None
+
+
+_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd8\xff]")
+
+
+def _missing_scans(data: bytes) -> list[int] | None:
+    """Components of a progressive JPEG whose coefficients are not all brought to full
+    precision by the scans in the file (empty when every scan is there), or None when
+    the marker structure cannot be read.
+
+    A progressive file sends the picture in several scans (DC first, then bands of AC
+    coefficients, then refinement bits); cut and given its end marker back, it loses
+    the later scans, and Pillow shows the blurred rest without complaint."""
+    pos = 2
+    components: list[int] = []
+    final: dict[int, set[int]] = {}
+    try:
+        while pos + 4 <= len(data):
+            if data[pos] != 0xFF:
+                return None
+            marker = data[pos + 1]
+            if marker == 0xFF:
+                pos += 1
+                continue
+            if marker == 0xD9:
+                break
+            length = int.from_bytes(data[pos + 2:pos + 4], "big")
+            segment = data[pos + 4:pos + 2 + length]
+            if marker in (0xC2, 0xC6, 0xCA, 0xCE):  # SOF of a progressive frame
+                components = [segment[6 + 3 * i] for i in range(segment[5])]
+                final = {c: set() for c in components}
+            elif marker == 0xDA:  # SOS: components, spectral band Ss..Se, approximation Ah/Al
+                count = segment[0]
+                ids = [segment[1 + 2 * i] for i in range(count)]
+                ss, se, al = segment[1 + 2 * count], segment[2 + 2 * count], segment[3 + 2 * count] & 0x0F
+                if al == 0:
+                    for c in ids:
+                        final.setdefault(c, set()).update(range(ss, se + 1))
+                found = _MARKER.search(data, pos + 2 + length)
+                if found is None:
+                    break
+                pos = found.start()
+                continue
+            pos += 2 + length
+    except IndexError:
+        return None
+    return [c for c in components if len(final.get(c, ())) < 64]
+
+
+def _check_jpeg_fill(im: Image.Image, whole: Callable[[], bytes], name: str) -> None:
+    """Refuse a JPEG whose picture data was cut and an end marker glued back on.
+
+    Pillow decodes such a file without complaint, painting the missing part of the
+    page flat grey. The bottom-right MCU being exactly that fill triggers a second
+    look: the data is decoded again without its end marker, and if the decoder
+    then reaches rows of the grey run, the grey was really in the picture (a flat
+    grey backdrop). A progressive JPEG cannot be decoded in part, so its grey tail
+    is refused outright; so is a grey run too thin to tell (libjpeg holds back the
+    last rows while it waits for more data).
+    """
+    progressive = bool(im.info.get("progressive") or im.info.get("progression"))
+    if progressive:
+        missing_scans = _missing_scans(whole())
+        if missing_scans:
+            raise ImageError(
+                f"{name}: the JPEG data ends early — the progressive file lacks the later scans of its picture "
+                "(the file was cut and its end marker put back). Use the scanner's original file"
+            )
+    start = _fill_run_start(im)
+    if start is None:
+        return
+    width, height = im.size
+    _, mh = _jpeg_mcu(im)
+    if not progressive:
+        partial = _rows_before_end_marker(whole())
+        probe_row = start + mh
+        if partial is not None and probe_row < height:
+            reached = partial[probe_row:]
+            reached = reached.reshape(reached.shape[0], -1)
+            if bool(reached.any(axis=1).any()):
+                return  # the decoder produced those grey rows from data: the page is grey there
+    missing = height - start
+    raise ImageError(
+        f"{name}: the JPEG data ends early — the bottom {missing} of {height} pixel rows are the flat grey a "
+        "decoder paints for missing data (the file was cut and its end marker put back). Use the "
+        "scanner's original file; if the bottom of the page really is flat mid-grey, save it as TIFF or PNG"
+    )
 
 
 def _check_complete_stream(tail: bytes, fmt: str, name: str) -> None:
@@ -380,13 +612,19 @@ def _load_from(
     dpi: float | None,
     max_pixels: int,
     raw: bytes | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> LoadedImage:
     name = _display_name(spath)
     tail: Callable[[], bytes] | None = None
+    whole: Callable[[], bytes] | None = None
     if raw is not None:
         tail = lambda: raw  # noqa: E731
     elif isinstance(source, str):
         tail = lambda: _tail(source)  # noqa: E731
+        whole = lambda: _read_all(source)  # noqa: E731
+    if isinstance(source, _io.BytesIO):
+        buffer = source
+        whole = buffer.getvalue
     with _open_pil(source, fmt, name) as im:
         count = _page_count(im)
         if page < 0 or page >= count:
@@ -397,7 +635,8 @@ def _load_from(
             except Exception as exc:
                 raise ImageError(f"{name}: cannot read page {page + 1} ({_reason(exc)})") from exc
         _check_pixels(im.size, max_pixels, name, page, count)
-        pixels, bit_depth = _decode_page(im, fmt, head, name, page, count, tail)
+        _check_budget(im, fmt, head, max_bytes, name, page, count)
+        pixels, bit_depth = _decode_page(im, fmt, head, name, page, count, tail, whole)
         file_dpi = _file_dpi(im)
     return LoadedImage(
         path=spath,
@@ -408,6 +647,11 @@ def _load_from(
         bit_depth=bit_depth,
         format=fmt,
     )
+
+
+def _read_all(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 def _tail(path: str, n: int = 4096) -> bytes:
@@ -424,18 +668,21 @@ def load_image(
     page: int = 0,
     dpi: float | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> LoadedImage:
     """Decode one page of a TIFF, JPEG or PNG file.
 
     The format is sniffed from the content. ``dpi`` overrides the file's resolution.
-    The page's pixel count is checked against ``max_pixels`` from the header before
-    decoding. Raises :class:`ImageError` for missing, empty, truncated, non-image or
-    over-limit files and for a ``page`` the file does not have; ``ValueError`` for a
-    non-positive ``dpi``.
+    Before anything is decoded, the header's size is checked: the shape of a page
+    (:data:`MIN_SIDE`, :data:`MAX_ASPECT`), the pixel count against ``max_pixels``
+    and the memory the decoded page takes against ``max_bytes``. Raises
+    :class:`ImageError` for missing, empty, truncated (including a JPEG cut and
+    given its end marker back), non-image, misshapen or over-limit files and for a
+    ``page`` the file does not have; ``ValueError`` for a non-positive ``dpi``.
     """
     dpi = _validate_dpi(dpi)
     spath, fmt, head = _prepare(path)
-    return _load_from(spath, spath, fmt, head, page, dpi, max_pixels)
+    return _load_from(spath, spath, fmt, head, page, dpi, max_pixels, max_bytes=max_bytes)
 
 
 def load_image_bytes(
@@ -445,6 +692,7 @@ def load_image_bytes(
     page: int = 0,
     dpi: float | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> LoadedImage:
     """Like :func:`load_image` for in-memory data (``path`` of the result is ``name``)."""
     dpi = _validate_dpi(dpi)
@@ -455,7 +703,8 @@ def load_image_bytes(
     fmt = sniff_format(head)
     if fmt is None:
         raise ImageError(f"{label}: not a supported image — the content is {_describe_unknown(head)}")
-    return _load_from(_io.BytesIO(data), name, fmt, head, page, dpi, max_pixels, raw=bytes(data[-4096:]))
+    return _load_from(_io.BytesIO(data), name, fmt, head, page, dpi, max_pixels, raw=bytes(data[-4096:]),
+                      max_bytes=max_bytes)
 
 
 def load_pages(
@@ -463,6 +712,7 @@ def load_pages(
     *,
     dpi: float | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[LoadedImage]:
     """Yield every page of a file in order (one page for JPEG/PNG).
 
@@ -476,7 +726,7 @@ def load_pages(
     with _open_pil(spath, fmt, name) as im:
         count = _page_count(im)
     for index in range(count):
-        yield _load_from(spath, spath, fmt, head, index, dpi, max_pixels)
+        yield _load_from(spath, spath, fmt, head, index, dpi, max_pixels, max_bytes=max_bytes)
 
 
 def image_info(path: str | os.PathLike[str]) -> dict[str, Any]:

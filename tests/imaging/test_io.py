@@ -24,13 +24,13 @@ from imaging.io import (
     sniff_format,
 )
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
+SCANS = Path(__file__).resolve().parents[1] / "data" / "scans"  # real scans kept in the repository
 
 BOOK4 = SCANS / "book4" / "1.jpg"
 BOOK1 = SCANS / "book1" / "1.png"
 BOOK6 = SCANS / "book6" / "v01_023.jpg"
 
-needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="shared scans not available")
+needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="real scans not in tests/data/scans")
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -106,7 +106,7 @@ def test_extension_is_ignored(tmp_path: Path) -> None:
 
 def test_png_with_phys_written_here(tmp_path: Path) -> None:
     p = tmp_path / "p.png"
-    Image.new("RGB", (40, 30), (200, 100, 50)).save(p, dpi=(400, 400))
+    Image.new("RGB", (48, 36), (200, 100, 50)).save(p, dpi=(400, 400))
     img = load_image(p)
     assert img.dpi == 400.0
     # RGB (200,100,50) must come back as BGR
@@ -116,36 +116,36 @@ def test_png_with_phys_written_here(tmp_path: Path) -> None:
 
 def test_png_without_phys_has_no_dpi(tmp_path: Path) -> None:
     p = tmp_path / "p.png"
-    Image.new("L", (10, 10), 7).save(p)
+    Image.new("L", (40, 40), 7).save(p)
     assert load_image(p).dpi is None
 
 
 def test_16bit_grey_tiff_scaled(tmp_path: Path) -> None:
-    arr = np.zeros((20, 30), np.uint16)
+    arr = np.zeros((40, 60), np.uint16)
     arr[:, :10] = 65535
     arr[:, 10:20] = 32896  # 128 * 257
     p = tmp_path / "g16.tif"
     assert cv2.imwrite(str(p), arr)
     img = load_image(p)
     assert img.bit_depth == 16
-    assert img.pixels.dtype == np.uint8 and img.pixels.shape == (20, 30)
+    assert img.pixels.dtype == np.uint8 and img.pixels.shape == (40, 60)
     assert img.pixels[0, 0] == 255 and img.pixels[0, 15] == 128 and img.pixels[0, 25] == 0
 
 
 def test_16bit_colour_tiff(tmp_path: Path) -> None:
-    arr = np.zeros((16, 16, 3), np.uint16)
+    arr = np.zeros((32, 32, 3), np.uint16)
     arr[..., 0] = 65535  # blue in OpenCV order
     arr[..., 2] = 257 * 10
     p = tmp_path / "c16.tif"
     assert cv2.imwrite(str(p), arr)
     img = load_image(p)
     assert img.bit_depth == 16
-    assert img.pixels.shape == (16, 16, 3)
+    assert img.pixels.shape == (32, 32, 3)
     assert tuple(img.pixels[3, 3]) == (255, 0, 10)
 
 
 def test_16bit_png(tmp_path: Path) -> None:
-    arr = np.full((8, 8), 257 * 200, np.uint16)
+    arr = np.full((32, 32), 257 * 200, np.uint16)
     p = tmp_path / "g16.png"
     assert cv2.imwrite(str(p), arr)
     img = load_image(p)
@@ -174,27 +174,27 @@ def test_multipage_tiff_with_dpi(tmp_path: Path) -> None:
 
 def test_multipage_tiff_pillow_cm_units(tmp_path: Path) -> None:
     p = tmp_path / "pil.tif"
-    a = Image.new("RGB", (20, 20), "white")
-    b = Image.new("L", (30, 10), 0)
+    a = Image.new("RGB", (40, 40), "white")
+    b = Image.new("L", (60, 40), 0)
     # 118.11 px/cm == 300 dpi
     a.save(p, save_all=True, append_images=[b], resolution=118.11, resolution_unit="cm")
     pages = list(load_pages(p))
     assert len(pages) == 2
     assert pages[0].dpi == 300.0
-    assert pages[1].pixels.shape == (10, 30)
+    assert pages[1].pixels.shape == (40, 60)
 
 
 def test_alpha_onto_white_and_palette(tmp_path: Path) -> None:
-    rgba = np.zeros((10, 10, 4), np.uint8)
+    rgba = np.zeros((40, 40, 4), np.uint8)
     rgba[..., 0] = 255  # red, fully transparent on the left half
-    rgba[:, 5:, 3] = 255
+    rgba[:, 20:, 3] = 255
     p = tmp_path / "a.png"
     Image.fromarray(rgba, "RGBA").save(p)
     px = load_image(p).pixels
     assert tuple(px[0, 0]) == (255, 255, 255)
-    assert tuple(px[0, 9]) == (0, 0, 255)
+    assert tuple(px[0, 39]) == (0, 0, 255)
 
-    pal = Image.new("P", (4, 4), 1)
+    pal = Image.new("P", (32, 32), 1)
     pal.putpalette([0, 0, 0, 0, 255, 0] + [0] * 762)
     p2 = tmp_path / "p.png"
     pal.save(p2)
@@ -203,25 +203,25 @@ def test_alpha_onto_white_and_palette(tmp_path: Path) -> None:
 
 def test_cmyk_jpeg(tmp_path: Path) -> None:
     p = tmp_path / "cmyk.jpg"
-    Image.new("CMYK", (16, 16), (0, 0, 0, 0)).save(p, quality=95)
+    Image.new("CMYK", (32, 32), (0, 0, 0, 0)).save(p, quality=95)
     px = load_image(p).pixels
-    assert px.shape == (16, 16, 3) and px.min() > 240  # no ink == white paper
+    assert px.shape == (32, 32, 3) and px.min() > 240  # no ink == white paper
 
 
 def test_exif_orientation_applied(tmp_path: Path) -> None:
     p = tmp_path / "rot.jpg"
-    im = Image.new("RGB", (40, 20), "white")
+    im = Image.new("RGB", (80, 40), "white")
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise to display
     im.save(p, exif=exif)
-    assert load_image(p).pixels.shape[:2] == (40, 20)
+    assert load_image(p).pixels.shape[:2] == (80, 40)
 
 
 def test_load_image_bytes(tmp_path: Path) -> None:
     p = tmp_path / "x.png"
-    Image.new("RGB", (5, 6)).save(p)
+    Image.new("RGB", (40, 48)).save(p)
     img = load_image_bytes(p.read_bytes(), name="x.png")
-    assert img.pixels.shape == (6, 5, 3) and img.path == "x.png"
+    assert img.pixels.shape == (48, 40, 3) and img.path == "x.png"
 
 
 def test_sniff_format() -> None:
@@ -328,11 +328,11 @@ def test_pixel_limit_is_configurable(tmp_path: Path) -> None:
 
 def test_pixel_limit_checked_per_tiff_page(tmp_path: Path) -> None:
     p = tmp_path / "multi.tif"
-    a = Image.new("L", (10, 10))
+    a = Image.new("L", (40, 40))
     b = Image.new("L", (200, 200))
     a.save(p, save_all=True, append_images=[b])
-    it = load_pages(p, max_pixels=1000)
-    assert next(it).pixels.shape == (10, 10)
+    it = load_pages(p, max_pixels=2000)
+    assert next(it).pixels.shape == (40, 40)
     with pytest.raises(ImageError, match="page 2 of 2"):
         next(it)
 
@@ -340,7 +340,7 @@ def test_pixel_limit_checked_per_tiff_page(tmp_path: Path) -> None:
 def test_pixel_bomb_jpeg_header(tmp_path: Path) -> None:
     # Rewrite the SOF0 size fields of a tiny JPEG to claim 60000 × 60000.
     src = tmp_path / "small.jpg"
-    Image.new("RGB", (8, 8)).save(src)
+    Image.new("RGB", (32, 32)).save(src)
     data = bytearray(src.read_bytes())
     sof = data.find(b"\xff\xc0")
     assert sof > 0
@@ -360,7 +360,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root can read anything")
     p = tmp_path / "locked.png"
-    Image.new("L", (2, 2)).save(p)
+    Image.new("L", (32, 32)).save(p)
     p.chmod(0)
     _assert_refused(p, "permission")
 
@@ -375,7 +375,7 @@ def _small_files() -> dict[str, bytes]:
     import io as _io
 
     rng = np.random.default_rng(7)
-    img = Image.fromarray(rng.integers(0, 255, (24, 32, 3), dtype=np.uint8))
+    img = Image.fromarray(rng.integers(0, 255, (36, 48, 3), dtype=np.uint8))
     out = {}
     for fmt, kw in (("PNG", {}), ("JPEG", {"quality": 80}), ("TIFF", {"compression": "tiff_lzw"})):
         buf = _io.BytesIO()
@@ -404,3 +404,142 @@ def test_corrupted_files_raise_only_image_error(fmt: str, edits: list[tuple[int,
     except ImageError:
         return
     assert img.pixels.dtype == np.uint8 and img.pixels.size > 0
+
+
+# --------------------------------------------------------------------------- shape, memory, cut JPEGs
+
+
+def _zero_png(width: int, height: int, *, colour_type: int, bit_depth: int) -> bytes:
+    """A complete, valid PNG of zeros, built without compressing every row: deflate blocks
+    ended by a full flush do not depend on what came before, so one block of rows repeats."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour_type]
+    row = bytes(1 + width * channels * bit_depth // 8)  # filter byte 0 + samples
+    per_block = max(1, (1 << 20) // len(row))
+    chunk = row * per_block
+    blocks, rest = divmod(height, per_block)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
+    tail = comp.compress(row * rest) + comp.flush(zlib.Z_FINISH) if rest else comp.flush(zlib.Z_FINISH)
+    adler = 1
+    for _ in range(blocks):
+        adler = zlib.adler32(chunk, adler)
+    if rest:
+        adler = zlib.adler32(row * rest, adler)
+    idat = b"\x78\x01" + block * blocks + tail + struct.pack(">I", adler)
+    ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
+
+
+def test_zero_png_builder_makes_real_pngs(tmp_path: Path) -> None:
+    p = tmp_path / "zeros.png"
+    p.write_bytes(_zero_png(300, 2500, colour_type=6, bit_depth=16))
+    img = load_image(p)
+    assert img.pixels.shape == (2500, 300, 3) and img.bit_depth == 16
+    assert int(img.pixels.min()) == 255  # transparent black composited on white
+
+
+@pytest.mark.parametrize("size,needle", [((1, 1), "too small"), ((31, 400), "too small"),
+                                          ((30000, 10), "not the shape of a page"),
+                                          ((40, 2100), "not the shape of a page")])
+def test_images_that_are_not_pages_are_one_clear_line(tmp_path: Path, size: tuple[int, int], needle: str) -> None:
+    p = tmp_path / "odd.png"
+    Image.new("L", size, 200).save(p)
+    err = _assert_refused(p, needle)
+    assert len(str(err).splitlines()) == 1 and f"{size[0]}×{size[1]}" in str(err)
+    with pytest.raises(ImageError, match=needle):
+        load_image_bytes(p.read_bytes(), name="odd.png")
+    with pytest.raises(ImageError, match=needle):
+        next(load_pages(p))
+
+
+def test_limits_of_a_page_shape_are_accepted(tmp_path: Path) -> None:
+    from imaging.io import MAX_ASPECT, MIN_SIDE
+
+    p = tmp_path / "edge.png"
+    Image.new("L", (MIN_SIDE, MIN_SIDE * MAX_ASPECT), 200).save(p)
+    assert load_image(p).pixels.shape == (MIN_SIDE * MAX_ASPECT, MIN_SIDE)
+
+
+def test_analyze_command_on_a_one_pixel_image_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from guji.cli.main import main
+
+    p = tmp_path / "dot.png"
+    Image.new("L", (1, 1), 200).save(p)
+    assert main(["imaging", "analyze", str(p)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("guji: error: dot.png:") and "too small" in err and len(err.strip().splitlines()) == 1
+
+
+def test_memory_budget_refuses_a_small_png_before_decoding(tmp_path: Path) -> None:
+    from imaging.io import DEFAULT_MAX_BYTES
+
+    # 40000 × 20000 8-bit grey: 800 MB of pixels in a file of well under a megabyte.
+    grey = tmp_path / "grey.png"
+    grey.write_bytes(_zero_png(40_000, 20_000, colour_type=0, bit_depth=8))
+    assert grey.stat().st_size < 2_000_000
+    start = time.perf_counter()
+    with pytest.raises(ImageError, match="over the budget of 512 MB") as info:
+        load_image(grey, max_pixels=10**10, max_bytes=512 << 20)
+    assert time.perf_counter() - start < 0.5
+    assert "40000×20000" in str(info.value) and "763 MB" in str(info.value)
+    # Within the pixel limit (144 Mpx) but 16-bit RGBA: 1.1 GB decoded, refused by the default budget.
+    rgba = tmp_path / "rgba16.png"
+    rgba.write_bytes(_zero_png(12_000, 12_000, colour_type=6, bit_depth=16))
+    assert rgba.stat().st_size < 3_000_000
+    assert 12_000 * 12_000 <= DEFAULT_MAX_PIXELS and DEFAULT_MAX_BYTES == 1 << 30
+    start = time.perf_counter()
+    err = _assert_refused(rgba, "needs about 1.1 gb of memory", "over the budget of 1.0 gb")
+    assert time.perf_counter() - start < 0.5
+    assert len(str(err).splitlines()) == 1
+
+
+def _noise_jpeg(path: Path, *, progressive: bool = False, size: tuple[int, int] = (900, 1300)) -> bytes:
+    """A JPEG with a scan's texture (noise on paper tone), so no block is flat."""
+    rng = np.random.default_rng(3)
+    arr = rng.normal(200, 25, (size[1], size[0], 3)).clip(0, 255).astype(np.uint8)
+    Image.fromarray(arr).save(path, "JPEG", quality=90, progressive=progressive, dpi=(300, 300))
+    return path.read_bytes()
+
+
+def _glue_cut(data: bytes, fraction: float) -> bytes:
+    return data[: int(len(data) * fraction)] + b"\xff\xd9"
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.6, 0.95])
+def test_cut_jpeg_with_end_marker_glued_back_is_refused(tmp_path: Path, fraction: float) -> None:
+    data = _noise_jpeg(tmp_path / "whole.jpg")
+    assert load_image(tmp_path / "whole.jpg").pixels.shape == (1300, 900, 3)
+    p = tmp_path / "glued.jpg"
+    p.write_bytes(_glue_cut(data, fraction))
+    # Pillow alone decodes it without complaint (the missing part painted grey).
+    with Image.open(p) as im:
+        im.load()
+    err = _assert_refused(p, "ends early", "end marker")
+    assert len(str(err).splitlines()) == 1
+    with pytest.raises(ImageError, match="ends early"):
+        load_image_bytes(p.read_bytes(), name="glued.jpg")
+
+
+def test_cut_progressive_jpeg_is_refused(tmp_path: Path) -> None:
+    data = _noise_jpeg(tmp_path / "whole.jpg", progressive=True)
+    assert load_image(tmp_path / "whole.jpg").pixels.shape == (1300, 900, 3)
+    p = tmp_path / "glued.jpg"
+    p.write_bytes(_glue_cut(data, 0.5))
+    _assert_refused(p, "ends early", "later scans")
+
+
+def test_a_page_really_ending_in_flat_grey_is_kept(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    arr = rng.normal(200, 25, (1300, 900, 3)).clip(0, 255).astype(np.uint8)
+    arr[700:] = 128  # a grey backdrop below the page, exactly the decoder's fill value
+    p = tmp_path / "backdrop.jpg"
+    Image.fromarray(arr).save(p, "JPEG", quality=90)
+    img = load_image(p)
+    assert int(img.pixels[-1, -1, 0]) == 128
+
+
+@needs_scans
+def test_real_scan_cut_and_glued_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "glued.jpg"
+    p.write_bytes(_glue_cut(BOOK4.read_bytes(), 0.5))
+    _assert_refused(p, "ends early")
