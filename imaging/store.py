@@ -16,8 +16,15 @@ Guarantees:
   a decodable image (written to a temporary file in the store root, checked, then
   moved into place with :func:`os.replace`, which is atomic on one filesystem);
 * a refused file leaves the store directory exactly as it was;
-* stored files are made read-only;
-* adding the same content twice returns the same entry and writes nothing new.
+* stored files are made read-only for their owner alone (0400) and the store's
+  folders are the owner's alone (0700), whatever the process umask: masters are
+  the centre's evidence, not for other accounts on the machine to read or change;
+* adding the same content twice returns the same entry and writes nothing new;
+* a path read from elsewhere (a database row) is accepted only in the store's own
+  form ``ab/cd/<64 hex>.<ext>`` (:func:`check_relpath`), so a row holding
+  ``../../etc/passwd`` reads nothing;
+* a store folder that went away (deleted, unmounted) is reported as
+  :class:`StoreMissing`, never silently created again empty.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from pathlib import Path
 from typing import IO
 
 from imaging.io import (
+    DEFAULT_MAX_BYTES,
     DEFAULT_MAX_PIXELS,
     FORMAT_EXTENSIONS,
     ImageError,
@@ -42,11 +50,60 @@ from imaging.io import (
     load_pages,
 )
 
-__all__ = ["ImageStore", "StoredImage"]
+__all__ = ["BadStorePath", "ImageStore", "StoreMissing", "StoredImage", "check_relpath", "hash_file"]
 
 _CHUNK = 1 << 20
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_RELPATH_RE = re.compile(r"^([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})\.(jpg|png|tif)$")
 _TMP_PREFIX = ".incoming-"
+FILE_MODE = stat.S_IRUSR  # 0400: read-only, owner only
+DIR_MODE = stat.S_IRWXU  # 0700
+
+
+class StoreMissing(OSError):
+    """The store's root folder does not exist (deleted, or a share not mounted)."""
+
+
+class BadStorePath(ValueError):
+    """A store-relative path that is not ``ab/cd/<sha256>.<ext>`` of this store."""
+
+
+def check_relpath(relpath: str) -> str:
+    """``relpath`` if it has the store's form ``ab/cd/<64 hex>.<jpg|png|tif>`` with ``ab``/``cd``
+    the first hex digits of the hash; :class:`BadStorePath` otherwise (nothing is read).
+
+    Store paths come back from the database; checking their form, not just joining
+    them to the root, keeps a tampered row (``../../etc/passwd``, an absolute path)
+    from reaching any file outside the store."""
+    m = _RELPATH_RE.match(str(relpath))
+    if m is None or m.group(3)[:2] != m.group(1) or m.group(3)[2:4] != m.group(2):
+        raise BadStorePath(f"{relpath!r} is not a path of the image store (ab/cd/<sha256>.jpg|png|tif)")
+    return m.group(0)
+
+
+def hash_file(path: str | os.PathLike[str]) -> str:
+    """SHA-256 (hex) of a file's content, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def make_private_dirs(folder: Path, top: Path) -> None:
+    """Create ``folder`` and any missing parents up to ``top`` with mode 0700 (set explicitly,
+    so the umask does not widen it)."""
+    missing = []
+    cur = folder
+    while not cur.exists() and cur != top and cur != cur.parent:
+        missing.append(cur)
+        cur = cur.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir()
+        except FileExistsError:
+            continue
+        os.chmod(d, DIR_MODE)
 
 
 @dataclass(frozen=True)
@@ -76,8 +133,10 @@ class ImageStore:
 
     ``validate`` decodes every page of an added file before accepting it (so a
     truncated TIFF page is refused at import time, not discovered years later);
-    with ``validate=False`` only the header is checked. ``max_pixels`` is the
-    decompression-bomb limit passed to :mod:`imaging.io`.
+    with ``validate=False`` only the header is checked. ``max_pixels`` and
+    ``max_bytes`` are the decompression-bomb limits passed to :mod:`imaging.io`.
+    With ``create=False`` a missing root raises :class:`StoreMissing` instead of
+    being made (the database's store must not quietly start again empty).
     """
 
     def __init__(
@@ -86,11 +145,17 @@ class ImageStore:
         *,
         validate: bool = True,
         max_pixels: int = DEFAULT_MAX_PIXELS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        create: bool = True,
     ) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.root.is_dir():
+            if not create:
+                raise StoreMissing(f"the image store folder {self.root} does not exist")
+            make_private_dirs(self.root, Path(self.root.anchor))
         self.validate = validate
         self.max_pixels = max_pixels
+        self.max_bytes = max_bytes
 
     # ------------------------------------------------------------------ naming
 
@@ -139,6 +204,8 @@ class ImageStore:
             if src.stat().st_size == 0:
                 raise ImageError(f"{src.name}: the file is empty (0 bytes)")
 
+        if not self.root.is_dir():
+            raise StoreMissing(f"the image store folder {self.root} does not exist")
         fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self.root)
         tmp = Path(tmp_name)
         try:
@@ -169,9 +236,9 @@ class ImageStore:
                 return self._entry(sha, existing, size, info, name or label, created=False)
 
             folder = self._dir_for(sha)
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(folder, self.root)
             dest = folder / (sha + FORMAT_EXTENSIONS[info["format"]])
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            os.chmod(tmp, FILE_MODE)
             if existing is not None:
                 # A damaged copy found by the hash check above: repair it with the good bytes.
                 _make_writable(existing)
@@ -190,7 +257,7 @@ class ImageStore:
         try:
             info = image_info(path)
             if self.validate:
-                for _ in load_pages(path, max_pixels=self.max_pixels):
+                for _ in load_pages(path, max_pixels=self.max_pixels, max_bytes=self.max_bytes):
                     pass  # decode each page once, one at a time, then drop it
             else:
                 for w, h in info["page_sizes"]:
@@ -232,7 +299,56 @@ class ImageStore:
 
     def load(self, sha: str, *, page: int = 0, dpi: float | None = None) -> LoadedImage:
         """Decode a stored image with :func:`imaging.io.load_image`."""
-        return load_image(self.path(sha), page=page, dpi=dpi, max_pixels=self.max_pixels)
+        return load_image(self.path(sha), page=page, dpi=dpi, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
+
+    def file(self, relpath: str) -> Path:
+        """Absolute path of a store-relative path read from elsewhere (a database row), after
+        :func:`check_relpath`; :class:`BadStorePath` for any other form, :class:`StoreMissing`
+        when the store's folder is gone. The file itself may be missing: the caller checks."""
+        rel = check_relpath(relpath)
+        if not self.root.is_dir():
+            raise StoreMissing(f"the image store folder {self.root} does not exist")
+        return self.root / rel
+
+    def put_copy(self, source: str | os.PathLike[str], relpath: str) -> bool:
+        """Copy a file known by its hash (from a backup) to ``relpath`` in the store.
+
+        The bytes are hashed while they are copied to a temporary file in the store;
+        only if they match the hash in ``relpath`` is the copy moved into place (mode
+        0400). A file already there with the right content is left alone. Returns
+        True when a file was written. Raises :class:`BadStorePath` for a malformed
+        path, :class:`ValueError` when the content does not match its name, and
+        ``OSError`` for read/write errors (the temporary file is removed).
+        """
+        rel = check_relpath(relpath)
+        sha = rel.rsplit("/", 1)[1].split(".", 1)[0]
+        dest = self.root / rel
+        if dest.is_file() and hash_file(dest) == sha:
+            return False
+        if not self.root.is_dir():
+            raise StoreMissing(f"the image store folder {self.root} does not exist")
+        make_private_dirs(dest.parent, self.root)
+        fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=dest.parent)
+        tmp = Path(tmp_name)
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() != sha:
+                raise ValueError(f"{os.fspath(source)}: its content does not match its name (SHA-256 differs)")
+            os.chmod(tmp, FILE_MODE)
+            if dest.exists():
+                _make_writable(dest)
+            os.replace(tmp, dest)
+            _fsync_dir(dest.parent)
+            return True
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def __contains__(self, sha: object) -> bool:
         try:
@@ -251,11 +367,7 @@ class ImageStore:
 
     @staticmethod
     def _hash_file(path: Path) -> str:
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest()
+        return hash_file(path)
 
     def verify(self, sha: str) -> bool:
         """Re-hash the stored file: True if its bytes still match its name.

@@ -16,7 +16,7 @@ from PIL import Image
 from imaging.io import ImageError
 from imaging.store import ImageStore, StoredImage
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
+SCANS = Path(__file__).resolve().parents[1] / "data" / "scans"  # real scans kept in the repository
 BOOK1 = SCANS / "book1" / "1.png"
 BOOK6 = SCANS / "book6" / "v01_023.jpg"
 
@@ -88,11 +88,11 @@ def test_add_is_idempotent(store: ImageStore, page_png: Path, tmp_path: Path) ->
 
 def test_extension_follows_content(store: ImageStore, tmp_path: Path) -> None:
     p = tmp_path / "looks_like.png"
-    Image.new("RGB", (8, 8), "red").save(p, format="JPEG")
+    Image.new("RGB", (32, 32), "red").save(p, format="JPEG")
     assert store.add(p).relpath.endswith(".jpg")
 
 
-@pytest.mark.skipif(not BOOK1.exists(), reason="shared scans not available")
+@pytest.mark.skipif(not BOOK1.exists(), reason="real scans not in tests/data/scans")
 def test_real_scans(store: ImageStore) -> None:
     a = store.add(BOOK1)
     b = store.add(BOOK6)
@@ -205,3 +205,95 @@ def test_truncated_second_tiff_page_refused_only_with_validation(tmp_path: Path)
     # header-only validation is a documented trade-off: it accepts the file
     lax = ImageStore(tmp_path / "lax", validate=False)
     assert lax.add(cut).pages == 2
+
+
+# --------------------------------------------------------------------------- modes, paths, a store gone
+
+
+def test_store_files_and_folders_are_the_owners_alone_whatever_the_umask(tmp_path: Path, page_png: Path) -> None:
+    old = os.umask(0)
+    try:
+        store = ImageStore(tmp_path / "deep" / "store")
+        entry = store.add(page_png)
+    finally:
+        os.umask(old)
+    f = store.root / entry.relpath
+    assert stat.S_IMODE(f.stat().st_mode) == 0o400
+    for d in (store.root, f.parent, f.parent.parent, tmp_path / "deep"):
+        assert stat.S_IMODE(d.stat().st_mode) == 0o700, d
+
+
+@pytest.mark.parametrize("relpath", [
+    "../../etc/passwd", "/etc/passwd", "ab/cd/../../x.png", "00/00/" + "0" * 64 + ".exe",
+    "ab/cd/" + "0" * 64 + ".png",  # the folders do not match the hash
+    "00/00/" + "0" * 63 + ".png", "00/00/" + "0" * 64 + ".png/../../../etc/passwd", "",
+])
+def test_paths_from_elsewhere_must_be_store_paths(store: ImageStore, relpath: str) -> None:
+    from imaging.store import BadStorePath, check_relpath
+
+    with pytest.raises(BadStorePath, match="not a path of the image store"):
+        check_relpath(relpath)
+    with pytest.raises(BadStorePath):
+        store.file(relpath)
+    good = "00/00/" + "0" * 64 + ".png"
+    assert store.file(good) == store.root / good
+
+
+def test_a_store_that_went_away_is_not_made_again(tmp_path: Path, page_png: Path) -> None:
+    import shutil
+
+    from imaging.store import StoreMissing
+
+    store = ImageStore(tmp_path / "s")
+    entry = store.add(page_png)
+    shutil.rmtree(tmp_path / "s", onerror=lambda f, p, e: (os.chmod(os.path.dirname(p), 0o700), f(p)))
+    assert not (tmp_path / "s").exists()
+    with pytest.raises(StoreMissing):
+        ImageStore(tmp_path / "s", create=False)
+    with pytest.raises(StoreMissing):
+        store.add(page_png)
+    with pytest.raises(StoreMissing):
+        store.file(entry.relpath)
+    assert not (tmp_path / "s").exists()
+
+
+def test_put_copy_checks_the_hash_and_skips_a_good_copy(tmp_path: Path, page_png: Path) -> None:
+    store = ImageStore(tmp_path / "s")
+    sha = hashlib.sha256(page_png.read_bytes()).hexdigest()
+    rel = f"{sha[:2]}/{sha[2:4]}/{sha}.png"
+    assert store.put_copy(page_png, rel) is True
+    assert (store.root / rel).read_bytes() == page_png.read_bytes()
+    assert stat.S_IMODE((store.root / rel).stat().st_mode) == 0o400
+    assert store.put_copy(page_png, rel) is False  # already there with the right content
+    wrong = tmp_path / "wrong.png"
+    wrong.write_bytes(page_png.read_bytes() + b"x")
+    other = "ab/cd/abcd" + "0" * 60 + ".png"
+    before = _tree(store.root)
+    with pytest.raises(ValueError, match="does not match its name"):
+        store.put_copy(wrong, other)
+    assert _tree(store.root) == {**before, "ab/": b"", "ab/cd/": b""}
+
+
+def test_cut_jpeg_with_end_marker_glued_back_is_not_a_master(store: ImageStore, tmp_path: Path) -> None:
+    rng = np.random.default_rng(4)
+    whole = tmp_path / "whole.jpg"
+    Image.fromarray(rng.normal(200, 25, (800, 600, 3)).clip(0, 255).astype(np.uint8)).save(whole, quality=90)
+    data = whole.read_bytes()
+    glued = tmp_path / "glued.jpg"
+    glued.write_bytes(data[: len(data) // 2] + b"\xff\xd9")
+    snapshot = _tree(store.root)
+    with pytest.raises(ImageError, match="ends early") as info:
+        store.add(glued)
+    assert "glued.jpg" in str(info.value)
+    assert _tree(store.root) == snapshot
+    assert store.add(whole).format == "JPEG"
+
+
+@pytest.mark.parametrize("size", [(1, 1), (30000, 10)])
+def test_images_that_are_not_pages_are_not_masters(store: ImageStore, tmp_path: Path, size: tuple[int, int]) -> None:
+    p = tmp_path / "odd.png"
+    Image.new("L", size, 200).save(p)
+    snapshot = _tree(store.root)
+    with pytest.raises(ImageError, match="too small|not the shape"):
+        store.add(p)
+    assert _tree(store.root) == snapshot
