@@ -8,7 +8,7 @@ import sys
 from guji import backup as backup_mod
 from guji.app import Guji
 from guji.cli.common import open_db, print_json, print_table, read_password, sign_in
-from guji.db import migrate
+from guji.db import audit_chain, migrate
 from guji.services import auth
 
 
@@ -63,7 +63,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("audit", help="show the audit log, newest first")
+    p = sub.add_parser("audit", help="show the audit log, newest first; `audit verify` checks its hash chain")
+    p.add_argument("what", nargs="?", choices=["verify"], help="verify: walk the hash chain, exit 1 where it breaks")
+    p.add_argument("--expect", metavar="ENTRIES:HASH",
+                   help="with verify: a chain head from a backup or export that the chain must pass through")
     p.add_argument("--entity")
     p.add_argument("--id")
     p.add_argument("--limit", type=int, default=50)
@@ -179,6 +182,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     app = sign_in(args)
+    if args.what == "verify":
+        from guji.services.audit import describe_chain
+
+        report = app.audit.verify_chain(args.expect)
+        expect = audit_chain.ChainHead.parse(args.expect) if args.expect else None
+        line = describe_chain(report, expect)
+        if args.json:
+            p = report.problem
+            print_json({"ok": report.ok, "entries": report.entries, "head": str(report.head) if report.head else None,
+                        "problem": None if p is None else {"kind": p.kind, "entry": p.entry_id, "position": p.position},
+                        "message": line})
+        else:
+            print(line, file=sys.stdout if report.ok else sys.stderr)
+        return 0 if report.ok else 1
     rows = app.audit.history(args.entity, args.id, limit=args.limit)
     if args.json:
         print_json([{"id": r.id, "at": r.at.isoformat(), "login": r.login, "action": r.action, "entity": r.entity,

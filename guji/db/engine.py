@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from guji.db.audit_chain import register_sqlite
 from guji.errors import DatabaseUnavailable
 from guji.paths import default_database_path
 
@@ -83,6 +84,8 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         # Take transaction control away from pysqlite so that BEGIN is ours
         # (SQLAlchemy's documented recipe); otherwise DDL and SAVEPOINT misbehave.
         dbapi_conn.isolation_level = None
+        # The audit chain's trigger hashes with this function (guji.db.audit_chain).
+        register_sqlite(dbapi_conn)
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {_busy_timeout_ms()}")
         cur.execute("PRAGMA foreign_keys = ON")

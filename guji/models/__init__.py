@@ -1,6 +1,6 @@
 """ORM models. Importing this package registers every table on ``Base.metadata``."""
 
-from guji.models.audit import AuditEntry
+from guji.models.audit import AuditChainLink, AuditEntry
 from guji.models.institution import Institution
 from guji.models.user import Role, User, UserRole
 
@@ -17,7 +17,7 @@ from guji.census.models import (  # noqa: E402
 )
 
 __all__ = [
-    "AuditEntry", "CensusRecord", "Institution", "RecordAnnotation", "RecordAuthor", "RecordSeal", "ReviewRound",
+    "AuditChainLink", "AuditEntry", "CensusRecord", "Institution", "RecordAnnotation", "RecordAuthor", "RecordSeal", "ReviewRound",
     "Role", "SerialCounter", "User", "UserRole", "VaultMovement",
 ]
 from guji.images.models import ImageAnalysis, ImageDerivative, JobImage, RecordImage, StoredImage  # noqa: E402,F401

@@ -33,3 +33,18 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditChainLink(Base):
+    """One link of the audit hash chain (written by the database's own trigger, never by guji).
+
+    ``hash`` is SHA-256 of ``prev_hash`` and the entry's canonical content; ``seq`` is the
+    chain's order (see :mod:`guji.db.audit_chain`).
+    """
+
+    __tablename__ = "audit_chain"
+
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("audit_log.id"), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

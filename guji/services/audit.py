@@ -12,7 +12,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from guji.db import audit_chain
+from guji.errors import PermissionDenied, ValidationError
+from guji.messages import msg
 from guji.models.audit import AuditEntry
+from guji.models.user import Role
 from guji.services.context import Actor, ServiceContext
 
 
@@ -129,3 +133,28 @@ class AuditService:
                 AuditRow(e.id, e.at, e.login, e.action, e.entity, e.entity_id, dict(e.changes), e.note)
                 for e in s.scalars(stmt)
             ]
+
+    def verify_chain(self, expect: str | audit_chain.ChainHead | None = None) -> audit_chain.ChainReport:
+        """Walk the audit hash chain (administrators); ``expect`` is a head recorded elsewhere
+        (``entries:hash`` from a backup or export header) that the chain must pass through."""
+        actor = self.ctx.actor
+        if not actor.has(Role.ADMIN):
+            raise PermissionDenied(msg("perm.admin_only", login=actor.login, action=msg("action.verify_audit")))
+        if isinstance(expect, str):
+            try:
+                expect = audit_chain.ChainHead.parse(expect)
+            except ValueError:
+                raise ValidationError(msg("audit.chain.bad_head", value=expect), "expect") from None
+        with self.ctx.read() as s:
+            return audit_chain.verify(s.connection(), expect=expect)
+
+
+def describe_chain(report: audit_chain.ChainReport, expect: audit_chain.ChainHead | None = None) -> str:
+    """One line for a person: the chain is intact, or where it first breaks."""
+    p = report.problem
+    if p is None:
+        if report.head is None:
+            return msg("audit.chain.empty")
+        return msg("audit.chain.ok", entries=report.entries, head=str(report.head))
+    return msg(f"audit.chain.{p.kind}", position=p.position, entry=p.entry_id if p.entry_id is not None else "-",
+               expected=expect.entries if expect is not None else "?")
