@@ -50,7 +50,8 @@ from imaging.io import (
     load_pages,
 )
 
-__all__ = ["BadStorePath", "ImageStore", "StoreMissing", "StoredImage", "check_relpath", "hash_file"]
+__all__ = ["BadStorePath", "ImageStore", "StoreMissing", "StoredImage", "check_relpath", "hash_file",
+           "validate_image"]
 
 _CHUNK = 1 << 20
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -79,6 +80,27 @@ def check_relpath(relpath: str) -> str:
     if m is None or m.group(3)[:2] != m.group(1) or m.group(3)[2:4] != m.group(2):
         raise BadStorePath(f"{relpath!r} is not a path of the image store (ab/cd/<sha256>.jpg|png|tif)")
     return m.group(0)
+
+
+def validate_image(path: str | os.PathLike[str], label: str | None = None, *, validate: bool = True,
+                   max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+    """Check a file the way :meth:`ImageStore.add` does before accepting it, without copying it;
+    return its :func:`~imaging.io.image_info`. ImageError (naming ``label``) when refused."""
+    path = Path(os.fspath(path))
+    label = label or path.name
+    try:
+        info = image_info(path)
+        if validate:
+            for _ in load_pages(path, max_pixels=max_pixels, max_bytes=max_bytes):
+                pass  # decode each page once, one at a time, then drop it
+        else:
+            for w, h in info["page_sizes"]:
+                if w * h > max_pixels:
+                    load_image(path, max_pixels=max_pixels)  # raises the standard message
+    except ImageError as exc:
+        # Messages from io name the file they read (a temporary one in the store); name the user's.
+        raise ImageError(str(exc).replace(path.name, label)) from exc
+    return info
 
 
 def hash_file(path: str | os.PathLike[str]) -> str:
@@ -254,19 +276,8 @@ class ImageStore:
             raise
 
     def _validate(self, path: Path, label: str) -> dict:
-        try:
-            info = image_info(path)
-            if self.validate:
-                for _ in load_pages(path, max_pixels=self.max_pixels, max_bytes=self.max_bytes):
-                    pass  # decode each page once, one at a time, then drop it
-            else:
-                for w, h in info["page_sizes"]:
-                    if w * h > self.max_pixels:
-                        load_image(path, max_pixels=self.max_pixels)  # raises the standard message
-        except ImageError as exc:
-            # Messages from io name the temporary file; name the user's file instead.
-            raise ImageError(str(exc).replace(path.name, label)) from exc
-        return info
+        return validate_image(path, label, validate=self.validate, max_pixels=self.max_pixels,
+                              max_bytes=self.max_bytes)
 
     def _entry(self, sha: str, path: Path, size: int, info: dict, name: str | None, *, created: bool) -> StoredImage:
         return StoredImage(

@@ -1,12 +1,14 @@
 """Page images as user actions: add scans to the image store, attach them to census records (書影)
 and restoration jobs, analyse them, apply the measured frame size to a record, make derivatives.
 
-Files: masters go into a content-addressed :class:`imaging.store.ImageStore` (under
-:func:`guji.paths.image_store_dir`, or the ``store_dir`` given), derivatives into a
-second store beside it (``<store>/derivatives``); the database keeps their
-store-relative paths. The store validates a file completely before it appears, so
-a refused file (empty, truncated, not an image, over the pixel limit) writes
-nothing: neither a file nor a row.
+Files: masters go into a content-addressed :class:`imaging.store.ImageStore`, the
+database's own image store (:mod:`guji.images.location`: beside the SQLite file, or
+the shared folder an administrator set for PostgreSQL; checked by its store id on
+every action), derivatives into a second store inside it (``<store>/derivatives``);
+the database keeps their store-relative paths, and a path read back is used only
+if it has the store's form. The store validates a file completely before it
+appears, so a refused file (empty, truncated, not an image, not the shape of a
+page, over the pixel or memory limit) writes nothing: neither a file nor a row.
 
 Pixel work (analysis ~1 s a page, derivatives) never runs inside a database
 transaction: the service reads what it needs, computes, then writes in one short
@@ -43,11 +45,14 @@ from guji.census.models import CensusRecord, ReviewState
 from guji.census.service import CensusService, SaveResult
 from guji.errors import Conflict, FieldProblem, GujiError, NotFound, PermissionDenied, ValidationError
 from guji.images.models import ImageAnalysis, ImageDerivative, JobImage, RecordImage, StoredImage
+from guji.models.system import SystemSetting
 from guji.models.user import Role
-from guji.services import audit
+from guji.services import audit, system
 from guji.services.context import Actor, Changes, ServiceContext
-from imaging.io import DEFAULT_MAX_PIXELS, ImageError
-from imaging.store import ImageStore
+from guji.images import location
+from guji.messages import msg
+from imaging.io import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageError
+from imaging.store import BadStorePath, ImageStore, StoreMissing, check_relpath, validate_image
 
 ENTITY_IMAGE = "stored_image"
 ENTITY_RECORD_IMAGE = "record_image"
@@ -104,6 +109,25 @@ class ImageInfo:
     size: int
     added_at: datetime | None
     created: bool = False  # True when this call put it in the store
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """Where the database's image store is as plain data: ``path`` on this desk (None when a
+    PostgreSQL database has none set), ``source`` (override/setting/default/unset), the
+    database's ``store_id``, the ``expected`` path the database names, how many ``images`` the
+    database holds, and ``problem``: the message image actions give now (None when usable)."""
+
+    path: str | None
+    source: str
+    store_id: str | None
+    expected: str | None
+    images: int
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
 
 
 @dataclass(frozen=True)
@@ -217,11 +241,12 @@ class ImageService:
     """``app.images``: the page-image actions (see the module docstring for the rules)."""
 
     def __init__(self, ctx: ServiceContext, census: CensusService, *, store_dir: str | os.PathLike[str] | None = None,
-                 max_pixels: int = DEFAULT_MAX_PIXELS):
+                 max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_BYTES):
         self.ctx = ctx
         self.census = census
         self._store_dir = Path(store_dir) if store_dir is not None else None
         self.max_pixels = max_pixels
+        self.max_bytes = max_bytes
 
     @property
     def actor(self) -> Actor:
@@ -229,36 +254,104 @@ class ImageService:
 
     # --- stores ---------------------------------------------------------------------
 
+    def store_root(self, *, create: bool = True) -> Path:
+        """The checked root of the database's image store (:func:`guji.images.location.open_root`).
+
+        The folder is the ``store_dir`` given, else ``GUJI_IMAGE_STORE``, else the database's
+        setting, else the folder beside the SQLite file; it is used only if its marker carries
+        the database's store id (a database without one claims the folder first, unless
+        ``create`` is False). :class:`~guji.images.location.StoreUnavailable` says plainly
+        otherwise, and nothing is written.
+        """
+        return location.open_root(self.ctx.db, self._store_dir, create=create)
+
     @property
     def store_dir(self) -> Path:
-        """Root of the master store: the ``store_dir`` given, else ``GUJI_IMAGE_STORE``, else
-        :func:`guji.paths.image_store_dir` (read at each use, so tests can point ``GUJI_HOME`` elsewhere)."""
-        if self._store_dir is not None:
-            return self._store_dir
-        env = os.environ.get("GUJI_IMAGE_STORE")
-        if env:
-            return Path(env)
-        from guji.paths import image_store_dir
-
-        return image_store_dir()
+        """The checked root of the image store (see :meth:`store_root`)."""
+        return self.store_root()
 
     @store_dir.setter
     def store_dir(self, value: str | os.PathLike[str] | None) -> None:
         self._store_dir = Path(value) if value is not None else None
 
-    def store(self) -> ImageStore:
-        return ImageStore(self.store_dir, max_pixels=self.max_pixels)
+    def store(self, root: Path | None = None) -> ImageStore:
+        return ImageStore(root or self.store_root(), max_pixels=self.max_pixels, max_bytes=self.max_bytes,
+                          create=False)
 
-    def derivative_store(self) -> ImageStore:
+    def derivative_store(self, root: Path | None = None) -> ImageStore:
         # Derivatives are our own JPEG output: the header check is enough.
-        return ImageStore(self.store_dir / "derivatives", validate=False, max_pixels=self.max_pixels)
+        return ImageStore((root or self.store_root()) / "derivatives", validate=False, max_pixels=self.max_pixels)
 
-    def _abs(self, relpath: str) -> str:
-        return str(self.store_dir / relpath)
+    def _abs(self, root: Path, relpath: str, image_id: int | str) -> str:
+        """The absolute path of a store path read from the database, after checking its form."""
+        try:
+            return str(root / check_relpath(relpath))
+        except BadStorePath:
+            raise GujiError(msg("images.bad_path", image=image_id, relpath=repr(relpath))) from None
 
-    def _info(self, row: StoredImage, *, created: bool = False) -> ImageInfo:
-        return ImageInfo(row.id, row.sha256, row.relpath, self._abs(row.relpath), row.original_name, row.format,
-                         row.width, row.height, row.pages, row.dpi, row.bit_depth, row.size, row.added_at, created)
+    def _info(self, row: StoredImage, root: Path, *, created: bool = False) -> ImageInfo:
+        return ImageInfo(row.id, row.sha256, row.relpath, self._abs(root, row.relpath, row.id), row.original_name,
+                         row.format, row.width, row.height, row.pages, row.dpi, row.bit_depth, row.size,
+                         row.added_at, created)
+
+    # --- where the store is (administrators) -------------------------------------------
+
+    def store_location(self) -> StoreStatus:
+        """Where this database's image store is, as seen from this desk, and whether it is usable here
+        (anyone signed in may look)."""
+        with self.ctx.read() as s:
+            loc = location.locate(self.ctx.db, s, self._store_dir)
+            images = int(s.scalar(select(func.count()).select_from(StoredImage)) or 0)
+        problem = None
+        try:
+            location.check_root(self.ctx.db, loc)
+        except GujiError as exc:
+            problem = str(exc)
+        if loc.store_id is None and loc.path is not None and problem is not None and not images:
+            problem = None  # claimed at the first image added
+        return StoreStatus(str(loc.path) if loc.path else None, loc.source, loc.store_id,
+                           str(loc.expected) if loc.expected else None, images, problem)
+
+    def set_store_location(self, path: str | os.PathLike[str], *, force: bool = False) -> StoreStatus:
+        """Make ``path`` the database's image store (administrators; audited as ``settings``).
+
+        The folder is created if missing (mode 0700). A folder that is another database's store is
+        refused; one that lacks images the database cites is refused unless ``force`` (the files are
+        copied there first when a store moves). A folder without the store marker gets it, with the
+        database's store id. Every desk then uses the new folder (unless it overrides the path).
+        """
+        if not self.actor.has(Role.ADMIN):
+            raise PermissionDenied(msg("images.settings_admin_only", login=self.actor.login))
+        root = Path(os.fspath(path)).expanduser()
+        if not root.is_absolute():
+            raise ValidationError(FieldProblem("path", msg("images.store_path_relative", path=root), str(path)))
+        if root.exists() and not root.is_dir():
+            raise ValidationError(FieldProblem("path", msg("images.store_not_folder", path=root), str(path)))
+        with self.ctx.read() as s:
+            version = s.scalar(select(SystemSetting.version).where(SystemSetting.key == location.KEY_PATH)) or 0
+            found = location.read_marker(root) if root.is_dir() else None
+            store_id = system.get(s, location.KEY_ID)
+            if found is not None and found != store_id:
+                raise Conflict(msg("images.store_taken", path=root, found=found))
+            count = int(s.scalar(select(func.count()).select_from(StoredImage)) or 0)
+            missing: list[str] = []
+            if count and not force:
+                for rel in s.scalars(select(StoredImage.relpath).order_by(StoredImage.id)):
+                    try:
+                        if not (root / check_relpath(rel)).is_file():
+                            missing.append(rel)
+                    except BadStorePath:
+                        missing.append(rel)
+        if missing:
+            raise Conflict(msg("images.store_lacks_images", path=root, count=count, missing=len(missing),
+                               example=missing[0]))
+        location.claim(self.ctx.db, root, adopt_missing=True)
+        try:
+            with self.ctx.write() as s:
+                system.put(s, location.KEY_PATH, str(root), actor=self.actor, expected_version=version)
+        except ValueError:
+            raise Conflict(msg("images.store_changed_meanwhile")) from None
+        return self.store_location()
 
     # --- permissions ----------------------------------------------------------------
 
@@ -315,13 +408,16 @@ class ImageService:
 
     # --- adding -----------------------------------------------------------------------
 
-    def _store_file(self, path: str | os.PathLike[str], name: str | None) -> Any:
+    def _store_file(self, path: str | os.PathLike[str], name: str | None, root: Path) -> Any:
         try:
-            return self.store().add(path, name=name)
+            return self.store(root).add(path, name=name)
         except ImageError as exc:
             raise ValidationError(FieldProblem("file", str(exc), os.fspath(path))) from None
+        except StoreMissing:
+            raise location.StoreUnavailable(msg("images.store_missing", path=root, right=root)) from None
         except OSError as exc:
-            raise GujiError(f"cannot write to the image store {self.store_dir}: {exc.strerror or exc}") from None
+            raise location.StoreUnavailable(msg("images.store_write_failed", path=root,
+                                                reason=exc.strerror or exc)) from None
 
     def _insert_image(self, s: Session, entry: Any) -> tuple[StoredImage, bool]:
         row = s.scalar(select(StoredImage).where(StoredImage.sha256 == entry.sha256))
@@ -341,16 +437,33 @@ class ImageService:
         return row, True
 
     def _add_then(self, path: str | os.PathLike[str], name: str | None, then: Any) -> Any:
-        """Store the file, then run ``then(session, row, created)`` in the same transaction as the
+        """Store the file, then run ``then(session, row, created, root)`` in the same transaction as the
         image row; if the transaction fails, a file this call put in the store is removed again."""
-        entry = self._store_file(path, name)
+        with self.ctx.read() as s:
+            loc = location.locate(self.ctx.db, s, self._store_dir)
+        claimed: str | None = None
+        if loc.store_id is None and loc.path is not None:
+            # The first image claims the store folder; check the file before anything is written,
+            # and give the claim back if the image is refused after all.
+            try:
+                validate_image(path, name, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
+            except ImageError as exc:
+                raise ValidationError(FieldProblem("file", str(exc), os.fspath(path))) from None
+        root = self.store_root()
+        if loc.store_id is None:
+            with self.ctx.read() as s:
+                claimed = system.get(s, location.KEY_ID)
+        entry = None
         try:
+            entry = self._store_file(path, name, root)
             with self.ctx.write() as s:
                 row, created = self._insert_image(s, entry)
-                return then(s, row, created)
+                return then(s, row, created, root)
         except BaseException:
-            if entry.created:
-                _remove_store_file(self.store_dir / entry.relpath)
+            if entry is not None and entry.created:
+                _remove_store_file(root / entry.relpath)
+            if claimed is not None:
+                location.unclaim(self.ctx.db, root, claimed)
             raise
 
     def add_image(self, path: str | os.PathLike[str], *, name: str | None = None) -> ImageInfo:
@@ -363,31 +476,33 @@ class ImageService:
         """
         self._require_image_staff("add images")
         return self._add_then(path, name or Path(os.fspath(path)).name,
-                              lambda s, row, created: self._info(row, created=created))
+                              lambda s, row, created, root: self._info(row, root, created=created))
 
     def get_image(self, image_id: int) -> ImageInfo:
         """A stored image the actor may see (NotFound / PermissionDenied otherwise)."""
         with self.ctx.read() as s:
-            return self._info(self._image(s, image_id))
+            row = self._image(s, image_id)
+        return self._info(row, self.store_root())
 
     def image_path(self, image_id: int) -> Path:
         """Absolute path of the master file (read it, never write it). NotFound if the store lost it."""
         info = self.get_image(image_id)
         p = Path(info.path)
         if not p.exists():
-            raise NotFound(f"the file of image {image_id} ({info.relpath}) is missing from the store {self.store_dir}")
+            raise NotFound(msg("images.file_missing", image=image_id, relpath=info.relpath, path=p.parent.parent.parent))
         return p
 
     def find_image(self, sha256: str) -> ImageInfo | None:
         """The stored image with this content hash, if the actor may see it."""
         with self.ctx.read() as s:
-            row = s.scalar(select(StoredImage.id).where(StoredImage.sha256 == sha256.lower()))
-            return None if row is None else self._info(self._image(s, row))
+            row_id = s.scalar(select(StoredImage.id).where(StoredImage.sha256 == sha256.lower()))
+            found = None if row_id is None else self._image(s, row_id)
+        return None if found is None else self._info(found, self.store_root())
 
     # --- record attachments ---------------------------------------------------------------
 
     def _attach_record_row(self, s: Session, row: StoredImage, record_id: int, role: str,
-                           caption: str | None) -> AttachedImage:
+                           caption: str | None, root: Path) -> AttachedImage:
         rec = self._record_for_change(s, record_id, "attach images to this record")
         if s.scalar(select(RecordImage.id).where(RecordImage.record_id == record_id,
                                                  RecordImage.image_id == row.id)) is not None:
@@ -399,7 +514,7 @@ class ImageService:
         s.flush()
         audit.record(s, self.actor, "attach_image", "census_record", record_id,
                      {"image": [None, row.sha256], "role": [None, role], "caption": [None, caption]})
-        return AttachedImage(att.id, "record", record_id, role, caption, seq, self._info(row))
+        return AttachedImage(att.id, "record", record_id, role, caption, seq, self._info(row, root))
 
     def attach_to_record(self, image_id: int, record_id: int, role: str = "書影",
                          caption: str | None = None) -> AttachedImage:
@@ -412,8 +527,9 @@ class ImageService:
         """
         role = record_role(role)
         caption = _caption(caption)
+        root = self.store_root()
         with self.ctx.write() as s:
-            return self._attach_record_row(s, self._image(s, image_id), record_id, role, caption)
+            return self._attach_record_row(s, self._image(s, image_id), record_id, role, caption, root)
 
     def add_to_record(self, path: str | os.PathLike[str], record_id: int, role: str = "書影",
                       caption: str | None = None, *, name: str | None = None) -> AttachedImage:
@@ -428,7 +544,8 @@ class ImageService:
         with self.ctx.read() as s:
             self._record_for_change(s, record_id, "attach images to this record")
         return self._add_then(path, name or Path(os.fspath(path)).name,
-                              lambda s, row, created: self._attach_record_row(s, row, record_id, role, caption))
+                              lambda s, row, created, root: self._attach_record_row(s, row, record_id, role,
+                                                                                    caption, root))
 
     def images_of_record(self, record_id: int) -> list[AttachedImage]:
         """The record's images in their order (anyone who may see the record)."""
@@ -437,8 +554,11 @@ class ImageService:
             rows = s.execute(select(RecordImage, StoredImage).join(StoredImage, StoredImage.id == RecordImage.image_id)
                              .where(RecordImage.record_id == record_id)
                              .order_by(RecordImage.seq, RecordImage.id)).all()
-            return [AttachedImage(a.id, "record", a.record_id, a.role, a.caption, a.seq, self._info(img))
-                    for a, img in rows]
+        if not rows:
+            return []  # nothing to find: the store is not needed (nor required to be set)
+        root = self.store_root()
+        return [AttachedImage(a.id, "record", a.record_id, a.role, a.caption, a.seq, self._info(img, root))
+                for a, img in rows]
 
     def update_record_image(self, attachment_id: int, *, role: str | None = None, caption: str | None = None,
                             seq: int | None = None) -> AttachedImage:
@@ -446,6 +566,7 @@ class ImageService:
         An empty caption clears it; ``None`` leaves a value as it is."""
         new_role = record_role(role) if role is not None else None
         new_caption = _caption(caption) if caption is not None else None
+        root = self.store_root()
         with self.ctx.write() as s:
             att = s.get(RecordImage, attachment_id)
             if att is None:
@@ -463,7 +584,7 @@ class ImageService:
                                 audit.snapshot(att, ("role", "caption", "seq")), action="update_image")
             img = s.get(StoredImage, att.image_id)
             assert img is not None
-            return AttachedImage(att.id, "record", att.record_id, att.role, att.caption, att.seq, self._info(img))
+            return AttachedImage(att.id, "record", att.record_id, att.role, att.caption, att.seq, self._info(img, root))
 
     # --- job attachments -------------------------------------------------------------------
 
@@ -471,13 +592,13 @@ class ImageService:
         if not self.actor.has(Role.RESTORER, Role.ADMIN):
             raise PermissionDenied(f"{self.actor.login} may not {action}: needs the role 修复师 (restorer)")
 
-    def _attach_job_row(self, s: Session, row: StoredImage, job_id: int, stage: str, caption: str | None, *,
-                        reuse: bool = False) -> AttachedImage:
+    def _attach_job_row(self, s: Session, row: StoredImage, job_id: int, stage: str, caption: str | None,
+                        root: Path, *, reuse: bool = False) -> AttachedImage:
         existing = s.scalar(select(JobImage).where(JobImage.job_id == job_id, JobImage.image_id == row.id))
         if existing is not None:
             if reuse:
                 return AttachedImage(existing.id, "job", job_id, existing.stage, existing.caption, existing.seq,
-                                     self._info(row))
+                                     self._info(row, root))
             raise Conflict(f"this image is already attached to job {job_id}")
         self._job_visible(s, job_id)
         seq = (s.scalar(select(func.max(JobImage.seq)).where(JobImage.job_id == job_id)) or 0) + 1
@@ -487,7 +608,7 @@ class ImageService:
         s.flush()
         audit.record(s, self.actor, "attach_image", "restoration_job", job_id,
                      {"image": [None, row.sha256], "stage": [None, stage], "caption": [None, caption]})
-        return AttachedImage(att.id, "job", job_id, stage, caption, seq, self._info(row))
+        return AttachedImage(att.id, "job", job_id, stage, caption, seq, self._info(row, root))
 
     def _job_args(self, job_id: int, stage: str, caption: str | None) -> tuple[str, str | None]:
         stage = job_stage(stage)
@@ -506,8 +627,9 @@ class ImageService:
         for jobs it has already checked.
         """
         stage, caption = self._job_args(job_id, stage, caption)
+        root = self.store_root()
         with self.ctx.write() as s:
-            return self._attach_job_row(s, self._image(s, image_id), job_id, stage, caption)
+            return self._attach_job_row(s, self._image(s, image_id), job_id, stage, caption, root)
 
     def add_to_job(self, path: str | os.PathLike[str], job_id: int, stage: str, caption: str | None = None, *,
                    name: str | None = None, within: Callable[[Session, AttachedImage], Any] | None = None
@@ -525,8 +647,8 @@ class ImageService:
         with self.ctx.read() as s:
             self._job_visible(s, job_id)
 
-        def then(s: Session, row: StoredImage, created: bool) -> AttachedImage:
-            att = self._attach_job_row(s, row, job_id, stage, caption, reuse=True)
+        def then(s: Session, row: StoredImage, created: bool, root: Path) -> AttachedImage:
+            att = self._attach_job_row(s, row, job_id, stage, caption, root, reuse=True)
             if within is not None:
                 within(s, att)
             return att
@@ -545,19 +667,27 @@ class ImageService:
         image_id = s.scalar(select(StoredImage.id).where(StoredImage.sha256 == sha256.strip().lower()))
         if image_id is None:
             return None
-        return self._attach_job_row(s, self._image(s, image_id), job_id, stage, caption, reuse=True)
+        # Inside the caller's write transaction: check the store, never claim it (that writes).
+        root = self.store_root(create=False)
+        return self._attach_job_row(s, self._image(s, image_id), job_id, stage, caption, root, reuse=True)
 
     def job_image_paths(self, s: Session, hashes: Iterable[str]) -> dict[str, str]:
         """In the caller's read transaction: ``{sha256: absolute path of the master}`` for those of
         ``hashes`` the store holds (a hash whose row exists but whose file is missing is left out).
-        No permission check: the caller passes the hashes of a job it has already checked."""
+        No permission check: the caller passes the hashes of a job it has already checked.
+        StoreUnavailable when the database's store cannot be used here (rather than a report
+        quietly without its photographs); a path of the wrong form is a GujiError, nothing read."""
         wanted = {h.strip().lower() for h in hashes if h}
         if not wanted:
             return {}
+        rows = s.execute(select(StoredImage.id, StoredImage.sha256, StoredImage.relpath)
+                         .where(StoredImage.sha256.in_(sorted(wanted)))).all()
+        if not rows:
+            return {}
+        root = self.store_root(create=False)
         out: dict[str, str] = {}
-        for sha, rel in s.execute(select(StoredImage.sha256, StoredImage.relpath)
-                                  .where(StoredImage.sha256.in_(sorted(wanted)))):
-            p = self.store_dir / rel
+        for image_id, sha, rel in rows:
+            p = Path(self._abs(root, rel, image_id))
             if p.is_file():
                 out[sha] = str(p)
         return out
@@ -581,7 +711,10 @@ class ImageService:
             if not self._sees_all():
                 stmt = stmt.where(JobImage.institution_id == (self.actor.institution_id or -1))
             rows = s.execute(stmt).all()
-            out = [AttachedImage(a.id, "job", a.job_id, a.stage, a.caption, a.seq, self._info(img)) for a, img in rows]
+        if not rows:
+            return []
+        root = self.store_root()
+        out = [AttachedImage(a.id, "job", a.job_id, a.stage, a.caption, a.seq, self._info(img, root)) for a, img in rows]
         return sorted(out, key=lambda a: (order.get(a.role, 9), a.seq, a.attachment_id))
 
     # --- detaching -------------------------------------------------------------------------
@@ -627,7 +760,8 @@ class ImageService:
         say); ``dpi`` is the one given, else the file's. Checks the actor may see the image."""
         info = self.get_image(image_id)
         if not Path(info.path).exists():
-            raise NotFound(f"the file of image {image_id} ({info.relpath}) is missing from the store {self.store_dir}")
+            raise NotFound(msg("images.file_missing", image=image_id, relpath=info.relpath,
+                               path=Path(info.path).parent.parent.parent))
         return info.path, (dpi if dpi is not None else info.dpi)
 
     def stored_analysis(self, image_id: int, *, page: int = 0, dpi: float | None = None) -> dict[str, Any] | None:
@@ -764,7 +898,7 @@ class ImageService:
         entries = []
         with tempfile.TemporaryDirectory(prefix="guji-deriv-") as tmp:
             try:
-                img = load_image(path, dpi=dpi, max_pixels=self.max_pixels)
+                img = load_image(path, dpi=dpi, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
                 geo = geometry_from_analysis(result, deskew=deskew, crop=crop, split=split)
                 files = make_derivatives(img, tmp, "page", kinds=kinds, **geo)
             except (ImageError, ValueError) as exc:
@@ -785,7 +919,6 @@ class ImageService:
     def derivatives_of(self, image_id: int, *, options: str | None = None,
                        kind: str | None = None) -> list[DerivativeInfo]:
         """Recorded derivative files of an image (absolute paths), filtered by options/kind when given."""
-        root = self.store_dir / "derivatives"
         with self.ctx.read() as s:
             self._image(s, image_id)
             stmt = select(ImageDerivative).where(ImageDerivative.image_id == image_id)
@@ -793,10 +926,12 @@ class ImageService:
                 stmt = stmt.where(ImageDerivative.options == options)
             if kind is not None:
                 stmt = stmt.where(ImageDerivative.kind == kind)
-            return [DerivativeInfo(d.id, d.image_id, d.options, d.kind, d.part, str(root / d.relpath), d.width,
-                                   d.height, d.dpi)
-                    for d in s.scalars(stmt.order_by(ImageDerivative.options, ImageDerivative.part,
-                                                     ImageDerivative.kind))]
+            rows = list(s.scalars(stmt.order_by(ImageDerivative.options, ImageDerivative.part, ImageDerivative.kind)))
+        if not rows:
+            return []
+        root = self.store_root() / "derivatives"
+        return [DerivativeInfo(d.id, d.image_id, d.options, d.kind, d.part, self._abs(root, d.relpath, d.image_id),
+                               d.width, d.height, d.dpi) for d in rows]
 
     # --- listing ---------------------------------------------------------------------------------------
 
@@ -809,4 +944,8 @@ class ImageService:
                 attached = select(RecordImage.image_id).join(CensusRecord, CensusRecord.id == RecordImage.record_id) \
                     .where(CensusRecord.institution_id == inst)
                 stmt = stmt.where(or_(StoredImage.institution_id == inst, StoredImage.id.in_(attached)))
-            return [self._info(r) for r in s.scalars(stmt)]
+            rows = list(s.scalars(stmt))
+        if not rows:
+            return []
+        root = self.store_root()
+        return [self._info(r, root) for r in rows]

@@ -19,11 +19,11 @@ from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.images.models import ImageAnalysis, JobImage, RecordImage, StoredImage
 from guji.models import AuditEntry
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"
+SCANS = Path(__file__).resolve().parents[1] / "data" / "scans"  # real scans kept in the repository
 BOOK4 = SCANS / "book4" / "1.jpg"  # 600 dpi colour half-leaf
 BOOK2 = SCANS / "book2" / "1.png"  # uncut leaf, no resolution in the file
 
-needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="shared scans not available")
+needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="real scans not in tests/data/scans")
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +52,8 @@ def counts(app: Guji) -> tuple[int, int, int, int, int]:
 
 
 def store_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    """The image files of a store (not its marker)."""
+    return [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")] if root.exists() else []
 
 
 # ------------------------------------------------------------------------ adding
@@ -144,7 +145,7 @@ def test_attach_list_update_detach(org: dict[str, Guji], tmp_path: Path) -> None
     assert len(org["centre_reviewer"].images.images_of_record(rec.id)) == 2
     # the restorer of the same institution may attach too
     org["restorer_a"].images.attach_to_record(org["restorer_a"].images.add_image(
-        small_png(tmp_path / "3.png", (30, 30))).id, rec.id, "鈐印")
+        small_png(tmp_path / "3.png", (44, 44))).id, rec.id, "鈐印")
     upd = app.images.update_record_image(a2.attachment_id, caption="內封牌記", seq=0)
     assert upd.caption == "內封牌記"
     assert [a.role for a in app.images.images_of_record(rec.id)] == ["牌記", "卷端", "鈐印"]
@@ -161,7 +162,7 @@ def test_attach_refusals_write_nothing(org: dict[str, Guji], tmp_path: Path, sto
     app.images.attach_to_record(img.id, rec.id)
     files = store_files(store)
     n = counts(app)
-    new_png = small_png(tmp_path / "new.png", (20, 20))
+    new_png = small_png(tmp_path / "new.png", (40, 40))
     with pytest.raises(ValidationError) as err:
         app.images.attach_to_record(img.id, rec.id, "封面照")
     assert err.value.fields == ["role"]
@@ -203,7 +204,7 @@ def test_images_of_another_institution_are_private(org: dict[str, Guji], tmp_pat
 
 def test_job_images_by_stage(org: dict[str, Guji], tmp_path: Path) -> None:
     app = org["restorer_a"]
-    imgs = [app.images.add_image(small_png(tmp_path / f"{i}.png", (20 + i, 20))) for i in range(3)]
+    imgs = [app.images.add_image(small_png(tmp_path / f"{i}.png", (40 + 5 * i, 40))) for i in range(3)]
     app.images.attach_to_job(imgs[0].id, 7, "after", "修復後全葉")
     app.images.attach_to_job(imgs[1].id, 7, "修復前", "蟲蛀")
     app.images.attach_to_job(imgs[2].id, 7, "during")
