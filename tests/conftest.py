@@ -26,7 +26,9 @@ from guji.db.engine import Database  # noqa: E402
 from guji.services import auth  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# Real page scans kept in the repository (see tests/data/scans/ATTRIBUTION.md); every test that reads a
+# scan takes it from here, so a clone with nothing beside it runs them all.
+SCANS = ROOT / "tests" / "data" / "scans"
 ADMIN_PASSWORD = "admin-pass-1"
 PASSWORD = "secret-pass-1"
 

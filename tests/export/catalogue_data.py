@@ -10,8 +10,7 @@ import pytest
 
 from guji.app import Guji
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData
-
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"
+from tests.conftest import SCANS
 
 SAMPLES: list[dict[str, object]] = [
     dict(title="墨子十五卷", author_statement="（周）墨翟撰", edition_statement="明嘉靖三十一年芝城銅活字印本",
@@ -57,7 +56,7 @@ def register_samples(app: Guji, samples: list[dict[str, object]] | None = None) 
 
 
 def scan_files() -> list[Path]:
-    """The shared real page scans, for 書影 in the illustrated catalogue."""
+    """The real page scans kept in the repository, for 書影 in the illustrated catalogue."""
     return sorted(p for p in SCANS.glob("*/*") if p.suffix.lower() in (".png", ".jpg"))
 
 

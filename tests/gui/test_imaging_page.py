@@ -12,12 +12,11 @@ from PIL import Image
 
 from guji.app import Guji
 from guji.census.record import RecordData
+from tests.conftest import SCANS
 
 pytestmark = pytest.mark.gui
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"
 BOOK4 = SCANS / "book4" / "1.jpg"
-needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="shared scans not available")
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +84,6 @@ def test_viewer_draws_and_toggles_overlays(gui_app, qtbot) -> None:  # type: ign
         "page_box": 1, "frames": 0, "split": 0, "columns": 0, "damage": 0}
 
 
-@needs_scans
 def test_page_shows_record_image_with_overlays_and_applies_the_frame(window, org, qtbot) -> None:  # type: ignore[no-untyped-def]
     app = org["census_a"]
     rid = record(app)
@@ -110,7 +108,6 @@ def test_page_shows_record_image_with_overlays_and_applies_the_frame(window, org
     assert str(d.frame_height_cm) in page.record_label.text()  # the page refreshed from the change
 
 
-@needs_scans
 def test_apply_frame_shows_the_refusal(window, org, qtbot) -> None:  # type: ignore[no-untyped-def]
     from guji.gui import worker
 
@@ -192,7 +189,6 @@ def test_census_editor_images_tab_is_fed(window, org, tmp_path: Path, qtbot) -> 
     editor.close()
 
 
-@needs_scans
 def test_typed_resolution_measures_a_scan_without_one(window, org, qtbot) -> None:  # type: ignore[no-untyped-def]
     app = org["census_a"]
     rid = record(app)

@@ -10,14 +10,12 @@ import pytest
 
 from guji.app import Guji
 from guji.gui.qt import QFileDialog, Qt
+from tests.conftest import SCANS
 from tests.gui.test_restoration_page import window_for
 from tests.restoration.conftest import open_job, to_state
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"
 BEFORE = SCANS / "book4" / "1.jpg"  # 600 dpi colour half-leaf, 3213 × 5811
 AFTER = SCANS / "book1" / "1.png"  # black-and-white half-leaf
-
-needs_scans = pytest.mark.skipif(not (BEFORE.exists() and AFTER.exists()), reason="shared scans not available")
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +49,6 @@ def add_through_tab(qtbot, monkeypatch, tab, path: Path, stage: str, leaf: str =
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
 
 
-@needs_scans
 def test_before_and_after_side_by_side(gui_app, org: dict[str, Guji], qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     jid = open_job(org)
     w, page = window_for(org["restorer_a"], qtbot)

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SCANS
+
 
 @pytest.fixture(scope="session")
 def scans_dir() -> Path:
-    """The shared real scans (``../shared/data/scans`` from the project root)."""
-    path = Path(__file__).resolve().parents[2].parent / "shared/data/scans"
-    if not path.is_dir():
-        pytest.skip(f"real scans not available at {path}")
-    return path
+    """The real page scans kept in the repository (``tests/data/scans``)."""
+    return SCANS

@@ -115,16 +115,3 @@ def test_book4_size_and_paper(results: dict[str, dict]) -> None:
     assert lab is not None and 70 < lab[0] < 90 and lab[2] > 8  # yellowed paper
     x0, y0, x1, y1 = res["page_box"]
     assert y0 > 60 and x1 < res["width"] - 150  # scanner black and leaf edges cut off
-
-
-@pytest.mark.parametrize("page", [110, 111, 112, 113, 114])
-def test_book7_tables_sane(scans_dir: Path, page: int) -> None:
-    img = cv2.imread(str(scans_dir / f"book7/06054854.cn_page_{page}.png"))
-    res = analyze(img, dpi=None)
-    h, w = img.shape[:2]
-    px0, py0, px1, py1 = res["page_box"]
-    assert (px1 - px0) > 0.7 * w and (py1 - py0) > 0.7 * h
-    assert res["split_x"] is None
-    assert res["frames"], "no frame found"
-    x0, y0, x1, y1 = res["frames"][0]["box"]
-    assert (x1 - x0) > 0.5 * w and (y1 - y0) > 0.6 * h

@@ -15,14 +15,13 @@ from PIL import Image
 
 from imaging.batch import analyze_file, expand_inputs, process_batch
 from imaging.io import ImageError, load_image
+from tests.conftest import SCANS
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
 REAL = [
     SCANS / "book1" / "1.png",
-    SCANS / "book7" / "06054854.cn_page_110.png",
+    SCANS / "book6" / "v01_024.jpg",
     SCANS / "book6" / "v01_023.jpg",
 ]
-pytestmark = pytest.mark.skipif(not REAL[0].exists(), reason="shared scans not available")
 
 # A stand-in for imaging.analyze.analyze with the same signature and keys, so the batch
 # machinery is tested on its own. Workers are spawned, so it must be an importable module:
@@ -78,7 +77,7 @@ def test_three_real_files_and_a_bad_one(tmp_path: Path, fake: str) -> None:
     assert err.outputs == []
     assert report.cancelled is False and len(report.ok) == 3 and len(report.errors) == 1
     files = _all_files(out)
-    for stem in ("1", "06054854.cn_page_110", "v01_023"):
+    for stem in ("1", "v01_024", "v01_023"):
         for kind in ("print", "web", "thumb"):
             assert f"{kind}/{stem}.jpg" in files
     assert not any("notes" in f for f in files)
@@ -136,7 +135,7 @@ def test_duplicate_stems_and_multipage_tiff(tmp_path: Path, fake: str) -> None:
 def test_cancel_is_prompt_and_clean(tmp_path: Path, fake: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GUJI_FAKE_ANALYZE_SLEEP", "1.0")
     cancel = threading.Event()
-    paths = [SCANS / f"book1/{i}.png" for i in range(1, 6)] + [SCANS / f"book7/06054854.cn_page_11{i}.png" for i in range(5)]
+    paths = [SCANS / f"book1/{i}.png" for i in range(1, 6)] + [SCANS / f"book6/v01_02{i}.jpg" for i in range(3, 8)]
     out = tmp_path / "out"
     first_progress_at: list[float] = []
 

@@ -13,11 +13,9 @@ from guji.app import Guji
 from guji.census.record import RecordData
 from guji.cli.main import main
 from guji.images.models import RecordImage, StoredImage
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, SCANS
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"
 BOOK4 = SCANS / "book4" / "1.jpg"
-needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="shared scans not available")
 
 KEYS = ["path", "width", "height", "dpi", "skew_deg", "page_box", "split_x", "frames", "lines_per_half_leaf",
         "damage_pct", "paper_lab"]
@@ -33,7 +31,6 @@ def _num(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-@needs_scans
 def test_analyze_prints_one_json_object_with_typed_keys(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "imaging", "analyze", str(BOOK4), "--json")
     assert code == 0, err
@@ -53,7 +50,6 @@ def test_analyze_prints_one_json_object_with_typed_keys(capsys: pytest.CaptureFi
     assert d["paper_lab"] is None or (len(d["paper_lab"]) == 3 and all(_num(v) for v in d["paper_lab"]))
 
 
-@needs_scans
 def test_analyze_dpi_override_scales_the_frame(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "imaging", "analyze", str(BOOK4), "--dpi", "300")
     assert code == 0

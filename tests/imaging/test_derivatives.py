@@ -20,8 +20,8 @@ from imaging.derivatives import (
     write_jpeg,
 )
 from imaging.io import LoadedImage, load_image
+from tests.conftest import SCANS
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"  # ../shared from the project root
 BOOK2 = SCANS / "book2" / "1.png"
 
 
@@ -166,7 +166,6 @@ def test_spec_is_configurable(tmp_path: Path) -> None:
     assert (files[0].width, files[0].height) == (400, 500)
 
 
-@pytest.mark.skipif(not BOOK2.exists(), reason="shared scans not available")
 def test_real_uncut_leaf_split(tmp_path: Path) -> None:
     page = load_image(BOOK2)
     h, w = page.pixels.shape[:2]

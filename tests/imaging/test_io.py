@@ -23,14 +23,11 @@ from imaging.io import (
     load_pages,
     sniff_format,
 )
-
-SCANS = Path(__file__).resolve().parents[1] / "data" / "scans"  # real scans kept in the repository
+from tests.conftest import SCANS
 
 BOOK4 = SCANS / "book4" / "1.jpg"
 BOOK1 = SCANS / "book1" / "1.png"
 BOOK6 = SCANS / "book6" / "v01_023.jpg"
-
-needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="real scans not in tests/data/scans")
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -47,7 +44,6 @@ def _bomb_png(width: int, height: int) -> bytes:
 # --------------------------------------------------------------------------- real scans
 
 
-@needs_scans
 def test_book4_jpeg_600dpi() -> None:
     img = load_image(BOOK4)
     assert isinstance(img, LoadedImage)
@@ -62,35 +58,30 @@ def test_book4_jpeg_600dpi() -> None:
     assert np.abs(img.pixels[::50, ::50].astype(int) - ref[::50, ::50].astype(int)).mean() < 2.0
 
 
-@needs_scans
 def test_caller_dpi_overrides_file() -> None:
     assert load_image(BOOK4, dpi=400).dpi == 400.0
     with pytest.raises(ValueError):
         load_image(BOOK4, dpi=0)
 
 
-@needs_scans
 def test_greyscale_jpeg_without_dpi() -> None:
     img = load_image(BOOK6)
     assert img.pixels.ndim == 2 and img.pixels.dtype == np.uint8
     assert img.dpi is None  # JFIF unit 0 is an aspect ratio, not a resolution
 
 
-@needs_scans
 def test_png_phys_300dpi_snapped() -> None:
     img = load_image(BOOK1)
     assert img.dpi == 300.0  # stored as 11811 px/m = 299.9994 dpi
     assert img.pixels.shape[2] == 3
 
 
-@needs_scans
 def test_image_info_header_only() -> None:
     info = image_info(BOOK4)
     assert info["width"] == 3213 and info["height"] == 5811
     assert info["pages"] == 1 and info["dpi"] == 600.0 and info["format"] == "JPEG"
 
 
-@needs_scans
 def test_extension_is_ignored(tmp_path: Path) -> None:
     # a PNG saved as .jpg and a JPEG saved as .png still load
     fake_jpg = tmp_path / "page.jpg"
@@ -275,7 +266,6 @@ def test_pdf_named_tif(tmp_path: Path) -> None:
     _assert_refused(p, "pdf")
 
 
-@needs_scans
 @pytest.mark.parametrize("source", [BOOK1, BOOK4], ids=["png", "jpeg"])
 @pytest.mark.parametrize("fraction", [0.5, 0.9])
 def test_truncated_real_scan(tmp_path: Path, source: Path, fraction: float) -> None:
@@ -287,7 +277,6 @@ def test_truncated_real_scan(tmp_path: Path, source: Path, fraction: float) -> N
         load_image_bytes(p.read_bytes())
 
 
-@needs_scans
 def test_truncated_jpeg_even_if_pillow_told_to_accept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PIL import ImageFile
 
@@ -538,7 +527,6 @@ def test_a_page_really_ending_in_flat_grey_is_kept(tmp_path: Path) -> None:
     assert int(img.pixels[-1, -1, 0]) == 128
 
 
-@needs_scans
 def test_real_scan_cut_and_glued_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "glued.jpg"
     p.write_bytes(_glue_cut(BOOK4.read_bytes(), 0.5))

@@ -15,8 +15,8 @@ from PIL import Image
 
 from imaging.io import ImageError
 from imaging.store import ImageStore, StoredImage
+from tests.conftest import SCANS
 
-SCANS = Path(__file__).resolve().parents[1] / "data" / "scans"  # real scans kept in the repository
 BOOK1 = SCANS / "book1" / "1.png"
 BOOK6 = SCANS / "book6" / "v01_023.jpg"
 
@@ -92,7 +92,6 @@ def test_extension_follows_content(store: ImageStore, tmp_path: Path) -> None:
     assert store.add(p).relpath.endswith(".jpg")
 
 
-@pytest.mark.skipif(not BOOK1.exists(), reason="real scans not in tests/data/scans")
 def test_real_scans(store: ImageStore) -> None:
     a = store.add(BOOK1)
     b = store.add(BOOK6)

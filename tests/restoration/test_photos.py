@@ -22,13 +22,12 @@ from guji.models import AuditEntry
 from restoration.models import Photo
 from restoration.report import write_report
 from restoration.views import AssessmentInput
+from tests.conftest import SCANS
 from tests.restoration.conftest import count, open_job, to_state
 
-SCANS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "scans"
 BEFORE = SCANS / "book4" / "1.jpg"  # 600 dpi colour half-leaf, orange paper
 AFTER = SCANS / "book1" / "1.png"  # black-and-white half-leaf
 
-needs_scans = pytest.mark.skipif(not (BEFORE.exists() and AFTER.exists()), reason="shared scans not available")
 needs_poppler = pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils not installed")
 
 
@@ -58,7 +57,6 @@ def small_png(path: Path, colour: tuple[int, int, int] = (220, 200, 160)) -> Pat
 # ------------------------------------------------------------------------ the happy path
 
 
-@needs_scans
 def test_before_and_after_scans_become_stored_images_of_the_job(any_org: dict[str, Guji]) -> None:
     org = any_org
     jid = open_job(org)
@@ -91,7 +89,6 @@ def test_before_and_after_scans_become_stored_images_of_the_job(any_org: dict[st
     assert actions.count("photo") == 2 and actions.count("attach_image") == 2
 
 
-@needs_scans
 @needs_poppler
 def test_archive_pdf_prints_before_and_after_side_by_side(org: dict[str, Guji], tmp_path: Path) -> None:
     jid = open_job(org)
@@ -164,7 +161,6 @@ def test_assessment_photos_must_be_stored_and_are_attached(org: dict[str, Guji],
 # ------------------------------------------------------------------------ refusals write nothing
 
 
-@needs_scans
 @pytest.mark.parametrize("who", ["census_a", "reviewer_a", "admin"])
 def test_only_restorers_of_the_job_add_photographs(any_org: dict[str, Guji], store: Path, who: str) -> None:
     org = any_org
@@ -175,7 +171,6 @@ def test_only_restorers_of_the_job_add_photographs(any_org: dict[str, Guji], sto
     assert written(org["admin"]) == before and store_files(store) == []
 
 
-@needs_scans
 def test_a_restorer_not_assigned_to_the_job_is_refused(org: dict[str, Guji], store: Path) -> None:
     org["admin"].users.add_user("restorer.a2", "secret-pass-1", ["restorer"], institution="210000-0101")
     other = Guji.sign_in(org["admin"].db, "restorer.a2", "secret-pass-1")
@@ -186,7 +181,6 @@ def test_a_restorer_not_assigned_to_the_job_is_refused(org: dict[str, Guji], sto
     assert written(org["admin"]) == before and store_files(store) == []
 
 
-@needs_scans
 def test_a_locked_job_refuses_photographs(org: dict[str, Guji], store: Path) -> None:
     jid = open_job(org)
     to_state(org, jid, "closed")
@@ -197,7 +191,6 @@ def test_a_locked_job_refuses_photographs(org: dict[str, Guji], store: Path) -> 
     assert written(org["admin"]) == before and store_files(store) == []
 
 
-@needs_scans
 @pytest.mark.parametrize("kind", ["truncated", "not_an_image", "empty", "missing"])
 def test_bad_files_are_refused_by_the_image_store(org: dict[str, Guji], store: Path, tmp_path: Path,
                                                   kind: str) -> None:
@@ -284,7 +277,6 @@ def test_add_photo_with_a_readable_file_stores_it(org: dict[str, Guji], tmp_path
 # ------------------------------------------------------------------------ the command line
 
 
-@needs_scans
 def test_cli_photo(org: dict[str, Guji], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                    store: Path) -> None:
     from guji.cli.main import main
