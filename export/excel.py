@@ -9,6 +9,10 @@ the import is always into one named institution, as drafts).
 Records are read in batches in one read transaction through the census service's visibility
 rule (:func:`guji.census.service.visible_filter`): a unit's staff export their unit's records,
 the centre everything.
+
+A text is written as entered, and always as text: one starting with ``=``, ``+``, ``-`` or ``@``
+(a catalogue may hold ``=HYPERLINK(…)`` pasted from somewhere) is typed as a text cell, so that
+Excel shows it and never runs it (:func:`guji.census.excel.text_cell`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from guji.census.excel import (
     format_annotations,
     format_classification,
     format_seals,
+    text_cell,
 )
 from guji.census.models import CensusRecord, ReviewState
 from guji.census.record import RecordData
@@ -144,6 +149,7 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
     header = []
     for col in ALL_COLUMNS:
         c = WriteOnlyCell(ws, value=col.header)
+        c.data_type = "s"
         c.font = bold
         if col in CORE_COLUMNS:
             c.fill = core_fill
@@ -151,7 +157,7 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
     ws.append(header)
 
     for _num, values in rows:
-        ws.append(values)
+        ws.append([text_cell(ws, v) for v in values])
     if progress is not None:
         progress(0.9, f"saving {target.name}")
     try:

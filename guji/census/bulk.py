@@ -9,13 +9,31 @@ A bulk registration has two halves:
   It touches no database, so the Excel import runs it on worker processes while the main
   process reads the file and writes.
 - :class:`BulkWriter` consumes prepared rows batch by batch **inside one transaction**:
-  it matches them against the database by census number (create / update / skip / error),
-  and inserts new records with executemany-style INSERTs as it goes. All-or-nothing is the
+  it matches them against the database (create / update / skip / conflict / error), and
+  inserts new records with executemany-style INSERTs as it goes. All-or-nothing is the
   transaction: after the first error nothing more is inserted, planning goes on so that the
   report lists every problem, and the caller rolls back. What needs the whole input waits
   for :meth:`BulkWriter.finish`: rows without a census number (their serials start after
   the highest number of the file), rows linked (叢書/子目, 合訂) to a record the input has not
   reached yet, updates (the one-record path, exact audit diff) and the links themselves.
+
+Matching, so that importing the same input twice changes nothing the second time:
+
+- a row with a census number is that record;
+- a row without one is the record of the institution with the same call number (索書號), if
+  exactly one such record was there before; several is an error (the row must say which), and a
+  call number given to more than one row of the input leaves its rows without a number unmatched
+  (an error: they could not be told apart at the next import);
+- a matched record with the same content is skipped, a changed draft or returned record is
+  updated, a changed locked one (submitted, approved) is a conflict: never written.
+
+Rows that would create a record with the same folded title and edition as a record of the
+institution, or as another new row of the input, are likely duplicates: errors, unless the
+caller allows duplicates (:func:`bulk_options`), when they are warnings as in the editor.
+
+Serials: on SQLite the write transaction (BEGIN IMMEDIATE) serialises writers; on PostgreSQL
+the writer locks the unit's serial counter first, so two imports into one unit queue instead
+of taking the same serials.
 
 Each created record gets its own "create" audit row with the content ``audit.record_create``
 would write. Only this module's service methods call it.
@@ -28,6 +46,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import attrgetter
@@ -43,6 +62,7 @@ from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_
 from guji.census.search_keys import search_text
 from guji.db.bulk import Insert, compile_insert
 from guji.errors import Conflict, FieldProblem
+from guji.messages import language, msg
 from guji.services import audit
 from guji.services.context import Actor, Changes
 from guji.text.fold import fold
@@ -50,6 +70,31 @@ from guji.text.fold import fold
 ENTITY = "census_record"
 Report = Callable[[float, str], None]
 _NUMBER_AT = SCALAR_FIELDS.index("census_number")
+_CALL_AT = SCALAR_FIELDS.index("call_number")
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    """How a bulk registration treats likely duplicates (see the module docstring)."""
+
+    allow_duplicates: bool = False
+
+
+_OPTIONS: ContextVar[BulkOptions] = ContextVar("guji_bulk_options", default=BulkOptions())
+
+
+@contextmanager
+def bulk_options(*, allow_duplicates: bool = False) -> Iterator[None]:
+    """Options for the bulk registrations started inside the block (in this thread or task).
+
+    The service's ``register_many``/``register_stream`` take no such argument; a caller that
+    allows duplicates (the Excel import's ``allow_duplicates``) says so around its call.
+    """
+    token = _OPTIONS.set(BulkOptions(allow_duplicates=allow_duplicates))
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
 
 
 class BulkCancelled(Exception):
@@ -61,9 +106,12 @@ class BulkResult:
     """What a bulk registration did (or, with ``written`` False, would do).
 
     ``errors``/``warnings`` pair the caller's row key with a :class:`FieldProblem`;
-    ``outcome`` maps each key to ``created``, ``updated``, ``skipped`` or ``error``;
-    ``numbers`` maps each planned row to its census number (given, or assigned — a preview
-    when nothing was written). Counts are of the rows planned (without the rows in error).
+    ``outcome`` maps each key to ``created``, ``updated``, ``skipped``, ``conflict`` (a change
+    to a locked record, also in ``errors``) or ``error``; ``numbers`` maps each planned row to
+    its census number (given, matched or assigned — a preview when nothing was written), and
+    ``row_numbers`` every row whose number is known, rows in error included. ``matched`` maps
+    the rows matched by their call number to it; ``assigned`` holds the rows given a new
+    serial. Counts are of the rows planned (without the rows in error).
     """
 
     created: int = 0
@@ -73,6 +121,9 @@ class BulkResult:
     warnings: list[tuple[int, FieldProblem]] = field(default_factory=list)
     outcome: dict[int, str] = field(default_factory=dict)
     numbers: dict[int, str] = field(default_factory=dict)
+    row_numbers: dict[int, str] = field(default_factory=dict)
+    matched: dict[int, str] = field(default_factory=dict)
+    assigned: frozenset[int] = frozenset()
     written: bool = False
     dry_run: bool = False
     cancelled: bool = False
@@ -279,18 +330,30 @@ class BulkWriter:
     """
 
     def __init__(self, s: Session, actor: Actor, inst_id: int, region: str, unit: str, *, write: bool,
-                 update_existing: bool, all_or_nothing: bool, note: str | None) -> None:
+                 update_existing: bool, all_or_nothing: bool, note: str | None,
+                 allow_duplicates: bool | None = None) -> None:
         from guji.db.base import utcnow
         from guji.models.audit import AuditEntry
 
         self.s, self.actor, self.inst_id, self.region, self.unit = s, actor, inst_id, region, unit
         self.write, self.update_existing, self.all_or_nothing, self.note = write, update_existing, all_or_nothing, note
+        self.allow_duplicates = _OPTIONS.get().allow_duplicates if allow_duplicates is None else allow_duplicates
         self.sqlite = s.get_bind().dialect.name == "sqlite"
+        if write and not self.sqlite:
+            # Before anything is read: a second import into this unit waits here until the first
+            # commits, and then sees its records and serials (READ COMMITTED reads per statement).
+            self._lock_counter()
         self.errors: list[tuple[int, FieldProblem]] = []
         self.warnings: list[tuple[int, FieldProblem]] = []
         self.outcome: dict[int, str] = {}
         self.numbers: dict[int, str] = {}
         self.first_row: dict[str, int] = {}  # census number → the key of the row that gave it
+        self.row_numbers: dict[int, str] = {}  # row key → census number (given, matched or assigned)
+        self.matched: dict[int, str] = {}  # row key → the call number it was matched by
+        self.assigned: set[int] = set()
+        self.call_first: dict[str, int] = {}  # call number → the first row with it …
+        self.call_again: dict[str, int] = {}  # … and a second one, when there is one
+        self.new_keys: dict[tuple[str, str], int] = {}  # (title key, edition key) of a new row → its key
         self.ids: dict[str, int] = {}  # census number → record id, for the rows written or matched
         self.created_ids: list[int] = []
         self.updated_ids: list[int] = []
@@ -334,22 +397,40 @@ class BulkWriter:
         """True once nothing more may be written (an error in an all-or-nothing registration)."""
         return bool(self.errors) and self.all_or_nothing
 
-    def _error(self, key: int, problem: FieldProblem) -> None:
+    def _error(self, key: int, problem: FieldProblem, outcome: str = "error") -> None:
         self.errors.append((key, problem))
-        self.outcome[key] = "error"
+        if self.outcome.get(key) != "conflict":
+            self.outcome[key] = outcome
 
     # --- one batch ------------------------------------------------------------------------------
 
     def add(self, batch: list[Prepared]) -> None:
         """Plan (and, while nothing blocks, write) a batch of prepared rows, in input order."""
         good: list[Prepared] = []
+        calls = sorted({p.record[_CALL_AT] for p in batch if not p.errors and p.number is None and p.record[_CALL_AT]})
+        by_call = self._records_by_call_number(calls) if calls else {}
         for p in batch:
             self.warnings.extend((p.key, w) for w in p.warnings)
             if p.errors:
                 for e in p.errors:
                     self._error(p.key, e)
                 continue
+            call = p.record[_CALL_AT]
+            if call:
+                first = self.call_first.setdefault(call, p.key)
+                if first != p.key:
+                    self.call_again.setdefault(call, p.key)
+                if p.number is None and call in by_call:
+                    hits = by_call[call]
+                    if len(hits) > 1:
+                        self._error(p.key, FieldProblem("call_number", msg(
+                            "census.import.call_number_ambiguous", call_number=call,
+                            numbers="、".join(hits[:5]) + ("…" if len(hits) > 5 else "")), call))
+                        continue
+                    p = numbered(p, hits[0])
+                    self.matched[p.key] = call
             if p.number is not None:
+                self.row_numbers[p.key] = p.number
                 if p.number in self.first_row:
                     self._error(p.key, FieldProblem("census_number", f"{p.number} appears twice in the import "
                                                     f"(first in row {self.first_row[p.number]})", p.number))
@@ -364,9 +445,9 @@ class BulkWriter:
             good.append(p)
         if not good:
             return
-        numbered = [p.number for p in good if p.number is not None]
+        given = [p.number for p in good if p.number is not None]
         existing: dict[str, tuple[int, int, str]] = {}
-        for chunk in chunks(numbered):
+        for chunk in chunks(given):
             for rid, num, iid, state in self.s.execute(
                     select(CensusRecord.id, CensusRecord.census_number, CensusRecord.institution_id,
                            CensusRecord.state).where(CensusRecord.census_number.in_(chunk))):
@@ -383,11 +464,23 @@ class BulkWriter:
                 self.waiting.append(p)  # its 叢書/合訂 record comes later in the input (or nowhere)
                 continue
             if p.number is None:
-                self.unnumbered.append(p)
+                self.unnumbered.append(p)  # numbered (and checked for duplicates) at the end
                 continue
             creates.append(p)
-        self._warn_duplicates(creates + [p for p in good if p.number is None])
-        self._create(creates)
+        self._create(self._unique(creates))
+
+    def _records_by_call_number(self, calls: list[str]) -> dict[str, list[str]]:
+        """Call number → the census numbers of the institution's records (there before) with it."""
+        out: dict[str, list[str]] = {}
+        for chunk in chunks(calls):
+            for call, num in self.s.execute(
+                    select(CensusRecord.call_number, CensusRecord.census_number)
+                    .where(CensusRecord.institution_id == self.inst_id, CensusRecord.call_number.in_(chunk),
+                           CensusRecord.id <= self.id_floor)):
+                out.setdefault(call, []).append(num)
+        for nums in out.values():
+            nums.sort()
+        return out
 
     def _known_targets(self, batch: list[Prepared]) -> set[str]:
         wanted = sorted({t for p in batch for t in (p.parent, p.bound) if t and t not in self.ids})
@@ -411,30 +504,48 @@ class BulkWriter:
         elif not self.update_existing:
             self._error(p.key, FieldProblem("census_number", f"{number} is already registered", number))
         elif not ReviewState(state).editable:
-            self._error(p.key, FieldProblem(
-                "census_number", f"{number} is {ReviewState(state).label_zh} ({state}) and locked: "
-                "a reviewer must return or reopen it before it can be updated", number))
+            label = state if language() == "en" else ReviewState(state).label_zh
+            self._error(p.key, FieldProblem("census_number", msg("census.import.locked", number=number, state=label),
+                                            number), "conflict")
         else:
             self.updates.append((p, rid))
             self.numbers[p.key] = number
             self.ids[number] = rid
 
-    def _warn_duplicates(self, rows: list[Prepared]) -> None:
-        """Likely duplicates (same folded title and edition as a record of this institution that
-        was there before this registration): a warning, as in the editor."""
-        by_title: dict[str, list[Prepared]] = {}
-        for p in rows:
-            by_title.setdefault(p.title_key, []).append(p)
-        for chunk in chunks(sorted(by_title)):
+    def _unique(self, rows: list[Prepared]) -> list[Prepared]:
+        """The rows that may be created: a likely duplicate (same folded title and edition as a record
+        of this institution that was there before, or as another new row) is an error, or with
+        ``allow_duplicates`` a warning as in the editor."""
+        if not rows:
+            return rows
+        stored: dict[tuple[str, str], str] = {}
+        for chunk in chunks(sorted({p.title_key for p in rows})):
             for tk, ek, num in self.s.execute(
                     select(CensusRecord.title_key, CensusRecord.edition_key, func.min(CensusRecord.census_number))
                     .where(CensusRecord.institution_id == self.inst_id, CensusRecord.title_key.in_(chunk),
                            CensusRecord.id <= self.id_floor)
                     .group_by(CensusRecord.title_key, CensusRecord.edition_key)):
-                for p in by_title.get(tk, ()):
-                    if p.edition_key == ek:
-                        self.warnings.append((p.key, FieldProblem(
-                            "title", f"likely duplicate of {num} (same title and edition)")))
+                stored[(tk, ek)] = num
+        allow = self.allow_duplicates
+        kept: list[Prepared] = []
+        for p in rows:
+            k = (p.title_key, p.edition_key)
+            first = self.new_keys.setdefault(k, p.key)
+            if k in stored:
+                problem = FieldProblem("title", msg("census.import.duplicate_warning" if allow else
+                                                    "census.import.duplicate_of", number=stored[k]))
+            elif first != p.key:
+                problem = FieldProblem("title", msg("census.import.duplicate_in_file_warning" if allow else
+                                                    "census.import.duplicate_in_file", row=first))
+            else:
+                kept.append(p)
+                continue
+            if allow:
+                self.warnings.append((p.key, problem))
+                kept.append(p)
+            else:
+                self._error(p.key, problem)
+        return kept
 
     def _create(self, rows: list[Prepared]) -> None:
         """Insert new records (numbers known, search text and audit changes built)."""
@@ -508,7 +619,7 @@ class BulkWriter:
                     if p.number is None:
                         self.unnumbered.append(p)
                     else:
-                        self._create([p])
+                        self._create(self._unique([p]))
                 else:
                     rest.append(p)
             self.waiting = rest
@@ -517,6 +628,25 @@ class BulkWriter:
                 ("bound_with_census_number", p.bound)
             self._error(p.key, FieldProblem(name, f"no record with the census number {num}", num))
         self.waiting = []
+
+        # Rows without a number stay new: their call number must tell them apart at the next import,
+        # and they must not duplicate another record.
+        if self.unnumbered:
+            rows: list[Prepared] = []
+            for p in self.unnumbered:
+                call = p.record[_CALL_AT]
+                other = self.call_first.get(call) if call else None
+                if other == p.key:
+                    other = self.call_again.get(call)
+                if other is not None:
+                    problem = FieldProblem("call_number", msg("census.import.call_number_repeated",
+                                                              call_number=call, row=other), call)
+                    if not self.allow_duplicates:
+                        self._error(p.key, problem)
+                        continue
+                    self.warnings.append((p.key, problem))
+                rows.append(p)
+            self.unnumbered = self._unique(rows)
 
         # Serials for the rows without a number: after every number the unit holds or the input gave.
         if self.unnumbered:
@@ -529,6 +659,9 @@ class BulkWriter:
             done = [numbered(p, format_census_number(self.region, self.unit, first + i))
                     for i, p in enumerate(self.unnumbered)]
             self.unnumbered = []
+            for p in done:
+                self.row_numbers[p.key] = p.number or ""
+                self.assigned.add(p.key)
             self._create(done)
 
         if not self.write or self.blocked:
@@ -555,17 +688,24 @@ class BulkWriter:
             self.updated_ids.append(rid)
         report(1.0, "written")
 
+    def _lock_counter(self) -> SerialCounter:
+        """PostgreSQL: the unit's serial counter row, locked until the transaction ends (made if missing)."""
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        s = self.s
+        s.execute(pg_insert(SerialCounter).values(institution_id=self.inst_id, last_serial=0)
+                  .on_conflict_do_nothing(index_elements=["institution_id"]))
+        counter = s.scalar(select(SerialCounter).where(SerialCounter.institution_id == self.inst_id)
+                           .with_for_update())
+        assert counter is not None
+        return counter
+
     def _reserve_serials(self, last: int) -> None:
         """Move the unit's serial counter past the serials taken (the counter row is locked on
         PostgreSQL; SQLite write transactions are serialised by BEGIN IMMEDIATE)."""
         s = self.s
         if not self.sqlite:
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            s.execute(pg_insert(SerialCounter).values(institution_id=self.inst_id, last_serial=0)
-                      .on_conflict_do_nothing(index_elements=["institution_id"]))
-            counter = s.scalar(select(SerialCounter).where(SerialCounter.institution_id == self.inst_id)
-                               .with_for_update())
+            counter: SerialCounter | None = self._lock_counter()
         else:
             counter = s.get(SerialCounter, self.inst_id)
             if counter is None:
@@ -590,6 +730,7 @@ class BulkWriter:
             skipped=sum(1 for k, v in self.outcome.items() if v == "skipped" and k not in bad),
             errors=sorted(self.errors, key=lambda e: e[0]), warnings=sorted(self.warnings, key=lambda e: e[0]),
             outcome=self.outcome, numbers={k: v for k, v in self.numbers.items() if k not in bad}, written=written,
+            row_numbers=dict(self.row_numbers), matched=dict(self.matched), assigned=frozenset(self.assigned),
             dry_run=dry_run, elapsed_s=elapsed,
             changes=Changes.of(ENTITY, ids if written else [], created=bool(self.created_ids)),
         )

@@ -33,6 +33,14 @@ Every row becomes a :class:`~guji.census.record.RecordData` and is validated by 
 :func:`~guji.census.record.check` as the editor (in :meth:`CensusService.register_many`); a
 problem's field is mapped back to the column it came from.
 
+The whole file is read and every row validated before the write transaction starts, so other
+desks keep saving and signing in while a large file is read; the rows are then written in one
+transaction (all or nothing). A row is matched to a registered record by its 普查编号, or when
+it has none by its 索书号 (see :mod:`guji.census.bulk`), so importing the same file again changes
+nothing. Every import leaves a report workbook beside the input (:func:`report_file_for`): one
+line per row with the 普查编号 given, matched or assigned — to paste back into the sheet — its
+outcome and the problems found.
+
 The reader (:func:`read_sheet`) parses the sheet XML with expat instead of openpyxl: openpyxl's
 read-only mode reads about 5,000 rows/s of an 18-column sheet, which alone would use the whole
 time budget of an import (``bench/import_excel.py`` prints both). It returns the saved values
@@ -58,20 +66,52 @@ from typing import Any
 
 from guji.census import vocab
 from guji.census.record import FIELD_LABELS, AnnotationData, RecordData, SealData
-from guji.errors import FieldProblem
-from guji.services.context import Changes
 from guji.census.xlsx import ExcelFileError, Sheet, cell_values, column_letter, read_sheet
+from guji.errors import FieldProblem, GujiError
+from guji.messages import Message, msg
+from guji.services.context import Changes
 from guji.text.fold import fold
 
 __all__ = [
     "CORE_COLUMNS", "OPTIONAL_COLUMNS", "DETAIL_COLUMNS", "ALL_COLUMNS", "Column",
-    "ExcelFileError", "RowIssue", "ImportReport", "Sheet",
-    "read_sheet", "import_excel", "write_template", "error_file_for",
+    "ExcelFileError", "ExcelImportError", "RowIssue", "ImportReport", "Sheet",
+    "read_sheet", "import_excel", "write_template", "error_file_for", "report_file_for", "text_cell",
     "parse_seals", "format_seals", "parse_annotations", "format_annotations",
     "parse_classification", "format_classification", "cell_values",
 ]
 
 ProgressFn = Callable[[float, str], None]
+
+
+class ExcelImportError(GujiError):
+    """The import could not finish (a process reading the file stopped or failed). Nothing was written."""
+
+
+# --------------------------------------------------------------------- cells we write
+
+# A text starting with one of these is a formula to Excel, or to a spreadsheet that guesses
+# (CSV habits: +1, -2, @SUM(A1)); the whitespace variants hide the same thing.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    """``value`` for a write-only sheet's ``append``: a text that a spreadsheet could take for a
+    formula becomes a cell typed as text (its characters unchanged); anything else as it is."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # openpyxl types "=…" as a formula; the text is data, written as entered
+        return cell
+    return value
+
+
+def set_text(cell: Any, value: Any) -> Any:
+    """Set a cell of an ordinary (not write-only) sheet: texts are always text, never formulas."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 # ------------------------------------------------------------------------------ columns
@@ -358,8 +398,12 @@ class ImportReport:
     """What an import did (``written``) or, in a dry run or when errors stopped it, would do.
 
     ``created``/``updated``/``skipped`` count rows; ``errors`` and ``warnings`` are
-    :class:`RowIssue`; ``error_file`` is the .errors.xlsx written beside the input when there
-    were errors or warnings; ``numbers`` maps rows to census numbers (given or assigned).
+    :class:`RowIssue`; ``report_file`` is the report workbook written beside the input (every
+    row: its census number, outcome and problems), ``error_file`` the same file when it lists
+    errors or warnings (else None); ``numbers`` maps rows to census numbers (given, matched or
+    assigned), ``outcomes`` every data row to ``new``, ``updated``, ``unchanged``, ``conflict``
+    or ``error``; ``matched`` the rows matched by their call number to it, ``assigned`` the rows
+    given a new serial.
     """
 
     path: Path
@@ -375,11 +419,17 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)  # header as written → field
     unknown_headers: list[str] = field(default_factory=list)
     error_file: Path | None = None
+    report_file: Path | None = None
     written: bool = False
     cancelled: bool = False
     elapsed_s: float = 0.0
     numbers: dict[int, str] = field(default_factory=dict)
+    outcomes: dict[int, str] = field(default_factory=dict)
+    matched: dict[int, str] = field(default_factory=dict)
+    assigned: frozenset[int] = frozenset()
     changes: Changes = field(default_factory=lambda: Changes("census_record"))
+    row_numbers: dict[int, str] = field(default_factory=dict)  # every row whose number is known
+    allow_duplicates: bool = False
 
     @property
     def ok(self) -> bool:
@@ -404,42 +454,72 @@ class ImportReport:
         return f"{head}: dry run, would write {counts}"
 
 
-def error_file_for(path: str | Path) -> Path:
-    """Where the row-level report of an import of ``path`` goes: ``NAME.errors.xlsx`` beside it."""
+def report_file_for(path: str | Path) -> Path:
+    """Where the report of an import of ``path`` goes: ``NAME.report.xlsx`` beside it."""
     p = Path(path)
-    return p.with_name(p.stem + ".errors.xlsx")
+    return p.with_name(p.stem + ".report.xlsx")
 
 
-def _write_error_file(report: ImportReport) -> Path | None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+error_file_for = report_file_for  # the report lists the problems too
 
-    target = error_file_for(report.path)
+
+_OUTCOME = {"created": "new", "updated": "updated", "skipped": "unchanged", "conflict": "conflict", "error": "error"}
+
+
+def _report_rows(report: ImportReport) -> Iterator[list[Any]]:
+    """One line per data row: row, census number, outcome, what there is to say about it."""
+    said: dict[int, list[str]] = {}
+    for i in sorted(report.errors + report.warnings, key=lambda i: (i.row, i.severity != "error")):
+        said.setdefault(i.row, []).append(f"{i.column}: {i.message}" if i.column else i.message)
+    shown = report.written or report.dry_run
+    blocked = bool(report.errors) and not report.written and not report.dry_run
+    for row in sorted(report.outcomes):
+        outcome = report.outcomes[row]
+        notes = said.get(row, [])
+        number = report.row_numbers.get(row, "")
+        if row in report.assigned:
+            if shown:
+                notes = [msg("census.report.assigned" if report.written else "census.report.assigned_preview")] + notes
+            else:
+                number = ""  # not taken: nothing was written
+        elif row in report.matched:
+            notes = [msg("census.report.matched", call_number=report.matched[row])] + notes
+        if blocked and outcome in ("new", "updated"):
+            notes.append(msg("census.report.not_written"))
+        yield [row, number or None, msg(f"census.report.outcome_{outcome}"), "\n".join(notes) or None]
+
+
+def _write_report(report: ImportReport) -> None:
+    """The report workbook beside the input; a report that cannot be saved is a warning, not a
+    failure (the import itself may already be committed)."""
+    from guji.census.xlsx_write import Table, write_tables
+
+    target = report_file_for(report.path)
     issues = sorted(report.errors + report.warnings, key=lambda i: (i.row, i.severity != "error"))
-    if not issues:
-        if target.exists():
-            target.unlink()  # a report left by an earlier run of this file would mislead
-        return None
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("问题")
-    for col, width in zip("ABCDE", (8, 16, 30, 70, 8)):
-        ws.column_dimensions[col].width = width
-    bold = Font(bold=True)
-    header = []
-    for h in ("行", "列", "值", "问题", "级别"):
-        c = WriteOnlyCell(ws, value=h)
-        c.font = bold
-        header.append(c)
-    ws.append(header)
-    for i in issues:
-        ws.append([i.row, i.column, None if i.value is None else str(i.value), i.message,
-                   "错误" if i.severity == "error" else "提示"])
+    level = {"error": msg("census.report.level_error"), "warning": msg("census.report.level_warning")}
+    rows = Table(msg("census.report.sheet_rows_dry" if report.dry_run else "census.report.sheet_rows"),
+                 [msg("census.report.col_row"), msg("census.report.col_number"), msg("census.report.col_outcome"),
+                  msg("census.report.col_message")], _report_rows(report), (8, 24, 10, 90))
+    problems = Table(msg("census.report.sheet_problems"),
+                     [msg("census.report.col_row"), msg("census.report.col_column"), msg("census.report.col_value"),
+                      msg("census.report.col_problem"), msg("census.report.col_level")],
+                     ([i.row, i.column, None if i.value is None else str(i.value), i.message, level[i.severity]]
+                      for i in issues), (8, 16, 30, 70, 8))
     try:
-        wb.save(target)
+        report.report_file = write_tables(target, [rows, problems])
     except OSError as exc:
-        raise ExcelFileError(f"cannot write the error report {target}: {exc.strerror}") from None
-    return target
+        report.report_file = None
+        report.warnings.append(RowIssue(0, "", None, msg("census.report.unwritable", path=str(target),
+                                                          reason=exc.strerror or str(exc)), "warning"))
+    report.error_file = report.report_file if (report.errors or report.warnings) else None
+
+
+def _forget_report(path: Path) -> None:
+    """Remove the report of an earlier import of ``path`` (it would be taken for this one's)."""
+    try:
+        report_file_for(path).unlink()
+    except OSError:
+        pass
 
 
 # ------------------------------------------------------------------------------ import
@@ -598,7 +678,7 @@ def _merge_fill(sheet: Sheet, header_row: int, issues: list[RowIssue],
 
 def import_excel(app: Any, path: str | Path, *, institution: str, dry_run: bool = False,
                  all_or_nothing: bool = True, progress: ProgressFn | None = None,
-                 cancel: Any = None, workers: int | None = None) -> ImportReport:
+                 cancel: Any = None, workers: int | None = None, allow_duplicates: bool = False) -> ImportReport:
     """Import a census register from an .xlsx file into ``institution`` (code ``210000-0101``).
 
     Reads the first sheet (see the module docstring for the layout and cell rules), validates
@@ -606,21 +686,29 @@ def import_excel(app: Any, path: str | Path, *, institution: str, dry_run: bool 
     :meth:`CensusService.register_stream` in one transaction: all-or-nothing by default (any
     error → nothing written); with ``all_or_nothing=False`` the rows with errors are left out
     and the others written. Re-importing a file updates changed drafts/returned records and
-    skips unchanged ones, matched by census number; locked records with changes are errors.
+    skips unchanged ones, matched by census number or, for rows without one, by call number;
+    changes to locked records are conflicts (errors). Likely duplicates (same title and edition
+    as a record of the institution or another row) are errors unless ``allow_duplicates``.
 
-    Rows are validated on ``workers`` processes while this one reads the file and writes
-    (default: one per core but one, for sheets larger than a couple of megabytes; 0: all in
-    this process). Returns an :class:`ImportReport`; row-level problems are also saved beside
-    the input as ``NAME.errors.xlsx`` (row, column, value, message), and a stale one is
-    removed when there are none. Raises :class:`ExcelFileError` when the file cannot be read
-    at all, and :class:`PermissionDenied`/:class:`NotFound` (before reading) when the user may
-    not import into the institution. ``progress(fraction, message)`` and ``cancel``
-    (``threading.Event``) as for every long job; a cancelled import writes nothing.
+    The file is read and its rows validated on ``workers`` processes (default: up to four, for
+    sheets larger than a couple of megabytes; 0: all in this process) before anything is written.
+    Returns an :class:`ImportReport`; the report workbook ``NAME.report.xlsx`` beside the input
+    lists every row (census number given, matched or assigned; outcome; problems) and every
+    problem. Raises :class:`ExcelFileError` when the file cannot be read at all (damaged, a zip
+    bomb, row numbers beyond Excel's sheet), :class:`ExcelImportError` when a reading process
+    stopped, and :class:`PermissionDenied`/:class:`NotFound` (before reading) when the user may
+    not import into the institution; nothing is written then. ``progress(fraction, message)``
+    and ``cancel`` (``threading.Event``) as for every long job; a cancelled import writes nothing.
     """
     from guji.census.bulk import paused_gc
 
     with paused_gc():
-        return _import_excel(app, Path(path), institution, dry_run, all_or_nothing, progress, cancel, workers)
+        try:
+            return _import_excel(app, Path(path), institution, dry_run, all_or_nothing, progress, cancel, workers,
+                                 allow_duplicates)
+        except (ExcelFileError, ExcelImportError):
+            _forget_report(Path(path))
+            raise
 
 
 # Rows per chunk handed to a worker (and per batch written).
@@ -632,9 +720,13 @@ _UNREADABLE = "_unreadable"  # field of the problem that marks a row the import 
 
 
 def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_nothing: bool,
-                  progress: ProgressFn | None, cancel: Any, workers: int | None) -> ImportReport:
+                  progress: ProgressFn | None, cancel: Any, workers: int | None,
+                  allow_duplicates: bool) -> ImportReport:
+    from guji.census.bulk import Prepared, bulk_options, failed
+
     started = time.perf_counter()
-    report = ImportReport(path=path, institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing)
+    report = ImportReport(path=path, institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
+                          allow_duplicates=allow_duplicates)
 
     def say(fraction: float, message: str) -> None:
         if progress is not None:
@@ -655,9 +747,9 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
         if not any(_text(v) for v in cells.values()):
             continue
         header_row = row
-        for (r, c), msg in list(sheet.bad_cells.items()):
+        for (r, c), text in list(sheet.bad_cells.items()):
             if r == row:
-                issues.append(RowIssue(row, column_letter(c), None, msg))
+                issues.append(RowIssue(row, column_letter(c), None, text))
         layout = _layout(cells, row, issues)
         report.columns = {w: c.field for _, c, w in layout.columns}
         report.unknown_headers = [i.column for i in issues if i.message.startswith("unknown column")]
@@ -670,7 +762,7 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
                                "columns 普查编号, 索书号, 题名卷数, 著者, 版本, 册数, 存缺卷数"))
     if layout is None or core_missing:  # without the core columns no row can be read
         report.errors = sorted(issues, key=lambda i: i.row)
-        report.error_file = _write_error_file(report)
+        _write_report(report)
         report.elapsed_s = time.perf_counter() - started
         say(1.0, report.summary())
         return report
@@ -678,34 +770,39 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
     fill = _merge_fill(sheet, header_row, issues, names)
     spec = _ReadSpec(path, header_row, layout, names, fill, frozenset(i.row for i in issues if i.row > header_row),
                      app.db.is_sqlite, max(1, workers), _CHUNK)
-    header_problems = bool(issues)
-
-    def batches() -> Iterator[list[Any]]:
-        from guji.census.bulk import failed
-
-        if header_problems:  # problems of the header (an unknown column…) block an all-or-nothing import too
-            yield [failed(header_row, (FieldProblem(_UNREADABLE, "the header has problems"),))]
-        blocks = _blocks_on_workers(spec) if workers > 0 else _read_part(spec, 0)
-        try:
-            for block in blocks:
-                issues.extend(block.issues)
-                report.warnings.extend(block.warnings)
-                report.rows += block.rows
-                say(0.9 * block.position / max(1, block.size), f"read {report.rows} rows")
-                yield block.prepared
-        finally:
-            blocks.close()  # stops and joins the worker processes (see below)
-
-    # Close the stream whatever happens. An error while writing (a database error mid-stream)
-    # left it suspended and referenced from the exception's traceback, so the worker processes
-    # stayed alive (blocked on their full queues) until a cyclic garbage collection freed it.
-    stream = batches()
+    # Read and validate every row first, with no transaction open: other desks go on saving and
+    # signing in meanwhile (on SQLite the write transaction locks the whole database).
+    prepared: list[list[Prepared]] = []
+    if issues:  # problems of the header (an unknown column…) block an all-or-nothing import too
+        prepared.append([failed(header_row, (FieldProblem(_UNREADABLE, "the header has problems"),))])
+    blocks = _blocks_on_workers(spec) if workers > 0 else _read_part(spec, 0)
     try:
-        result = app.census.register_stream(
-            stream, institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
-            progress=say, cancel=cancel, note=f"Excel import: {path.name}")
+        for block in blocks:
+            if cancel is not None and cancel.is_set():
+                report.cancelled = True
+                report.elapsed_s = time.perf_counter() - started
+                return report
+            issues.extend(block.issues)
+            report.warnings.extend(block.warnings)
+            report.rows += block.rows
+            prepared.append(block.prepared)
+            say(0.9 * min(1.0, block.position / max(1, block.size)), f"read {report.rows} rows")
     finally:
-        stream.close()
+        blocks.close()  # stops and joins the worker processes (see below)
+    say(0.9, msg("census.import.validated", rows=report.rows))
+
+    total = len(prepared)
+
+    def batches() -> Iterator[list[Prepared]]:
+        for i in range(total):
+            batch, prepared[i] = prepared[i], []  # the writer keeps what it needs; free the rest
+            yield batch
+            say(0.9 + 0.02 * (i + 1) / total, msg("census.import.writing", done=i + 1, total=total))
+
+    with bulk_options(allow_duplicates=allow_duplicates):
+        result = app.census.register_stream(
+            batches(), institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
+            progress=say, cancel=cancel, note=f"Excel import: {path.name}")
     if result.cancelled:
         report.cancelled = True
         report.elapsed_s = time.perf_counter() - started
@@ -719,9 +816,13 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
     report.created, report.updated, report.skipped = result.created, result.updated, result.skipped
     report.written = result.written
     report.numbers = result.numbers
+    report.row_numbers = result.row_numbers
+    report.matched = result.matched
+    report.assigned = result.assigned
+    report.outcomes = {k: _OUTCOME.get(v, v) for k, v in result.outcome.items() if k != header_row}
     report.changes = result.changes
     report.errors = sorted(issues, key=lambda i: i.row)
-    report.error_file = _write_error_file(report)
+    _write_report(report)
     report.elapsed_s = time.perf_counter() - started
     say(1.0, report.summary())
     return report
@@ -785,10 +886,10 @@ def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
     def close(b: _Block) -> _Block:
         # A row whose only cell is a formula without a value never reaches the loop.
         lo, hi = header + 1 + b.index * chunk, header + (b.index + 1) * chunk
-        for (r, c), msg in sorted(sheet.bad_cells.items()):
+        for (r, c), text in sorted(sheet.bad_cells.items()):
             if lo <= r <= hi and r not in seen:
                 seen.add(r)
-                b.issues.append(RowIssue(r, names.get(c, column_letter(c)), None, msg))
+                b.issues.append(RowIssue(r, names.get(c, column_letter(c)), None, text))
                 b.rows += 1
                 b.prepared.append(failed(r, unreadable))
         b.prepared.sort(key=lambda p: p.key)
@@ -814,9 +915,9 @@ def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
         bad = False
         if sheet.bad_cells:
             for c in set(cells) | set(names):
-                msg = sheet.bad_cells.get((row, c))
-                if msg is not None:
-                    block.issues.append(RowIssue(row, names.get(c, column_letter(c)), None, msg))
+                problem = sheet.bad_cells.get((row, c))
+                if problem is not None:
+                    block.issues.append(RowIssue(row, names.get(c, column_letter(c)), None, problem))
                     cells.pop(c, None)
                     bad = True
         if not bad and row not in spec.unreadable and not any(
@@ -842,52 +943,92 @@ _DONE = "done"
 
 
 def _worker(spec: _ReadSpec, part: int, out: Any) -> None:
-    """A worker process: put the blocks of one part on ``out``, then _DONE (or the error)."""
+    """A worker process: send the blocks of one part on ``out`` (a pipe), then _DONE (or the error)."""
     import gc
+    import threading
 
     gc.disable()  # as in the importing process (paused_gc): the process ends with the import
+    parent = mp.parent_process()
+    if parent is not None:  # end with the importing process, even when it is killed
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="guji-excel-parent", daemon=True).start()
     try:
         for block in _read_part(spec, part):
-            out.put(block)
-        out.put(_DONE)
+            out.send(block)
+        out.send(_DONE)
     except ExcelFileError as exc:
-        out.put(("error", "excel", str(exc)))
+        _send_quietly(out, ("error", "excel", str(exc), getattr(exc.args[0] if exc.args else None, "key", None)))
     except BaseException as exc:  # noqa: BLE001 - reported in the importing process
-        import traceback
+        _send_quietly(out, ("error", type(exc).__name__, str(exc)[:500], None))
+    finally:
+        out.close()
 
-        out.put(("error", type(exc).__name__, "".join(traceback.format_exception(exc))[-2000:]))
+
+def _exit_with(sentinel: int) -> None:
+    """Wait until the importing process is gone (its end of the spawn pipe closes), then end this one:
+    a worker left behind would read on, or wait forever to send."""
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os._exit(3)
+
+
+def _send_quietly(out: Any, message: Any) -> None:
+    try:
+        out.send(message)
+    except (OSError, ValueError):  # the importing process is gone: nobody to tell
+        pass
+
+
+def _receive(conn: Any, proc: Any) -> Any:
+    """The next message of a worker; :class:`ExcelImportError` when it died without sending it."""
+    from multiprocessing.connection import wait
+
+    while True:
+        wait([conn, proc.sentinel])
+        if conn.poll():
+            try:
+                return conn.recv()
+            except (EOFError, OSError):  # it died, perhaps halfway through a message
+                break
+        elif not proc.is_alive():
+            break
+    proc.join(timeout=5)
+    raise ExcelImportError(msg("census.import.worker_died", code=proc.exitcode))
 
 
 def _blocks_on_workers(spec: _ReadSpec) -> Iterator[_Block]:
-    """Every block in order, read by ``spec.parts`` worker processes."""
+    """Every block in order, read by ``spec.parts`` worker processes.
+
+    Each worker sends on its own pipe, whose sending end only the worker holds: when it dies the
+    pipe ends, and this process knows at once (a queue shared by all would wait forever on a
+    message cut short). The workers watch this process in turn (:func:`_exit_with`).
+    """
     # spawn, not fork: the desktop calls this from its database thread, and forking a process
     # with threads (Qt's among them) is unsafe.
     ctx = mp.get_context("spawn")
-    queues = [ctx.Queue(maxsize=3) for _ in range(spec.parts)]  # bounds what waits in memory
-    procs = [ctx.Process(target=_worker, args=(spec, k, queues[k]), name=f"guji-excel-{k}", daemon=True)
-             for k in range(spec.parts)]
-    for proc in procs:
-        proc.start()
+    conns: list[Any] = []
+    procs: list[Any] = []
     try:
+        for k in range(spec.parts):
+            receiver, sender = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_worker, args=(spec, k, sender), name=f"guji-excel-{k}", daemon=True)
+            conns.append(receiver)
+            procs.append(proc)
+            proc.start()
+            sender.close()
         index = 0
         while True:
             k = index % spec.parts
-            while True:
-                try:
-                    msg = queues[k].get(timeout=5)
-                    break
-                except queue.Empty:
-                    if not procs[k].is_alive():
-                        raise RuntimeError(f"the Excel worker process {k} stopped (exit code {procs[k].exitcode})")
-            if msg == _DONE:
+            message = _receive(conns[k], procs[k])
+            if message == _DONE:
                 return
-            if isinstance(msg, tuple):
-                _, kind, text = msg
+            if isinstance(message, tuple):
+                _, kind, text, key = message
                 if kind == "excel":
-                    raise ExcelFileError(text)
-                raise RuntimeError(f"the Excel worker failed: {kind}: {text}")
-            assert msg.index == index, (msg.index, index)
-            yield msg
+                    raise ExcelFileError(Message(text, key) if key else text)
+                raise ExcelImportError(msg("census.import.worker_failed", error=f"{kind}: {text}"))
+            assert message.index == index, (message.index, index)
+            yield message
             index += 1
     finally:
         for proc in procs:
@@ -895,9 +1036,11 @@ def _blocks_on_workers(spec: _ReadSpec) -> Iterator[_Block]:
                 proc.terminate()
         for proc in procs:
             proc.join(timeout=10)
-        for q in queues:
-            q.cancel_join_thread()
-            q.close()
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
+        for c in conns:
+            c.close()
 
 
 def _issue(row: int, p: FieldProblem, layout: _Layout, severity: str) -> RowIssue:
@@ -922,8 +1065,9 @@ _INSTRUCTIONS = [
     "7. 批校题跋：多条以“；”分隔，写作“人名+方式（说明）”，方式为批、校、題、跋、識，如“（清）黃丕烈跋（卷末手跋二則）；顧廣圻校”。",
     "8. 装帧、定级、破损级别请从下拉列表或右侧词表中选择。",
     "9. 公式只取 Excel 保存的计算结果；合并单元格（同一列上下合并）视为每一行都填了该值；左右合并的单元格不能导入。空行自动跳过。",
-    "10. 导入默认“全部或全不”：只要有一处错误，就一条也不写入；错误清单（行、列、值、问题）保存在原文件旁的 文件名.errors.xlsx。",
-    "11. 同一文件再次导入时，按普查编号比对：内容未变的跳过，有改动的更新（仅限草稿和返修记录；已提交或已审核的记录会被报告）。",
+    "10. 导入默认“全部或全不”：只要有一处错误，就一条也不写入。每次导入都在原文件旁保存导入报告 文件名.report.xlsx：逐行列出普查编号（填写的、对应到的或导入时分配的）、结果（新建、更新、未变、冲突、错误）和问题；导入时分配的普查编号请填回本表。",
+    "11. 同一文件再次导入时，按普查编号比对；没有普查编号的行按本单位的索书号比对。内容未变的跳过，有改动的更新（仅限草稿和返修记录；已提交或已审核的记录不会被修改，报告为冲突）。",
+    "12. 与本单位已有记录或本表其他行题名卷数、版本都相同的新行视为疑似重复，报告为错误；确为复本时以“允许重复”导入（命令行 --allow-duplicates）。",
 ]
 
 
@@ -950,7 +1094,7 @@ def write_template(path: str | Path) -> Path:
     bold = Font(bold=True)
     core_fill = PatternFill("solid", fgColor="FFF2CC")
     for i, col in enumerate(TEMPLATE_COLUMNS, start=1):
-        cell = ws.cell(row=1, column=i, value=col.header)
+        cell = set_text(ws.cell(row=1, column=i), col.header)
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center")
         if col in CORE_COLUMNS:
@@ -961,7 +1105,7 @@ def write_template(path: str | Path) -> Path:
     info = wb.create_sheet("说明")
     info.column_dimensions["A"].width = 100
     for r, line in enumerate(_INSTRUCTIONS, start=1):
-        c = info.cell(row=r, column=1, value=line)
+        c = set_text(info.cell(row=r, column=1), line) if line else info.cell(row=r, column=1)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         if r == 1:
             c.font = Font(bold=True, size=14)
@@ -977,9 +1121,9 @@ def write_template(path: str | Path) -> Path:
     for j, (title, labels) in enumerate(lists):
         col = column_letter(3 + j)
         info.column_dimensions[col].width = 16 if j < 4 else 24
-        info.cell(row=1, column=3 + j, value=title).font = bold
+        set_text(info.cell(row=1, column=3 + j), title).font = bold
         for r, label in enumerate(labels, start=2):
-            info.cell(row=r, column=3 + j, value=label)
+            set_text(info.cell(row=r, column=3 + j), label)
         ranges[title] = f"'说明'!${col}$2:${col}${len(labels) + 1}"
     for header, key in (("装帧", "装帧"), ("定级", "定级"), ("破损级别", "破损级别")):
         idx = next(i for i, c in enumerate(TEMPLATE_COLUMNS, start=1) if c.header == header)

@@ -53,6 +53,31 @@ FIELD_LABELS: dict[str, str] = {
     "bound_with_census_number": "合订",
 }
 
+# The most characters each text item may hold: far above anything a catalogue writes (a 題名卷數
+# runs to a few dozen characters, a long 附注 or 序跋 transcription to a few thousand), low enough
+# that a record and its audit row stay small whatever is pasted or imported. Items stored in a
+# sized column (String(n), see guji.census.models) are also held to that size; the smaller wins.
+TEXT_LIMITS: dict[str, int] = {
+    "census_number": 19, "call_number": 100, "title": 2_000, "author_statement": 2_000,
+    "edition_statement": 2_000, "extant": 2_000, "other_titles": 2_000,
+    "class_branch": 40, "class_category": 60, "class_subcategory": 80,
+    "edition_dynasty": 20, "edition_era": 20, "edition_ganzhi": 4, "date_precision": 12,
+    "publisher": 200, "publication_place": 100, "edition_type": 40, "edition_subtype": 40,
+    "edition_supplement": 2_000, "frame_edge": 8, "layout_statement": 2_000, "commentary": 60,
+    "banko": 20, "fishtail": 30, "border": 20, "shu_er": 40, "binding": 20, "grade": 4, "damage_grade": 8,
+    "national_list_number": 10, "provincial_list": 100,
+    "notes": 20_000, "preface_colophon": 20_000, "publisher_mark": 2_000, "carvers": 2_000,
+    "taboo_notes": 2_000, "incomplete_note": 2_000, "storage_note": 2_000, "acquisition": 2_000,
+    "parent_census_number": 40, "bound_with_census_number": 40,
+}
+# The parts of the repeated items (authors, seals, annotations), and how many of each a record may hold.
+PART_LIMITS: dict[str, dict[str, int]] = {
+    "authors": {"name": 200, "dynasty": 20, "mode": 20},
+    "seals": {"text": 200, "owner": 200, "position": 60},
+    "annotations": {"person": 200, "kind": 10, "description": 2_000},
+}
+ITEM_LIMITS: dict[str, int] = {"authors": 500, "seals": 500, "annotations": 500}
+
 INT_FIELDS = {"volumes", "juan_count", "cases", "edition_year_of_era", "year_start", "year_end",
               "lines_per_half_leaf", "chars_per_line"}
 DECIMAL_FIELDS = {"frame_height_cm", "frame_width_cm"}
@@ -650,43 +675,65 @@ def check(data: RecordData, *, region_code: str | None = None, unit_code: str | 
 
 
 @lru_cache(maxsize=1)
-def _max_lengths() -> tuple[dict[str, int], dict[str, tuple[tuple[str, int], ...]]]:
-    """The sizes of the text columns (PostgreSQL refuses longer text, SQLite would keep it): the
-    record's fields, and the parts of authors, seals and annotations."""
+def _max_lengths() -> tuple[tuple[tuple[str, int], ...], dict[str, tuple[tuple[str, int], ...]]]:
+    """:data:`TEXT_LIMITS` and :data:`PART_LIMITS`, each lowered to the size of its column where the
+    column has one (PostgreSQL refuses longer text, SQLite would keep it)."""
     from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal
 
-    def sizes(table: Any, names: Any) -> dict[str, int]:
-        out = {}
-        for name in names:
+    def sizes(table: Any, limits: dict[str, int]) -> tuple[tuple[str, int], ...]:
+        out = []
+        for name, limit in limits.items():
             col = table.c.get(name)
             n = getattr(col.type, "length", None) if col is not None else None
-            if n:
-                out[name] = n
-        return out
+            out.append((name, min(limit, n) if n else limit))
+        return tuple(out)
 
-    scalars = sizes(CensusRecord.__table__, SCALAR_FIELDS)
+    scalars = sizes(CensusRecord.__table__, {k: v for k, v in TEXT_LIMITS.items() if k in SCALAR_FIELDS})
+    scalars += tuple((k, v) for k, v in TEXT_LIMITS.items() if k not in SCALAR_FIELDS)
     children = {
-        "authors": tuple(sizes(RecordAuthor.__table__, ("name", "dynasty", "mode")).items()),
-        "seals": tuple(sizes(RecordSeal.__table__, ("text", "owner", "position")).items()),
-        "annotations": tuple(sizes(RecordAnnotation.__table__, ("person", "kind")).items()),
+        "authors": sizes(RecordAuthor.__table__, PART_LIMITS["authors"]),
+        "seals": sizes(RecordSeal.__table__, PART_LIMITS["seals"]),
+        "annotations": sizes(RecordAnnotation.__table__, PART_LIMITS["annotations"]),
     }
     return scalars, children
 
 
+@lru_cache(maxsize=1)
+def _limited_values() -> Any:
+    """The values of every length-limited item of a record, as one tuple (one C call per record)."""
+    from operator import attrgetter
+
+    return attrgetter(*(name for name, _ in _max_lengths()[0]))
+
+
+def _preview(text: str) -> str:
+    """The start of a text too long to repeat in full in an error (a report cell, a dialog)."""
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
+    """Every text item within its limit (:data:`TEXT_LIMITS`, :data:`PART_LIMITS`, :data:`ITEM_LIMITS`)."""
     scalars, children = _max_lengths()
-    named = {p.field for p in errors}
-    for name, n in scalars.items():
-        v = getattr(data, name)
-        if isinstance(v, str) and len(v) > n and name not in named:
-            errors.append(FieldProblem(name, f"is too long: {len(v)} characters, at most {n}", v))
+    named: set[str] | None = None
+    for v, (name, n) in zip(_limited_values()(data), scalars):
+        if v is not None and isinstance(v, str) and len(v) > n:
+            if named is None:
+                named = {p.field for p in errors}
+            if name not in named:
+                errors.append(FieldProblem(name, f"is too long: {len(v)} characters, at most {n}", _preview(v)))
     for group, parts in children.items():
-        for i, item in enumerate(getattr(data, group)):
+        items = getattr(data, group)
+        if not items:
+            continue
+        if len(items) > ITEM_LIMITS[group]:
+            errors.append(FieldProblem(group, f"has too many items: {len(items)}, at most {ITEM_LIMITS[group]}"))
+            continue
+        for i, item in enumerate(items):
             for part, n in parts:
                 v = getattr(item, part)
                 if isinstance(v, str) and len(v) > n:
                     errors.append(FieldProblem(group, f"{group[:-1]} {i + 1}: {part} is too long: "
-                                                      f"{len(v)} characters, at most {n}", v))
+                                                      f"{len(v)} characters, at most {n}", _preview(v)))
 
 
 @lru_cache(maxsize=1024)  # the dynasty list is fixed once loaded; this ran per author per check

@@ -17,6 +17,14 @@ Two parsers share one cell-value rule (:meth:`Sheet._value`):
 
 Merged ranges (``<mergeCells>`` after the rows) are read before the rows, from the end of the
 sheet, so that an import knows them when it meets the header.
+
+A workbook is a zip file, and a few kilobytes of it can unpack to gigabytes (a "zip bomb"). Before
+anything is read, every part the reader opens is checked against a budget of uncompressed bytes
+and a compression ratio (:data:`BUDGETS`, :data:`MAX_RATIO`); while reading, the bytes actually
+unpacked are counted against the same budget (a declared size can lie). A cell or shared string
+longer than Excel's own limit of 32,767 characters is a bad cell, and its text is not kept. Row
+numbers must be numbers, increasing, and within Excel's 1,048,576 rows: anything else is a
+damaged file, refused whole.
 """
 
 from __future__ import annotations
@@ -34,8 +42,22 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from guji.errors import GujiError
+from guji.messages import msg
 
-__all__ = ["ExcelFileError", "Sheet", "read_sheet", "cell_values", "column_letter"]
+__all__ = ["ExcelFileError", "Sheet", "read_sheet", "cell_values", "column_letter", "MAX_CELL_CHARS", "MAX_ROW",
+           "BUDGETS", "MAX_RATIO"]
+
+MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
+MAX_ROW = 1_048_576  # Excel's last row
+# Bytes a part of the workbook may unpack to. The sheet is streamed (a 100,000-row register is about
+# 110 MB of XML); the shared strings are held in memory; the other parts are small.
+BUDGETS = {"sheet": 2 << 30, "strings": 1 << 30, "other": 64 << 20}
+# Parts larger than RATIO_FROM bytes may not be compressed more than MAX_RATIO:1 (registers compress
+# about 13:1; a run of one repeated byte, the stuff of zip bombs, about 1000:1).
+MAX_RATIO = 200
+RATIO_FROM = 50_000_000
+MAX_MERGED_ROWS = MAX_ROW  # rows covered by all merged ranges together
+_MAX_PENDING = 8 << 20  # a row of sheet XML longer than this is left to expat (which streams it)
 
 
 class ExcelFileError(GujiError):
@@ -52,6 +74,62 @@ _ENTITY = re.compile(r"&(#[0-9]+|#x[0-9A-Fa-f]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _SHEETDATA = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
 _ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?worksheet\b[^>]*>")
+
+
+class _Overlong:
+    """A shared string longer than :data:`MAX_CELL_CHARS`: only its length is kept."""
+
+    __slots__ = ("length",)
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+
+
+def _too_long(length: int) -> str:
+    return msg("census.xlsx.cell_too_long", length=f"{length:,}", limit=f"{MAX_CELL_CHARS:,}")
+
+
+class _Budgeted:
+    """A part of the zip read through a counter: more than ``limit`` bytes unpacked is a file error."""
+
+    def __init__(self, fh: IO[bytes], limit: int, name: str, member: str) -> None:
+        self._fh, self.limit, self.name, self.member, self.count = fh, limit, name, member, 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._fh.read(n if n is not None and n >= 0 else self.limit + 1 - self.count)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise ExcelFileError(msg("census.xlsx.member_overflow", name=self.name, member=self.member,
+                                     limit=f"{self.limit:,}"))
+        return data
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "_Budgeted":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _open_part(z: zipfile.ZipFile, member: str, name: str, kind: str = "other") -> _Budgeted:
+    """Open a part of the workbook after checking its declared size and compression ratio."""
+    _check_declared(z, member, name, kind)
+    return _Budgeted(z.open(member), BUDGETS[kind], name, member)
+
+
+def _check_declared(z: zipfile.ZipFile, member: str, name: str, kind: str) -> None:
+    """Refuse a part whose declared size is over its budget, or that is compressed suspiciously well."""
+    info = z.getinfo(member)
+    limit = BUDGETS[kind]
+    if info.file_size > limit:
+        raise ExcelFileError(msg("census.xlsx.member_too_large", name=name, member=member,
+                                 size=f"{info.file_size:,}", limit=f"{limit:,}"))
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(1, info.compress_size):
+        raise ExcelFileError(msg("census.xlsx.member_ratio", name=name, member=member,
+                                 ratio=info.file_size // max(1, info.compress_size), size=f"{info.file_size:,}",
+                                 limit=MAX_RATIO))
 
 
 def _entity(m: re.Match[str]) -> str:
@@ -75,7 +153,8 @@ def _decoded(raw: str) -> str:
     return _ENTITY.sub(_entity, raw) if "&" in raw else raw
 
 
-_ROW_NUMBER = re.compile(r"""(?:^|\s)r\s*=\s*["']([0-9]+)["']""")
+_ROW_NUMBER = re.compile(r"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_DIGITS = re.compile(r"\s*([0-9]{1,9})\s*")
 _SPACE = re.compile(r"\s+")
 _COLUMNS: dict[str, int] = {}
 
@@ -124,7 +203,7 @@ class Sheet:
     merged: list[tuple[int, int, int, int]]
     bad_cells: dict[tuple[int, int], str]
     _member: str
-    _strings: list[str]
+    _strings: list[str | _Overlong]
     _date_styles: frozenset[int] = frozenset()  # cell style indexes whose number format is a date
     _date1904: bool = False
     position: int = 0  # bytes of sheet XML read so far
@@ -141,12 +220,19 @@ class Sheet:
                 self.bad_cells[(row, col)] = ("formula without a saved value (open the file in Excel, "
                                               "let it calculate and save, or paste the values)")
             return _NONE
+        if len(raw) > MAX_CELL_CHARS:
+            self.bad_cells[(row, col)] = _too_long(len(raw))
+            return _NONE
         if t == "s":
             try:
-                return self._strings[int(raw)]
+                text = self._strings[int(raw)]
             except (ValueError, IndexError):
                 raise ExcelFileError(f"{self.path.name}: damaged workbook (bad shared string "
                                      f"index {raw!r})") from None
+            if type(text) is not str:
+                self.bad_cells[(row, col)] = _too_long(text.length)  # type: ignore[union-attr]
+                return _NONE
+            return text
         if t in ("str", "inlineStr", "d"):
             return raw
         if t == "b":
@@ -177,7 +263,7 @@ class Sheet:
         """
         self._want = want
         try:
-            with zipfile.ZipFile(self.path) as z, z.open(self._member) as fh:
+            with zipfile.ZipFile(self.path) as z, _open_part(z, self._member, self.path.name, "sheet") as fh:
                 if fast:
                     yield from self._rows(fh, chunk)
                 else:
@@ -187,6 +273,30 @@ class Sheet:
             raise
         except _DAMAGED as exc:
             raise ExcelFileError(f"{self.path.name} is damaged: {exc}") from None
+
+    def _row_number(self, attrs: str, previous: int) -> int:
+        """The number of a row from its attributes (``r``, else the one after ``previous``); a number
+        that is not one, not after ``previous`` or beyond Excel's last row is a damaged file."""
+        m = _ROW_NUMBER.search(attrs)
+        return self._checked_row(None if m is None else m.group(1) if m.group(1) is not None else m.group(2),
+                                 previous)
+
+    def _checked_row(self, raw: str | None, previous: int) -> int:
+        if raw is None:
+            number = previous + 1
+        else:
+            d = _DIGITS.fullmatch(raw)
+            if d is None or int(d.group(1)) == 0:
+                raise ExcelFileError(msg("census.xlsx.bad_row_number", name=self.path.name, after=previous,
+                                         value=raw[:20]))
+            number = int(d.group(1))
+            if number <= previous:
+                raise ExcelFileError(msg("census.xlsx.rows_out_of_order", name=self.path.name, row=number,
+                                         after=previous))
+        if number > MAX_ROW:
+            raise ExcelFileError(msg("census.xlsx.row_beyond_limit", name=self.path.name, row=f"{number:,}",
+                                     limit=f"{MAX_ROW:,}"))
+        return number
 
     def _read(self, fh: IO[bytes], decoder: Any, chunk: int) -> str | None:
         data = fh.read(chunk)
@@ -223,10 +333,9 @@ class Sheet:
                 for rm in g.row.finditer(buf):
                     if buf[pos:rm.start()].strip():
                         raise _Fallback(pos)
-                    if want is not None:
-                        r = _ROW_NUMBER.search(rm.group(1))
-                        number = int(r.group(1)) if r else state[0] + 1
-                        if not want(number) and "&" not in rm.group(1):
+                    if want is not None and "&" not in rm.group(1):
+                        number = self._row_number(rm.group(1), state[0])
+                        if not want(number):
                             state[0] = self.last_row = number
                             pos = rm.end()
                             continue
@@ -243,8 +352,10 @@ class Sheet:
             buf = buf[pos:]
             if g.end.match(buf):
                 return  # </sheetData>: merged ranges were read before the rows (_merged_ranges)
-            more = self._read(fh, decoder, chunk)
+            more = self._read(fh, decoder, chunk) if len(buf) <= _MAX_PENDING else None
             if more is None:
+                # At the end, or a row too long to keep cutting out with expressions (each read would
+                # search it again): expat reads it as a stream, keeping at most a cell's worth of text.
                 # What is left is not a complete row: let expat say what is wrong with it.
                 self.parser = "expat"
                 yield from self._expat(prologue + buf, fh, chunk, state[0])
@@ -255,8 +366,7 @@ class Sheet:
         attrs = rm.group(1)
         if "&" in attrs:
             return None
-        r = _ROW_NUMBER.search(attrs)
-        row = int(r.group(1)) if r else state[0] + 1
+        row = self._row_number(attrs, state[0])
         cells: dict[int, Any] = {}
         body = rm.group(2)
         if not body:
@@ -313,7 +423,7 @@ class Sheet:
         before ``text`` (rows without ``r="…"`` follow it)."""
         done: list[tuple[int, dict[int, Any]]] = []
         state: dict[str, Any] = {"row": last_row, "col": 0, "t": None, "f": False, "v": None, "in": 0, "skip": 0,
-                                 "s": None}
+                                 "s": None, "n": 0, "over": 0}
         cells: dict[int, Any] = {}
         buf: list[str] = []
 
@@ -326,23 +436,26 @@ class Sheet:
                 state["s"] = attrs.get("s")
                 state["f"] = False
                 state["v"] = None
+                state["over"] = 0
             elif name == "v":
                 state["in"] = 1
                 buf.clear()
+                state["n"] = 0
             elif name == "t" and not state["skip"]:
                 if state["in"] != 2:  # first <t> of an inline string
                     buf.clear()
+                    state["n"] = 0
                 state["in"] = 2
             elif name == "is":
                 buf.clear()
+                state["n"] = 0
                 state["v"] = None
             elif name == "rPh":
                 state["skip"] = 1  # phonetic guide text is not part of the value
             elif name == "f":
                 state["f"] = True
             elif name == "row":
-                r = attrs.get("r")
-                state["row"] = int(r) if r else state["row"] + 1
+                state["row"] = self._checked_row(attrs.get("r"), state["row"])
                 state["col"] = 0
                 cells.clear()
 
@@ -351,14 +464,19 @@ class Sheet:
             if name == "v":
                 state["v"] = "".join(buf)
                 state["in"] = 0
+                state["over"] = state["n"] if state["n"] > MAX_CELL_CHARS else 0
             elif name == "t":
                 if state["in"] == 2 and not state["skip"]:
                     state["v"] = "".join(buf)
+                    state["over"] = state["n"] if state["n"] > MAX_CELL_CHARS else 0
             elif name == "rPh":
                 state["skip"] = 0
             elif name == "is":
                 state["in"] = 0
             elif name == "c":
+                if state["over"]:
+                    self.bad_cells[(state["row"], state["col"])] = _too_long(state["over"])
+                    return
                 value = self._value(state["row"], state["col"], state["v"], state["t"], state["s"], state["f"])
                 if value is not _NONE:
                     cells[state["col"]] = value
@@ -369,7 +487,9 @@ class Sheet:
 
         def chars(data: str) -> None:
             if state["in"] and not state["skip"]:
-                buf.append(data)
+                state["n"] += len(data)
+                if state["n"] <= MAX_CELL_CHARS:  # beyond it only the length is counted
+                    buf.append(data)
 
         parser = _expat(start, end, chars)
         if text:
@@ -399,13 +519,16 @@ def _attr(attrs: str, name: str) -> str | None:
     return None
 
 
-def _merged_ranges(z: zipfile.ZipFile, member: str, chunk: int = 1 << 20) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet, from the XML after its rows (one inflate pass, no row parsing)."""
+def _merged_ranges(z: zipfile.ZipFile, member: str, name: str, chunk: int = 1 << 20) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet, from the XML after its rows (one inflate pass, no row parsing).
+
+    A range beyond the sheet, or ranges covering more rows together than :data:`MAX_MERGED_ROWS`
+    (the import gives every covered cell its value), make the file refused."""
     end = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>|<(?:[A-Za-z_][\w.-]*:)?sheetData\b[^>]*/>")
     tail = b""
     found = False
     window = b""
-    with z.open(member) as fh:
+    with _open_part(z, member, name, "sheet") as fh:
         while True:
             data = fh.read(chunk)
             if not data:
@@ -426,14 +549,24 @@ def _merged_ranges(z: zipfile.ZipFile, member: str, chunk: int = 1 << 20) -> lis
     if not found:
         return []
     out: list[tuple[int, int, int, int]] = []
+    covered = 0
     for m in re.finditer(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b([^>]*)>", tail):
         ref = _attr(m.group(1).decode("utf-8", "replace"), "ref") or ""
         if ":" in ref:
             a, b = ref.split(":", 1)
             r1, c1 = _cell_ref(a)
             r2, c2 = _cell_ref(b)
+            if max(r1, r2) > MAX_ROW or max(c1, c2) > _MAX_COLUMN or min(r1, r2, c1, c2) < 1:
+                raise ExcelFileError(msg("census.xlsx.merge_beyond_limit", name=name, ref=ref[:40]))
+            covered += abs(r2 - r1) + 1
+            if covered > MAX_MERGED_ROWS:
+                raise ExcelFileError(msg("census.xlsx.too_many_merged", name=name, rows=f"{covered:,}",
+                                         limit=f"{MAX_MERGED_ROWS:,}"))
             out.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
     return out
+
+
+_MAX_COLUMN = 16_384  # Excel's last column, XFD
 
 
 _EPOCH_1900 = datetime(1899, 12, 30)
@@ -455,7 +588,7 @@ def _is_date_code(code: str) -> bool:
     return any(ch in code for ch in "ymdhs") and "general" not in code
 
 
-def _date_styles(z: zipfile.ZipFile, names: set[str]) -> frozenset[int]:
+def _date_styles(z: zipfile.ZipFile, names: set[str], name: str) -> frozenset[int]:
     """Indexes of the cell formats (``s`` attribute) whose number format is a date or time."""
     if "xl/styles.xml" not in names:
         return frozenset()
@@ -483,7 +616,7 @@ def _date_styles(z: zipfile.ZipFile, names: set[str]) -> frozenset[int]:
             where["cellXfs"] = False
 
     p = _expat(start, end)
-    with z.open("xl/styles.xml") as fh:
+    with _open_part(z, "xl/styles.xml", name) as fh:
         p.ParseFile(fh)
     out = set()
     for i, fmt in enumerate(xfs):
@@ -549,23 +682,25 @@ def _expat(start: Callable[[str, dict[str, str]], None], end: Callable[[str], No
     return p
 
 
-def _parse_xml(z: zipfile.ZipFile, member: str, handler: Callable[[str, dict[str, str]], None]) -> None:
+def _parse_xml(z: zipfile.ZipFile, member: str, name: str, handler: Callable[[str, dict[str, str]], None]) -> None:
     p = _expat(handler)
-    with z.open(member) as fh:
+    with _open_part(z, member, name) as fh:
         p.ParseFile(fh)
 
 
-def _shared_strings(z: zipfile.ZipFile, member: str | None) -> list[str]:
+def _shared_strings(z: zipfile.ZipFile, member: str | None, name: str) -> list[str | _Overlong]:
+    """The shared strings, each longer than :data:`MAX_CELL_CHARS` kept as its length only."""
     if member is None or member not in z.namelist():
         return []
-    out: list[str] = []
+    out: list[str | _Overlong] = []
     buf: list[str] = []
-    state = {"in": False, "skip": 0}
+    state = {"in": False, "skip": 0, "n": 0}
 
     def start(name: str, attrs: dict[str, str]) -> None:
         name = name.rpartition(" ")[2]
         if name == "si":
             buf.clear()
+            state["n"] = 0
         elif name == "t" and not state["skip"]:
             state["in"] = True
         elif name == "rPh":
@@ -578,14 +713,16 @@ def _shared_strings(z: zipfile.ZipFile, member: str | None) -> list[str]:
         elif name == "rPh":
             state["skip"] = 0
         elif name == "si":
-            out.append("".join(buf))
+            out.append("".join(buf) if state["n"] <= MAX_CELL_CHARS else _Overlong(state["n"]))
 
     def chars(data: str) -> None:
         if state["in"]:
-            buf.append(data)
+            state["n"] += len(data)
+            if state["n"] <= MAX_CELL_CHARS:
+                buf.append(data)
 
     p = _expat(start, end, chars)
-    with z.open(member) as fh:
+    with _open_part(z, member, name, "strings") as fh:
         p.ParseFile(fh)
     return out
 
@@ -657,18 +794,24 @@ def _open_sheet(p: Path, z: zipfile.ZipFile) -> Sheet:
             if attrs.get("Type", "").endswith("/sharedStrings"):
                 shared[0] = _resolve("xl/workbook.xml", attrs.get("Target", ""))
 
-    _parse_xml(z, "xl/workbook.xml", wb_start)
+    _parse_xml(z, "xl/workbook.xml", p.name, wb_start)
     if "xl/_rels/workbook.xml.rels" in names:
-        _parse_xml(z, "xl/_rels/workbook.xml.rels", rel_start)
+        _parse_xml(z, "xl/_rels/workbook.xml.rels", p.name, rel_start)
     if not sheets:
         raise ExcelFileError(f"{p.name} has no worksheet")
     name, rid = sheets[0]
     member = _resolve("xl/workbook.xml", rels.get(rid, "worksheets/sheet1.xml"))
     if member not in names:
         raise ExcelFileError(f"{p.name} is damaged: the first sheet ({name}) is missing")
-    strings = _shared_strings(z, shared[0] or ("xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None))
+    strings_member = shared[0] or ("xl/sharedStrings.xml" if "xl/sharedStrings.xml" in names else None)
+    # Every big part's declared size first: a bomb is refused before anything of it is unpacked.
+    _check_declared(z, member, p.name, "sheet")
+    if strings_member is not None and strings_member in names:
+        _check_declared(z, strings_member, p.name, "strings")
+    merged = _merged_ranges(z, member, p.name)
+    strings = _shared_strings(z, strings_member, p.name)
     size = z.getinfo(member).file_size
-    return Sheet(name, p, size, _merged_ranges(z, member), {}, member, strings, _date_styles(z, names), date1904[0])
+    return Sheet(name, p, size, merged, {}, member, strings, _date_styles(z, names, p.name), date1904[0])
 
 
 def cell_values(path: str | Path) -> list[list[Any]]:

@@ -47,13 +47,17 @@ def cmd_census_template(args: argparse.Namespace) -> int:
 def _add_import_excel(csub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a = csub.add_parser(
         "import-excel",
-        help="import a register from .xlsx into one institution; all or nothing, errors listed by row and "
-             "column and saved beside it as NAME.errors.xlsx; re-import updates changed drafts, skips the rest")
+        help="import a register from .xlsx into one institution; all or nothing; a report beside it "
+             "(NAME.report.xlsx) lists every row with its 普查编号 (given, matched or assigned), outcome and "
+             "problems; re-import matches rows by 普查编号, else by 索书号, updates changed drafts, skips the rest")
     a.add_argument("file")
     a.add_argument("--institution", required=True, metavar="CODE", help="holding institution, e.g. 210000-0101")
     a.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     a.add_argument("--partial", action="store_true",
                    help="write the good rows even if other rows have errors (default: all or nothing)")
+    a.add_argument("--allow-duplicates", action="store_true",
+                   help="import rows with the same title and edition as another record or row (copies) with a "
+                        "warning (default: they are errors)")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
     a.add_argument("--max-errors", type=int, default=50, metavar="N", help="print at most N problems (default 50)")
     a.set_defaults(func=cmd_census_import_excel)
@@ -62,6 +66,7 @@ def _add_import_excel(csub: argparse._SubParsersAction) -> None:  # type: ignore
 def cmd_census_import_excel(args: argparse.Namespace) -> int:
     """Exit 0 when the import went through (or a dry run found no errors), 1 when errors stopped it."""
     from guji.census.excel import import_excel
+    from guji.messages import msg
 
     app = sign_in(args)
 
@@ -70,7 +75,7 @@ def cmd_census_import_excel(args: argparse.Namespace) -> int:
             print(f"\r{fraction * 100:5.1f}% {message[:60]:60s}", end="", file=sys.stderr, flush=True)
 
     rep = import_excel(app, args.file, institution=args.institution, dry_run=args.dry_run,
-                       all_or_nothing=not args.partial, progress=progress)
+                       all_or_nothing=not args.partial, progress=progress, allow_duplicates=args.allow_duplicates)
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
@@ -82,7 +87,11 @@ def cmd_census_import_excel(args: argparse.Namespace) -> int:
             "warnings": [{"row": e.row, "column": e.column, "value": e.value, "message": e.message}
                          for e in rep.warnings],
             "unknown_headers": rep.unknown_headers,
-            "error_file": str(rep.error_file) if rep.error_file else None, "seconds": round(rep.elapsed_s, 2),
+            "error_file": str(rep.error_file) if rep.error_file else None,
+            "report_file": str(rep.report_file) if rep.report_file else None,
+            "numbers": {str(k): v for k, v in sorted(rep.numbers.items())},
+            "outcomes": {str(k): v for k, v in sorted(rep.outcomes.items())},
+            "seconds": round(rep.elapsed_s, 2),
         })
     else:
         shown = 0
@@ -94,8 +103,8 @@ def cmd_census_import_excel(args: argparse.Namespace) -> int:
             print(f"{label}: {issue}", file=sys.stderr)
             shown += 1
         print(rep.summary())
-        if rep.error_file:
-            print(f"problems saved to {rep.error_file}")
+        if rep.report_file:
+            print(msg("census.report.saved", path=str(rep.report_file)))
     return 0 if not rep.errors else 1
 
 

@@ -49,6 +49,11 @@ def num(serial: int) -> str:
     return f"210000-0101-{serial:07d}"
 
 
+def unnumbered(r: int, **over: Any) -> dict[str, Any]:
+    """A row without a census number; its own call number and title (it is not a duplicate)."""
+    return good_row(None, **{"索书号": f"無號{r}", "题名卷数": f"無號書{r}", **over})
+
+
 # --- fixtures: small blocks everywhere, two fresh databases --------------------------------------------
 
 @pytest.fixture
@@ -273,7 +278,7 @@ def hard_register(tmp_path: Path, name: str = "hard.xlsx") -> Path:
     """A register with every kind of cell the import treats specially, several across block boundaries."""
     rows: dict[int, dict[str, Any]] = {r: good_row(r) for r in range(2, 300) if not 152 <= r <= 201}
     rows[2] = good_row(2, 所属丛书=num(280))  # a child whose 叢書 comes in the last block
-    rows[3] = good_row(None, 索书号="善3", 所属丛书=num(281))  # …and one without a number
+    rows[3] = good_row(None, 索书号="善3", 题名卷数="子目三卷", 所属丛书=num(281))  # …and one without a number
     rows[60] = good_row(60, 合订=num(250))  # bound with a record three blocks later
     rows[280] = good_row(280, 题名卷数="叢書集成十卷")
     rows[281] = good_row(281, 题名卷数="知不足齋叢書三十集")
@@ -410,7 +415,8 @@ def _error_in_the_last_block(app: Guji, tmp_path: Path, workers: int) -> None:
     before = totals(app)
     before_db = database_of(app)
     assert before["serials"][0][1] == 3
-    rows = [good_row(None if r % 7 == 0 else r + 10, 钤印="天一閣（范欽）", 批校题跋="顧廣圻校") for r in range(1, 231)]
+    rows = [unnumbered(r, 钤印="天一閣（范欽）", 批校题跋="顧廣圻校") if r % 7 == 0 else
+            good_row(r + 10, 钤印="天一閣（范欽）", 批校题跋="顧廣圻校") for r in range(1, 231)]
     rows[-1] = good_row(240, 册数="abc")  # sheet row 231, in block 4 (the last)
     path = write_xlsx(tmp_path / "last.xlsx", rows)
     seen: list[tuple[float, str]] = []
@@ -424,7 +430,7 @@ def _error_in_the_last_block(app: Guji, tmp_path: Path, workers: int) -> None:
     # The report beside the file names the row and the column.
     import openpyxl
 
-    saved = list(openpyxl.load_workbook(error_file_for(path)).active.iter_rows(values_only=True))
+    saved = list(openpyxl.load_workbook(error_file_for(path)).worksheets[1].iter_rows(values_only=True))
     assert [r[:3] for r in saved if r[4] == "错误"] == [(231, "册数", "abc")]
     # Nothing was taken: the next serial is still 4, and the fixed file goes in whole.
     assert app.census.next_census_number(INST_A) == num(4)
@@ -476,10 +482,10 @@ def _reimport(app: Guji, tmp_path: Path, workers: int) -> None:
     assert "re.xlsx" in (hist[0].note or "")
     assert app.census.find_by_number(num(121)).data.title == "墨子閒詁十五卷"
     assert hits(app, "闲诂") == [num(121)] and hits(app, "墨子十五卷121") == []
-    # Once more: all skipped but the row without a number, which is new again (and looks like a duplicate).
+    # Once more: all skipped, the row without a number too (matched by its call number).
     rep = run(app, path, workers=0)
-    assert (rep.created, rep.updated, rep.skipped) == (1, 0, 185)
-    assert any("likely duplicate" in w.message and w.row == len(rows) + 1 for w in rep.warnings)
+    assert (rep.created, rep.updated, rep.skipped) == (0, 0, 186) and rep.errors == []
+    assert rep.matched == {len(rows) + 1: "善0"} and rep.numbers[len(rows) + 1] == num(186)
     no_children_left()
 
 
@@ -487,7 +493,7 @@ def _reimport(app: Guji, tmp_path: Path, workers: int) -> None:
 
 @pytest.mark.parametrize("workers", [0, 2])
 def test_cancel_mid_stream(app: Guji, tmp_path: Path, small_chunk: int, workers: int) -> None:
-    path = write_xlsx(tmp_path / "cancel.xlsx", [good_row(r if r % 5 else None) for r in range(1, 501)])  # 10 blocks
+    path = write_xlsx(tmp_path / "cancel.xlsx", [good_row(r) if r % 5 else unnumbered(r) for r in range(1, 501)])
     before = totals(app)
     cancel = threading.Event()
     seen: list[str] = []
@@ -585,7 +591,7 @@ def test_progress_increases_to_the_end(app: Guji, tmp_path: Path, small_chunk: i
                                        dry_run: bool) -> None:
     # Long texts make the sheet XML larger than one read of the reader (1 MiB): the position moves.
     filler = "清乾隆三十年武英殿刻本" * 12
-    rows = [good_row(r if r % 4 else None, 附注=f"{filler}{r}") for r in range(1, 1201)]
+    rows = [good_row(r, 附注=f"{filler}{r}") if r % 4 else unnumbered(r, 附注=f"{filler}{r}") for r in range(1, 1201)]
     path = write_xlsx(tmp_path / "progress.xlsx", rows)
     seen: list[tuple[float, str]] = []
     rep = run(app, path, workers=workers, dry_run=dry_run, progress=lambda f, m: seen.append((f, m)))

@@ -53,7 +53,7 @@ def test_template_headers_dropdowns_and_instructions(tmp_path: Path) -> None:
     assert lists == letters
     info = wb.worksheets[1]
     text = "\n".join(str(c.value) for c in info["A"] if c.value)
-    assert "普查编号" in text and "errors.xlsx" in text
+    assert "普查编号" in text and "report.xlsx" in text
     vocab_cols = {info.cell(row=1, column=c).value for c in range(3, 8)}
     assert {"装帧", "定级", "破损级别", "版本类型"} <= vocab_cols
     assert "線裝" in [c.value for c in info["C"]]

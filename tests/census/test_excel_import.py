@@ -19,6 +19,7 @@ from guji.census.excel import (
     parse_annotations,
     parse_classification,
     parse_seals,
+    report_file_for,
 )
 from guji.census.record import AnnotationData, SealData
 from guji.errors import NotFound, PermissionDenied
@@ -32,6 +33,12 @@ def run(app: Guji, path: Path, **kw: Any) -> Any:
 def assert_nothing_written(app: Guji, before: tuple[int, int], report: Any) -> None:
     assert not report.written
     assert counts(app) == before
+
+
+def report_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The per-row sheet of the import report beside ``path`` (without its header)."""
+    wb = openpyxl.load_workbook(report_file_for(path))
+    return [tuple(r) for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True)]
 
 
 def issue_at(report: Any, row: int, column: str) -> Any:
@@ -65,7 +72,11 @@ def test_good_file_is_written_with_every_column(org: dict[str, Guji], tmp_path: 
     hist = app.census.history(app.census.find_by_number("210000-0101-0000002").id)
     assert [h.action for h in hist] == ["create"]
     assert app.search.search("史记").total == 1 and app.search.search("天一阁").total == 1
-    assert not error_file_for(path).exists()
+    # The report beside the file lists every row with its number (the assigned one to paste back).
+    assert rep.error_file is None and rep.report_file == report_file_for(path)
+    rows = report_rows(path)
+    assert [r[:3] for r in rows] == [(2, "210000-0101-0000001", "新建"), (3, "210000-0101-0000002", "新建")]
+    assert rows[0][3] is None and "填回" in rows[1][3]
 
 
 def test_headers_in_traditional_with_spaces_and_units(org: dict[str, Guji], tmp_path: Path) -> None:
@@ -100,8 +111,13 @@ def test_bad_volumes(org: dict[str, Guji], tmp_path: Path, value: Any, message: 
     e = issue_at(rep, 3, "册数")
     assert message in e.message and len(rep.errors) == 1
     assert_nothing_written(app, before, rep)
-    saved = list(openpyxl.load_workbook(error_file_for(tmp_path / "v.xlsx")).active.iter_rows(values_only=True))
+    wb = openpyxl.load_workbook(error_file_for(tmp_path / "v.xlsx"))
+    saved = list(wb.worksheets[1].iter_rows(values_only=True))  # every problem
     assert saved[0][:4] == ("行", "列", "值", "问题") and saved[1][0] == 3 and saved[1][1] == "册数"
+    # every row: the good one would be new (nothing was written), the bad one is an error
+    rows = report_rows(tmp_path / "v.xlsx")
+    assert [r[:3] for r in rows] == [(2, "210000-0101-0000001", "新建"), (3, None, "错误")]
+    assert "全部或全不" in rows[0][3] and "册数" in rows[1][3]
 
 
 @pytest.mark.parametrize("number, message", [
@@ -376,7 +392,8 @@ def test_reimport_of_locked_record_is_an_error(org: dict[str, Guji], tmp_path: P
     assert rep.errors == [] and rep.skipped == 2
     before = counts(app)
     rep = run(app, write_xlsx(tmp_path / "lk.xlsx", [good_row(1, 册数=8), good_row(2, 册数=9)]))
-    assert "locked" in issue_at(rep, 3, "普查编号").message
+    assert issue_at(rep, 3, "普查编号").message.key == "census.import.locked"
+    assert rep.outcomes == {2: "updated", 3: "conflict"}
     assert_nothing_written(app, before, rep)
     assert app.census.find_by_number("210000-0101-0000001").data.volumes == 4
     # Partial mode writes the draft and still reports the locked one.
@@ -404,12 +421,13 @@ def test_partial_import_leaves_out_bad_rows(org: dict[str, Guji], tmp_path: Path
     assert "2 rows with errors were left out" in rep.summary()
 
 
-def test_rows_without_number_on_reimport_warn_of_duplicates(org: dict[str, Guji], tmp_path: Path) -> None:
+def test_rows_without_number_on_reimport_match_by_call_number(org: dict[str, Guji], tmp_path: Path) -> None:
     app = org["census_a"]
     path = write_xlsx(tmp_path / "nn.xlsx", [good_row(None)])
-    run(app, path)
+    assert run(app, path).created == 1
     rep = run(app, path)
-    assert rep.created == 1 and any("likely duplicate" in w.message for w in rep.warnings)
+    assert (rep.created, rep.skipped) == (0, 1) and rep.errors == [] and counts(app) == (1, 1)
+    assert rep.matched == {2: "善0"} and rep.numbers == {2: "210000-0101-0000001"}
 
 
 def test_progress_and_cancel(org: dict[str, Guji], tmp_path: Path) -> None:
@@ -477,8 +495,8 @@ def test_seals_annotations_classification_parsers() -> None:
 def test_import_on_sqlite_and_postgresql(any_org: dict[str, Guji], tmp_path: Path) -> None:
     """The bulk path differs per database (ids, serial lock, FTS5 rows vs search grams): run it on both."""
     app = any_org["census_a"]
-    rows = [good_row(3, 钤印="天一閣（范欽）", 批校题跋="顧廣圻校"), good_row(None, 题名卷数="史記一百三十卷"),
-            good_row(None, 所属丛书="210000-0101-0000003")]
+    rows = [good_row(3, 钤印="天一閣（范欽）", 批校题跋="顧廣圻校"), good_row(None, 索书号="善史", 题名卷数="史記一百三十卷"),
+            good_row(None, 索书号="善子", 所属丛书="210000-0101-0000003")]
     path = write_xlsx(tmp_path / "both.xlsx", rows)
     rep = run(app, path)
     assert rep.errors == [] and rep.created == 3 and counts(app) == (3, 3)
