@@ -69,6 +69,8 @@ class CensusRecord(Base):
         # search and register table (migration 0005_search_indexes)
         Index("ix_census_record_inst_number", "institution_id", "census_number"),
         Index("ix_census_record_years", "year_start", "year_end"),  # migration 0006_search_years
+        # the Excel import matches rows without a census number by call number (0009_import_keys)
+        Index("ix_census_record_inst_call", "institution_id", "call_number"),
         # Migration 0007 dropped ix_census_record_filter (filters are FTS5 facets now) and the
         # single-column indexes on institution_id and year_start (prefixes of the ones above).
     )
