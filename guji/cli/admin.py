@@ -1,4 +1,4 @@
-"""init, institution, user, backup, restore, audit."""
+"""init, settings, institution, user, backup, restore, audit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from guji import backup as backup_mod
 from guji.app import Guji
 from guji.cli.common import open_db, print_json, print_table, read_password, sign_in
 from guji.db import audit_chain, migrate
+from guji.messages import msg
 from guji.services import auth
 
 
@@ -17,7 +18,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--admin", metavar="NAME", help="login of the first centre administrator (new database)")
     p.add_argument("--full-name", default="", help="the administrator's name")
     p.add_argument("--demo", action="store_true", help="also load demo institutions, users and records")
+    p.add_argument("--image-store", metavar="PATH",
+                   help="folder of the database's image store (new database; required for PostgreSQL unless an "
+                        "administrator sets it later; SQLite default: <file stem>.images beside the file)")
     p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("settings", help="installation settings kept in the database")
+    ssub = p.add_subparsers(dest="setting", required=True)
+    a = ssub.add_parser("image-store", help="show where the image store is, or (administrators) set it to PATH")
+    a.add_argument("path", nargs="?", help="absolute folder path shared by every desk")
+    a.add_argument("--force", action="store_true", help="set it even if the folder lacks images the database cites")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_settings_image_store)
 
     p = sub.add_parser("institution", help="holding institutions")
     isub = p.add_subparsers(dest="action", required=True)
@@ -56,11 +68,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     g.add_argument("--enable", action="store_true")
     a.set_defaults(func=cmd_user_set)
 
-    p = sub.add_parser("backup", help="write a consistent copy of the whole database to FILE (online)")
-    p.add_argument("file")
+    p = sub.add_parser("backup", help="administrators: write a consistent copy of the data and its images into "
+                                      "FOLDER (online, incremental); --verify FOLDER checks one")
+    p.add_argument("folder", help="backup folder (created, or brought up to date)")
+    p.add_argument("--verify", action="store_true",
+                   help="check FOLDER instead: the data against its checksum, every image against its hash")
     p.set_defaults(func=cmd_backup)
-    p = sub.add_parser("restore", help="load a backup FILE into an empty database")
-    p.add_argument("file")
+    p = sub.add_parser("restore", help="load a backup FOLDER (or an old single-file backup) into an empty database; "
+                                       "--user names an administrator of the backup")
+    p.add_argument("file", metavar="FOLDER")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("audit", help="show the audit log, newest first; `audit verify` checks its hash chain")
@@ -75,13 +91,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from guji.images import location
+
     db = open_db(args, create=True)
     before, after = migrate.upgrade(db)
     if before == after:
         print(f"{db.name}: schema is up to date ({after})")
     else:
         print(f"{db.name}: schema {before or 'empty'} -> {after}")
-    if auth.user_count(db) == 0:
+    users = auth.user_count(db)
+    if args.image_store:
+        if users:
+            print(msg("images.init_store_needs_admin_command"), file=sys.stderr)
+            return 1
+        store = location.init_store(db, args.image_store)
+        print(msg("images.store_set", path=store[0], store_id=store[1]))
+    elif not users:
+        claimed = location.init_store(db, None)
+        if claimed is None:
+            print(msg("images.init_pg_store_later"), file=sys.stderr)
+        else:
+            print(msg("images.store_set", path=claimed[0], store_id=claimed[1]))
+    if users == 0:
         if not args.admin:
             print("the database has no users yet: run `guji init --admin NAME` to create the first administrator",
                   file=sys.stderr)
@@ -99,6 +130,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     elif args.demo:
         print("demo data is only loaded into a new database", file=sys.stderr)
     return 0
+
+
+def cmd_settings_image_store(args: argparse.Namespace) -> int:
+    app = sign_in(args)
+    status = app.images.set_store_location(args.path, force=args.force) if args.path else app.images.store_location()
+    if args.json:
+        print_json({"path": status.path, "source": status.source, "store_id": status.store_id,
+                    "expected": status.expected, "images": status.images, "ok": status.ok, "problem": status.problem})
+    else:
+        state = msg("images.store_state_ok") if status.ok else status.problem
+        print(msg("images.store_status", path=status.path or "-", source=msg(f"images.store_source_{status.source}"),
+                  store_id=status.store_id or "-", state=state))
+    return 0 if status.ok else 1
 
 
 def cmd_institution_add(args: argparse.Namespace) -> int:
@@ -164,19 +208,36 @@ def cmd_user_set(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    if args.verify:
+        # Checking a backup reads only the folder: no database, no sign-in.
+        report = backup_mod.verify(args.folder)
+        for line in report.problems:
+            print(f"guji: error: {line}", file=sys.stderr)
+        print(report.message(), file=sys.stdout if report.ok else sys.stderr)
+        return 0 if report.ok else 1
     app = sign_in(args)
-    app.actor.require(*__import__("guji.models.user", fromlist=["Role"]).Role, action="back up")
-    counts = backup_mod.backup(app.db, args.file)
-    print(f"backup written to {args.file}: {sum(counts.values())} rows in {len(counts)} tables")
+    result = backup_mod.backup(app, args.folder)
+    print(result.message())
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    # Restore goes into an empty database, which has no users to sign in with.
+    import os
+
+    from guji.errors import AuthenticationError
+
+    # The target is empty, so nobody can sign in to it: --user names an administrator of the backup,
+    # whose password is checked against the backup's own user rows before anything is written.
+    login = args.user or os.environ.get("GUJI_USER")
+    if not login:
+        raise AuthenticationError(msg("backup.restore_needs_admin"))
+    password = read_password(f"Password of {login} in the backup: ")
     db = open_db(args, create=True)
     migrate.upgrade(db)
-    counts = backup_mod.restore(db, args.file)
-    print(f"restored {sum(counts.values())} rows in {len(counts)} tables into {db.name}")
+    result = backup_mod.restore(db, args.file, login=login, password=password)
+    print(result.message())
+    for ref in result.missing:
+        print(f"guji: warning: {msg('backup.image_absent', file=ref)}", file=sys.stderr)
     return 0
 
 

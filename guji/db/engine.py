@@ -78,6 +78,25 @@ def _sqlite_file(url: URL) -> Path | None:
     return Path(db)
 
 
+def _create_private_file(path: Path) -> None:
+    """Create an empty SQLite file readable by its owner only (0600; missing folders 0700), set
+    explicitly so the umask cannot widen it: the file holds every record and password hash.
+    SQLite gives its -wal and -shm files the mode of the database file."""
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for d in reversed(missing):
+        d.mkdir(exist_ok=True)
+        os.chmod(d, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def _install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -162,7 +181,9 @@ class Database:
                             f"no database at {path}; create it with `guji init --db {path} --admin NAME`"
                         )
                     try:
-                        path.parent.mkdir(parents=True, exist_ok=True)
+                        _create_private_file(path)
+                    except FileExistsError:
+                        pass  # another process made it a moment ago
                     except OSError as exc:
                         raise DatabaseUnavailable(f"cannot create the folder {path.parent}: {exc.strerror}") from None
                 elif path.is_dir():

@@ -207,6 +207,31 @@ def claim(db: Database, root: Path, *, adopt_missing: bool = False) -> str:
         return store_id
 
 
+def init_store(db: Database, path: str | os.PathLike[str] | None) -> tuple[Path, str] | None:
+    """At ``guji init`` of a database without users: set the store's path (``path``, or nothing for
+    the SQLite default) and claim the folder; return (folder, store id), or None for a PostgreSQL
+    database given no path. Not audited: nobody has signed in yet (the first administrator is made
+    right after, and the audit log starts there)."""
+    if path is not None:
+        root = Path(os.fspath(path)).expanduser()
+        if not root.is_absolute():
+            raise GujiError(msg("images.store_path_relative", path=root))
+        with db.write_session() as s:
+            system.put(s, KEY_PATH, str(root))
+    with db.read_session() as s:
+        loc = locate(db, s)
+    if loc.path is None:
+        return None
+    return check_root(db, locate_after_claim(db, loc)), str(read_marker(loc.path))
+
+
+def locate_after_claim(db: Database, loc: StoreLocation) -> StoreLocation:
+    if loc.store_id is None and loc.path is not None:
+        claim(db, loc.path)
+    with db.read_session() as s:
+        return locate(db, s)
+
+
 def unclaim(db: Database, root: Path, store_id: str) -> None:
     """Undo a claim made for an image that was then refused: drop the id and the marker, but only
     while the database still has no image (another desk may have started using the store)."""

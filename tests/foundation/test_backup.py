@@ -1,4 +1,7 @@
-"""Backup is a consistent online copy; restore into an empty database gives identical data."""
+"""Backup is a consistent online copy; restore into an empty database gives identical data.
+
+The images a backup carries, the administrator checks and the file modes are tested in
+tests/foundation/test_backup_images.py."""
 
 from __future__ import annotations
 
@@ -11,7 +14,9 @@ import pytest
 from guji import backup
 from guji.app import Guji
 from guji.errors import Conflict, ValidationError
-from tests.conftest import build_org, make_db
+from tests.conftest import ADMIN_PASSWORD, build_org, make_db
+
+ADMIN = {"login": "admin", "password": ADMIN_PASSWORD}
 
 
 def _org_app(url: str) -> Guji:
@@ -24,12 +29,19 @@ def _org_app(url: str) -> Guji:
 
 def test_backup_and_restore_give_identical_data(any_url: str, tmp_path: Path) -> None:
     src = _org_app(any_url)
-    out = tmp_path / "b.guji.gz"
-    counts = backup.backup(src.db, out)
+    out = tmp_path / "b.guji"
+    counts = backup.backup(src, out).rows
     assert counts["user_account"] == 7 and counts["institution"] == 3 and counts["audit_log"] > 10
     target = make_db(str(tmp_path / "restored.sqlite3"))
-    assert backup.restore(target, out) == counts
-    assert backup.dump_rows(target) == backup.dump_rows(src.db)
+    assert backup.restore(target, out, **ADMIN).rows == counts
+    # The audit logs differ by one row each: the backup's (written after its snapshot) and the restore's.
+    restored = backup.dump_rows(target)
+    original = backup.dump_rows(src.db)
+    *restored_log, restore_row = restored.pop("audit_log")
+    *original_log, backup_row = original.pop("audit_log")
+    assert (backup_row[5], restore_row[5]) == ("backup", "restore")
+    assert restored_log == original_log
+    assert _without_audit(restored) == _without_audit(original)
     # The restored database works: people sign in with their passwords.
     assert Guji.sign_in(target, "census.a", "secret-pass-1").actor.institution_code == "210000-0101"
     # New rows get fresh ids after the restored ones.
@@ -39,11 +51,11 @@ def test_backup_and_restore_give_identical_data(any_url: str, tmp_path: Path) ->
 @pytest.mark.postgres
 def test_sqlite_backup_restores_into_postgres(tmp_path: Path, pg_url: str) -> None:
     src = _org_app(str(tmp_path / "src.sqlite3"))
-    out = tmp_path / "b.guji.gz"
-    backup.backup(src.db, out)
+    out = tmp_path / "b.guji"
+    backup.backup(src, out)
     target = make_db(pg_url)
-    backup.restore(target, out)
-    assert backup.dump_rows(target) == backup.dump_rows(src.db)
+    backup.restore(target, out, **ADMIN)
+    assert _without_audit(backup.dump_rows(target)) == _without_audit(backup.dump_rows(src.db))
     app = Guji.sign_in(target, "admin", "admin-pass-1")
     app.institutions.add_institution("新館", "210000", "0301")  # sequences were moved past restored ids
     target.dispose()
@@ -51,20 +63,24 @@ def test_sqlite_backup_restores_into_postgres(tmp_path: Path, pg_url: str) -> No
 
 def test_restore_refuses_a_non_empty_database(tmp_path: Path) -> None:
     src = _org_app(str(tmp_path / "a.sqlite3"))
-    out = tmp_path / "b.guji.gz"
-    backup.backup(src.db, out)
+    out = tmp_path / "b.guji"
+    backup.backup(src, out)
     other = _org_app(str(tmp_path / "b.sqlite3"))
     before = backup.dump_rows(other.db)
-    with pytest.raises(Conflict, match="empty database"):
-        backup.restore(other.db, out)
+    with pytest.raises(Conflict) as info:
+        backup.restore(other.db, out, **ADMIN)
+    assert info.value.key == "backup.restore_not_empty"
     assert backup.dump_rows(other.db) == before
 
 
 @pytest.mark.parametrize("damage", ["truncate", "not-gzip", "not-ours", "bad-counts"])
 def test_damaged_backups_restore_nothing(tmp_path: Path, damage: str) -> None:
+    """Damage an old single-file backup (the data dump alone) in several ways."""
     src = _org_app(str(tmp_path / "a.sqlite3"))
-    out = tmp_path / "b.guji.gz"
-    backup.backup(src.db, out)
+    folder = tmp_path / "b.guji"
+    backup.backup(src, folder)
+    out = tmp_path / "old-style.gz"
+    out.write_bytes(next(folder.glob("data-*.jsonl.gz")).read_bytes())
     raw = gzip.decompress(out.read_bytes())
     if damage == "truncate":
         out.write_bytes(gzip.compress(raw[: len(raw) * 2 // 3]))
@@ -80,8 +96,24 @@ def test_damaged_backups_restore_nothing(tmp_path: Path, damage: str) -> None:
         out.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     target = make_db(str(tmp_path / "t.sqlite3"))
     with pytest.raises(ValidationError):
-        backup.restore(target, out)
+        backup.restore(target, out, **ADMIN)
     assert all(not rows for name, rows in backup.dump_rows(target).items())
+
+
+def test_an_old_single_file_backup_still_restores(tmp_path: Path) -> None:
+    src = _org_app(str(tmp_path / "a.sqlite3"))
+    folder = tmp_path / "b.guji"
+    backup.backup(src, folder)
+    old = tmp_path / "guji-2026-11-23.gz"
+    old.write_bytes(next(folder.glob("data-*.jsonl.gz")).read_bytes())
+    target = make_db(str(tmp_path / "t.sqlite3"))
+    report = backup.restore(target, old, **ADMIN)
+    assert report.rows["user_account"] == 7 and report.images == 0
+    assert Guji.sign_in(target, "census.a", "secret-pass-1").actor.institution_code == "210000-0101"
+
+
+def _without_audit(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
+    return {k: v for k, v in rows.items() if k not in ("audit_log", "audit_chain")}
 
 
 def test_a_failed_backup_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,12 +122,12 @@ def test_a_failed_backup_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("disk full")
 
-    out = tmp_path / "b.guji.gz"
+    out = tmp_path / "b.guji"
     monkeypatch.setattr(backup, "_encode", boom)
     with pytest.raises(RuntimeError):
-        backup.backup(src.db, out)
+        backup.backup(src, out)
     assert not out.exists()
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".guji-backup")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_restored_register_is_searchable_and_identical(any_url: str, tmp_path: Path) -> None:
@@ -105,11 +137,11 @@ def test_restored_register_is_searchable_and_identical(any_url: str, tmp_path: P
     census = Guji.sign_in(src.db, "census.a", "secret-pass-1")
     census.census.register_book(RecordData(title="［萬曆］金華府志三十卷", edition_statement="明萬曆刻本", volumes=12,
                                            seals=[SealData("天一閣", "范欽")]))
-    out = tmp_path / "b.guji.gz"
-    backup.backup(src.db, out)
+    out = tmp_path / "b.guji"
+    backup.backup(src, out)
     target = make_db(str(tmp_path / "restored.sqlite3"))
-    backup.restore(target, out)
-    assert backup.dump_rows(target) == backup.dump_rows(src.db)
+    backup.restore(target, out, **ADMIN)
+    assert _without_audit(backup.dump_rows(target)) == _without_audit(backup.dump_rows(src.db))
     restored = Guji.sign_in(target, "census.a", "secret-pass-1")
     assert [r.title for r in restored.search.search("万历").rows] == ["［萬曆］金華府志三十卷"]
     assert restored.search.search("天一阁").total == 1
