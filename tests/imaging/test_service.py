@@ -18,12 +18,10 @@ from guji.census.record import RecordData
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.images.models import ImageAnalysis, JobImage, RecordImage, StoredImage
 from guji.models import AuditEntry
+from tests.conftest import SCANS
 
-SCANS = Path(__file__).resolve().parents[1] / "data" / "scans"  # real scans kept in the repository
 BOOK4 = SCANS / "book4" / "1.jpg"  # 600 dpi colour half-leaf
 BOOK2 = SCANS / "book2" / "1.png"  # uncut leaf, no resolution in the file
-
-needs_scans = pytest.mark.skipif(not BOOK4.exists(), reason="real scans not in tests/data/scans")
 
 
 @pytest.fixture(autouse=True)
@@ -227,7 +225,6 @@ def test_job_images_by_stage(org: dict[str, Guji], tmp_path: Path) -> None:
 # ------------------------------------------------------------------------ analysis and frame size
 
 
-@needs_scans
 def test_analyze_is_stored_and_reused(org: dict[str, Guji]) -> None:
     app = org["census_a"]
     img = app.images.add_image(BOOK4)
@@ -243,7 +240,6 @@ def test_analyze_is_stored_and_reused(org: dict[str, Guji]) -> None:
     assert app.audit.history("stored_image", img.id)[0].action == "analyze"
 
 
-@needs_scans
 def test_apply_measured_frame_fills_the_record(org: dict[str, Guji]) -> None:
     app = org["census_a"]
     rec = app.census.register_book(book())
@@ -265,7 +261,6 @@ def test_apply_measured_frame_fills_the_record(org: dict[str, Guji]) -> None:
     assert not res2.lines_filled and app.census.get_record(rec.id).data.lines_per_half_leaf == 8
 
 
-@needs_scans
 def test_apply_frame_on_an_uncut_leaf_takes_the_half_leaf(org: dict[str, Guji]) -> None:
     app = org["census_a"]
     rec = app.census.register_book(book())
@@ -285,7 +280,6 @@ def test_apply_frame_on_an_uncut_leaf_takes_the_half_leaf(org: dict[str, Guji]) 
     assert res.frame_height_cm == Decimal(str(round((y1 - y0) / 200 * 2.54, 1)))
 
 
-@needs_scans
 def test_apply_frame_refusals_write_nothing(org: dict[str, Guji]) -> None:
     app = org["census_a"]
     rec = app.census.register_book(book())
@@ -314,7 +308,6 @@ def test_apply_frame_refusals_write_nothing(org: dict[str, Guji]) -> None:
     assert v.data.frame_height_cm is None and v.version == version + 1  # +1: the submit only
 
 
-@needs_scans
 def test_derivatives_of_an_uncut_leaf(org: dict[str, Guji], store: Path) -> None:
     app = org["census_a"]
     img = app.images.add_image(BOOK2)
@@ -329,7 +322,6 @@ def test_derivatives_of_an_uncut_leaf(org: dict[str, Guji], store: Path) -> None
     assert app.images.image_path(img.id).read_bytes() == BOOK2.read_bytes()  # master untouched
 
 
-@needs_scans
 def test_the_whole_round_on_sqlite_and_postgresql(any_org: dict[str, Guji], tmp_path: Path) -> None:
     app = any_org["census_a"]
     rec = app.census.register_book(book())
