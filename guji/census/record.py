@@ -706,6 +706,11 @@ def _limited_values() -> Any:
     return attrgetter(*(name for name, _ in _max_lengths()[0]))
 
 
+@lru_cache(maxsize=1)
+def _limits() -> tuple[int, ...]:
+    return tuple(n for _, n in _max_lengths()[0])
+
+
 def _preview(text: str) -> str:
     """The start of a text too long to repeat in full in an error (a report cell, a dialog)."""
     return text if len(text) <= 40 else text[:40] + "…"
@@ -714,11 +719,14 @@ def _preview(text: str) -> str:
 def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
     """Every text item within its limit (:data:`TEXT_LIMITS`, :data:`PART_LIMITS`, :data:`ITEM_LIMITS`)."""
     scalars, children = _max_lengths()
-    named: set[str] | None = None
-    for v, (name, n) in zip(_limited_values()(data), scalars):
-        if v is not None and isinstance(v, str) and len(v) > n:
-            if named is None:
-                named = {p.field for p in errors}
+    limits = _limits()
+    values = _limited_values()(data)
+    # One comprehension over every item (this runs for each row of a 100,000-row import).
+    over = [i for i, v in enumerate(values) if v is not None and len(v) > limits[i]]
+    if over:
+        named = {p.field for p in errors}
+        for i in over:
+            name, n, v = scalars[i][0], limits[i], values[i]
             if name not in named:
                 errors.append(FieldProblem(name, f"is too long: {len(v)} characters, at most {n}", _preview(v)))
     for group, parts in children.items():
