@@ -11,7 +11,7 @@ APP_NAME = "guji"
 
 
 def user_data_dir() -> Path:
-    """Per-user data directory (the embedded database and the image store live here).
+    """Per-user data directory (the default embedded database lives here, its image store beside it).
 
     ``GUJI_HOME`` overrides it, which tests and portable installs use.
     """
@@ -25,4 +25,7 @@ def default_database_path() -> Path:
 
 
 def image_store_dir() -> Path:
+    """The per-user folder where versions before the database kept its own store put the images of
+    every database. Only named in messages now: a database's store is found from the database
+    (:mod:`guji.images.location`; for the default database, ``guji.images`` beside ``guji.sqlite3``)."""
     return user_data_dir() / "images"
