@@ -29,6 +29,7 @@ DEMO_USERS = [
     ("zhang.census", "張著錄", ["census"], 1),
     ("li.review", "李審核", ["reviewer"], 1),
     ("wang.centre", "王中心", ["reviewer"], 0),
+    ("sun.centre", "孫中心", ["reviewer"], 0),
     ("zhao.restorer", "趙修復", ["restorer"], 1),
     ("chen.census", "陳著錄", ["census"], 3),
     ("liu.review", "劉審核", ["reviewer"], 3),

@@ -71,6 +71,8 @@ class RestorationJob(Base):
 
     restorers: Mapped[list["JobRestorer"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="JobRestorer.user_id")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class JobRestorer(Base):
@@ -108,6 +110,8 @@ class Assessment(Base):
 
     findings: Mapped[list["AssessmentFinding"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="AssessmentFinding.seq")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AssessmentFinding(Base):
@@ -141,6 +145,8 @@ class Plan(Base):
 
     materials: Mapped[list["PlanMaterial"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="PlanMaterial.seq")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class PlanMaterial(Base):
@@ -213,6 +219,8 @@ class Material(Base):
     low_stock: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))  # warn at or below this
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class StockMove(Base):
@@ -248,6 +256,8 @@ class Recipe(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Trial(Base):
@@ -275,6 +285,8 @@ class Trial(Base):
     measured_on: Mapped[date] = mapped_column(Date)
     measured_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class RepairSession(Base):
@@ -295,6 +307,8 @@ class RepairSession(Base):
 
     materials: Mapped[list["SessionMaterial"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="SessionMaterial.seq")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class SessionMaterial(Base):
@@ -356,3 +370,5 @@ class RestorationSetting(Base):
     value: Mapped[str] = mapped_column(String(200))
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}

@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,8 @@ from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role, User
-from guji.services import audit
+from guji.messages import msg
+from guji.services import audit, versions
 from guji.services.context import Actor, Changes, ServiceContext
 from guji.services.permissions import can_review_at_unit
 from restoration import colour, grading, ph, recipes, settings, workflow
@@ -242,12 +243,17 @@ class RestorationService:
         a = self.actor
         return a.at_centre or a.has(Role.ADMIN) or inst_id == a.institution_id
 
-    def _job(self, s: Session, job_id: int, *, for_update: bool = False) -> RestorationJob:
-        job = s.get(RestorationJob, job_id, with_for_update=for_update or None)
+    def _job(self, s: Session, job_id: int, *, for_update: bool = False,
+             expected_version: int | None = None) -> RestorationJob:
+        """The job, visible to the actor. Write paths read it for update: on PostgreSQL every change
+        to one job (its state, plan, sessions, trials, photos) then waits for the one before it,
+        and sees the job as that one left it."""
+        job = s.get(RestorationJob, job_id, with_for_update=for_update or None, populate_existing=for_update)
         if job is None:
             raise NotFound(f"no restoration job with id {job_id}")
         if not self._visible(job.institution_id):
             raise PermissionDenied(f"{self.actor.login} may not see restoration jobs of another institution")
+        versions.check(s, job, expected_version, entity=JOB, what=job.job_number)
         return job
 
     def _unlocked(self, job: RestorationJob) -> None:
@@ -308,8 +314,9 @@ class RestorationService:
         rows = {r.key: r.value for r in s.scalars(select(RestorationSetting))}
         return settings.from_rows(rows)
 
-    def set_setting(self, key: str, value: str) -> Changes:
-        """Change a setting (administrators only); audited."""
+    def set_setting(self, key: str, value: str, *, expected_version: int | None = None) -> Changes:
+        """Change a setting (administrators only); audited. ``expected_version`` is the version of the
+        setting the administrator saw (0 when it was not stored yet)."""
         if not self.actor.has(Role.ADMIN):
             raise PermissionDenied(f"{self.actor.login} may not change restoration settings: needs 中心管理员 (admin)")
         try:
@@ -317,7 +324,10 @@ class RestorationService:
         except FieldError as exc:
             raise _from_domain(exc) from None
         with self.ctx.write() as s:
-            row = s.get(RestorationSetting, key)
+            row = s.get(RestorationSetting, key, with_for_update=True, populate_existing=True)
+            if expected_version is not None and (row.version if row else 0) != expected_version:
+                raise versions.stale(s, entity="restoration_setting", entity_id=key, what=key,
+                                     current_version=row.version if row else 0)
             before = row.value if row else None
             if row is None:
                 row = RestorationSetting(key=key, value=text)
@@ -409,11 +419,12 @@ class RestorationService:
             raise Conflict("the job number was taken at the same moment; try again") from None
 
     def assign(self, job_id: int, *, restorers: Iterable[str] | None = None, reviewer: str | None = None,
-               priority: str | None = None, due: dt.date | None = None) -> JobView:
+               priority: str | None = None, due: dt.date | None = None,
+               expected_version: int | None = None) -> JobView:
         """Assign restorers and/or the reviewer, change priority or due date (reviewers and administrators)."""
         a = self.actor
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             if not (a.has(Role.ADMIN) or (a.has(Role.REVIEWER) and can_review_at_unit(a, job.institution_id))):
                 raise PermissionDenied(f"{a.login} may not assign restoration jobs: needs 审核员 or 中心管理员")
             self._unlocked(job)
@@ -461,7 +472,7 @@ class RestorationService:
             accepted_at=job.accepted_at, returned_to_vault_at=job.returned_to_vault_at,
             vault_movement_id=job.vault_movement_id, damage_grade_suggested=job.damage_grade_suggested,
             damage_grade=job.damage_grade, damage_grade_profile=job.damage_grade_profile, note=job.note,
-            locked=job.state == S.CLOSED)
+            locked=job.state == S.CLOSED, version=job.version)
 
     def get_job(self, job_id: int) -> JobView:
         with self.ctx.read() as s:
@@ -555,7 +566,7 @@ class RestorationService:
         photos = self._photo_hashes(data.photos)
         suggestion = grading.suggest_grade(findings, self.profile)
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True)
             self._require_restorer(job, "record assessments")
             self._unlocked(job)
             if job.state not in (S.ASSESSMENT, S.PLAN):
@@ -629,7 +640,8 @@ class RestorationService:
 
         return GradeView(sug.grade.code, sug.grade.zh, sug.profile_id, tuple(reason(r) for r in sug.reasons))
 
-    def confirm_damage_grade(self, job_id: int, grade: str, *, note: str | None = None) -> JobView:
+    def confirm_damage_grade(self, job_id: int, grade: str, *, note: str | None = None,
+                             expected_version: int | None = None) -> JobView:
         """The restorer confirms (or overrides) the damage grade; the census record's 破損級別 is
         updated in the same transaction (``app.census.set_damage_grade``).
 
@@ -644,7 +656,7 @@ class RestorationService:
         from guji.census.service import CensusService
 
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_restorer(job, "confirm the damage grade")
             self._unlocked(job)
             if not s.scalar(select(func.count()).select_from(Assessment).where(Assessment.job_id == job.id)):
@@ -686,8 +698,12 @@ class RestorationService:
 
     # ------------------------------------------------------------------ plan
 
-    def save_plan(self, job_id: int, plan: PlanInput) -> PlanView:
-        """Write or replace the treatment plan (restorers; before the plan is approved)."""
+    def save_plan(self, job_id: int, plan: PlanInput, *, expected_version: int | None = None) -> PlanView:
+        """Write or replace the treatment plan (restorers; before the plan is approved).
+
+        ``expected_version`` is the version of the plan the restorer edited (``PlanView.version``),
+        0 when they started from no plan; a plan saved by someone else meanwhile is refused.
+        """
         ops = [self._code("operations", op, f"operations[{i}]") for i, op in enumerate(plan.operations)]
         if not ops:
             raise _problem("operations", "a plan names at least one operation")
@@ -697,7 +713,7 @@ class RestorationService:
         mats = [(mid, _decimal(q, f"materials[{i}].quantity", places=3, lo=Decimal("0.001"), required=True))
                 for i, (mid, q) in enumerate(plan.materials)]
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True)
             self._require_restorer(job, "write the treatment plan")
             self._unlocked(job)
             if job.state not in (S.ASSESSMENT, S.PLAN):
@@ -705,6 +721,10 @@ class RestorationService:
             for i, (mid, _q) in enumerate(mats):
                 self._material(s, mid, f"materials[{i}].material_id", job.institution_id)
             row = s.scalar(select(Plan).where(Plan.job_id == job.id))
+            if expected_version is not None and (row.version if row else 0) != expected_version:
+                raise versions.stale(s, entity=JOB, entity_id=job.id, what=msg("restoration.plan_of",
+                                                                              number=job.job_number),
+                                     current_version=row.version if row else 0, actions=("plan",))
             before = self._plan_snapshot(row) if row else {}
             if row is None:
                 row = Plan(job_id=job.id)
@@ -713,6 +733,8 @@ class RestorationService:
             row.description = _text(plan.description)
             row.saved_by, row.saved_at = self.actor.user_id, utcnow()
             row.approved_by, row.approved_at = None, None
+            row.materials.clear()
+            s.flush()  # the old lines go before the new ones come (no duplicates, whatever the order)
             row.materials = [PlanMaterial(seq=i, material_id=mid, quantity=q) for i, (mid, q) in enumerate(mats)]
             s.flush()
             audit.record_update(s, self.actor, JOB, job.id, before, self._plan_snapshot(row), action="plan")
@@ -731,7 +753,7 @@ class RestorationService:
             mats.append(PlanMaterialView(m.material_id, mat.name if mat else "?", m.quantity, mat.unit if mat else ""))
         return PlanView(p.job_id, tuple(p.operations), tuple(mats), p.estimated_hours, p.planned_leaves,
                         p.description, self._name(s, p.saved_by), p.saved_at,
-                        self._name(s, p.approved_by) if p.approved_by else None, p.approved_at)
+                        self._name(s, p.approved_by) if p.approved_by else None, p.approved_at, p.version)
 
     def plan(self, job_id: int) -> PlanView | None:
         with self.ctx.read() as s:
@@ -739,13 +761,13 @@ class RestorationService:
             row = s.scalar(select(Plan).where(Plan.job_id == job.id))
             return self._plan_view(s, row) if row else None
 
-    def submit_plan(self, job_id: int, note: str | None = None) -> JobView:
+    def submit_plan(self, job_id: int, note: str | None = None, *, expected_version: int | None = None) -> JobView:
         """Finish the assessment and submit the plan for approval (restorers): assessment → plan.
 
         Needs at least one assessment, a confirmed damage grade and a saved plan.
         """
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_restorer(job, "submit the plan")
             self._unlocked(job)
             if not s.scalar(select(func.count()).select_from(Assessment).where(Assessment.job_id == job.id)):
@@ -757,10 +779,10 @@ class RestorationService:
             self._move(s, job, S.PLAN, note=note, action="submit_plan")
             return self._job_view(s, job)
 
-    def approve_plan(self, job_id: int, note: str | None = None) -> JobView:
+    def approve_plan(self, job_id: int, note: str | None = None, *, expected_version: int | None = None) -> JobView:
         """The reviewer approves the plan: plan → plan_approved; treatment may start."""
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_reviewer(job, "approve treatment plans")
             self._unlocked(job)
             row = s.scalar(select(Plan).where(Plan.job_id == job.id))
@@ -770,10 +792,10 @@ class RestorationService:
             row.approved_by, row.approved_at = self.actor.user_id, utcnow()
             return self._job_view(s, job)
 
-    def start_treatment(self, job_id: int) -> JobView:
+    def start_treatment(self, job_id: int, *, expected_version: int | None = None) -> JobView:
         """The restorer starts work on an approved plan: plan_approved → in_treatment."""
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_restorer(job, "start treatment")
             self._unlocked(job)
             self._move(s, job, S.IN_TREATMENT, action="start_treatment")
@@ -808,7 +830,7 @@ class RestorationService:
                 raise _problem(f"points[{i}].leaf", "leaf and position are at most 40 characters", p.leaf)
         temp = _decimal(data.temperature_c, "temperature_c", places=1, lo=Decimal(-10), hi=Decimal(60))
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True)
             self._require_restorer(job, "record pH measurements")
             self._unlocked(job)
             if job.state == S.ACCEPTANCE:
@@ -919,16 +941,27 @@ class RestorationService:
             raise _problem("delta", "a receipt adds stock; book a correction to take stock away", delta)
         with self.ctx.write() as s:
             m = self._material(s, material_id, "material_id", inst_id)
-            new = m.quantity + d
-            if new < 0:
-                raise _problem("delta", f"{m.name}: only {m.quantity} {m.unit} in stock; cannot take {-d}", delta)
-            before = m.quantity
-            m.quantity = new
-            s.add(StockMove(material_id=m.id, delta=d, balance=new, reason=reason, user_id=self.actor.user_id,
-                            note=_text(note)))
+            before, new = self._move_stock(s, m, d, reason=reason, field="delta", note=_text(note))
             audit.record(s, self.actor, "stock_" + reason, "restoration_material", m.id,
                          {"quantity": [str(before), str(new)]}, note=_text(note))
             return _material_view(m)
+
+    def _move_stock(self, s: Session, m: Material, delta: Decimal, *, reason: str, field: str,
+                    session_id: int | None = None, note: str | None = None) -> tuple[Decimal, Decimal]:
+        """Change a material's quantity by ``delta`` in one atomic UPDATE (never read-modify-write, so
+        concurrent receipts and sessions all count) and book the move in the ledger; refuses to go
+        below zero. Returns the quantity before and after."""
+        table = Material.__table__
+        new = s.execute(update(table).where(table.c.id == m.id, table.c.quantity + delta >= 0)
+                        .values(quantity=table.c.quantity + delta).returning(table.c.quantity)).scalar()
+        if new is None:
+            s.refresh(m, ["quantity"])
+            raise _problem(field, msg("restoration.stock_short", name=m.name, have=f"{m.quantity.normalize():f}",
+                                      unit=m.unit, want=f"{(-delta).normalize():f}"), delta)
+        s.add(StockMove(material_id=m.id, delta=delta, balance=new, reason=reason, session_id=session_id,
+                        user_id=self.actor.user_id, note=note))
+        s.refresh(m, ["quantity"])
+        return new - delta, new
 
     def materials(self, kind: str | None = None) -> list[MaterialView]:
         """Inventory visible to the actor, by kind and name."""
@@ -981,7 +1014,7 @@ class RestorationService:
                 if base.kind != "repair_paper":
                     raise _problem("base_paper_id", f"{base.name} is not repair paper", data.base_paper_id)
             if data.job_id is not None:
-                job = self._job(s, data.job_id)
+                job = self._job(s, data.job_id, for_update=True)
                 self._require_restorer(job, "add recipes to this job")
                 self._unlocked(job)
             r = Recipe(institution_id=a.institution_id, job_id=data.job_id, name=name,
@@ -1018,7 +1051,7 @@ class RestorationService:
                 raise PermissionDenied(f"{a.login} may not add trials to another institution's recipe")
             job_id = data.job_id if data.job_id is not None else r.job_id
             if job_id is not None:
-                job = self._job(s, job_id)
+                job = self._job(s, job_id, for_update=True)
                 self._require_restorer(job, "record dye trials for this job")
                 self._unlocked(job)
                 if target is None:
@@ -1041,19 +1074,21 @@ class RestorationService:
                 "accepted": t.accepted})
             return self._trial_view(t, self._settings(s).de00_tolerance)
 
-    def set_trial_accepted(self, trial_id: int, accepted: bool = True) -> TrialView:
+    def set_trial_accepted(self, trial_id: int, accepted: bool = True, *,
+                           expected_version: int | None = None) -> TrialView:
         """Mark a trial sheet as the accepted result of its recipe (restorers)."""
         a = self.actor
         a.require(Role.RESTORER, action="accept dye trials")
         with self.ctx.write() as s:
-            t = s.get(Trial, trial_id)
+            t = s.get(Trial, trial_id, with_for_update=True, populate_existing=True)
             r = s.get(Recipe, t.recipe_id) if t else None
             if t is None or r is None or not self._visible(r.institution_id):
                 raise NotFound(f"no dye trial with id {trial_id}")
             if r.institution_id != a.institution_id:
                 raise PermissionDenied(f"{a.login} may not change another institution's trials")
             if t.job_id is not None:
-                self._unlocked(self._job(s, t.job_id))
+                self._unlocked(self._job(s, t.job_id, for_update=True))
+            versions.check(s, t, expected_version, entity="restoration_trial", what=f"{r.name} #{t.seq}")
             before = t.accepted
             t.accepted = bool(accepted)
             audit.record(s, a, "update", "restoration_trial", t.id, {"accepted": [before, t.accepted]})
@@ -1065,7 +1100,7 @@ class RestorationService:
             measured=(t.measured_l, t.measured_a, t.measured_b), target=(t.target_l, t.target_a, t.target_b),
             illuminant_observer=t.illuminant_observer, instrument=t.instrument, formula=t.formula, de00=t.de00,
             de_ab=t.de_ab, dl=t.dl, accepted=t.accepted, passes=t.de00 <= tolerance, darker=t.dl < 0,
-            note=t.note, measured_on=t.measured_on)
+            note=t.note, measured_on=t.measured_on, version=t.version)
 
     def _recipe_view(self, s: Session, r: Recipe, tolerance: float | None = None) -> RecipeView:
         tol = self._settings(s).de00_tolerance if tolerance is None else tolerance
@@ -1134,7 +1169,7 @@ class RestorationService:
                 for i, (mid, q) in enumerate(data.materials)]
         photos = self._photo_hashes(data.photos)
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True)
             self._require_restorer(job, "record repair sessions")
             self._unlocked(job)
             if job.state != S.IN_TREATMENT:
@@ -1148,13 +1183,7 @@ class RestorationService:
             for i, (mid, q) in enumerate(used):
                 assert q is not None
                 m = self._material(s, mid, f"materials[{i}].material_id", job.institution_id)
-                if m.quantity - q < 0:
-                    raise _problem(f"materials[{i}].quantity",
-                                   f"{m.name}: only {m.quantity.normalize():f} {m.unit} in stock, "
-                                   f"cannot use {q.normalize():f}", q)
-                m.quantity = m.quantity - q
-                s.add(StockMove(material_id=m.id, delta=-q, balance=m.quantity, reason="session", session_id=row.id,
-                                user_id=a.user_id))
+                self._move_stock(s, m, -q, reason="session", field=f"materials[{i}].quantity", session_id=row.id)
                 mats.append(SessionMaterial(seq=i, material_id=m.id, quantity=q))
             row.materials = mats
             for i, sha in enumerate(photos):
@@ -1329,10 +1358,10 @@ class RestorationService:
 
     # ------------------------------------------------------------------ acceptance
 
-    def submit_for_acceptance(self, job_id: int, note: str | None = None) -> JobView:
+    def submit_for_acceptance(self, job_id: int, note: str | None = None, *, expected_version: int | None = None) -> JobView:
         """The restorer submits finished work for acceptance: in_treatment → acceptance."""
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_restorer(job, "submit for acceptance")
             self._unlocked(job)
             if not s.scalar(select(func.count()).select_from(RepairSession).where(RepairSession.job_id == job.id)):
@@ -1341,12 +1370,12 @@ class RestorationService:
             return self._job_view(s, job)
 
     def accept(self, job_id: int, quality_grade: str, *, comments: str | None = None,
-               signed_name: str | None = None) -> AcceptanceView:
+               signed_name: str | None = None, expected_version: int | None = None) -> AcceptanceView:
         """验收: the reviewer records the quality grade (configurable vocabulary) and comments and signs
         (name + timestamp); the job closes and is locked."""
         q = self._code("quality_grades", quality_grade, "quality_grade")
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_reviewer(job, "accept restoration work")
             if job.state != S.ACCEPTANCE:
                 raise Conflict(f"{job.job_number} is not awaiting acceptance ({job.state})")
@@ -1363,14 +1392,14 @@ class RestorationService:
                                                               "signed_name": [None, name]})
             return self._acceptance_view(s, row)
 
-    def send_back(self, job_id: int, reason: str) -> JobView:
+    def send_back(self, job_id: int, reason: str, *, expected_version: int | None = None) -> JobView:
         """The reviewer sends a job back one step (plan → assessment, approved plan → plan, treatment →
         approved plan, acceptance → treatment), with the reason; audited."""
         reason_t = _text(reason)
         if not reason_t:
             raise _problem("reason", "say why the job is sent back")
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_reviewer(job, "send restoration jobs back")
             self._unlocked(job)
             back = [t for t in workflow.allowed_transitions(job.state, "reviewer")
@@ -1385,14 +1414,14 @@ class RestorationService:
                     p.approved_by, p.approved_at = None, None
             return self._job_view(s, job)
 
-    def reopen(self, job_id: int, reason: str) -> JobView:
+    def reopen(self, job_id: int, reason: str, *, expected_version: int | None = None) -> JobView:
         """The reviewer reopens an accepted (closed) archive: closed → acceptance. The acceptance is
         voided (kept, with who and why) and the reopening is audited."""
         reason_t = _text(reason)
         if not reason_t:
             raise _problem("reason", "say why the archive is reopened")
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             self._require_reviewer(job, "reopen restoration archives")
             self._move(s, job, S.ACCEPTANCE, note=reason_t, action="reopen")
             last = s.scalar(select(Acceptance).where(Acceptance.job_id == job.id, Acceptance.voided_at.is_(None))
@@ -1402,14 +1431,14 @@ class RestorationService:
             job.accepted_at = None
             return self._job_view(s, job)
 
-    def close(self, job_id: int, note: str | None = None) -> JobView:
+    def close(self, job_id: int, note: str | None = None, *, expected_version: int | None = None) -> JobView:
         """Return the item to the vault (入库) after acceptance: checks the job's vault movement back in.
 
         Restorers and reviewers of the job's institution; the job must be accepted (closed).
         """
         a = self.actor
         with self.ctx.write() as s:
-            job = self._job(s, job_id)
+            job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             if not a.has(Role.RESTORER, Role.REVIEWER, Role.ADMIN) or not (
                     a.has(Role.ADMIN) or job.institution_id == a.institution_id):
                 raise PermissionDenied(f"{a.login} may not return {job.job_number}'s item to the vault")
@@ -1417,7 +1446,8 @@ class RestorationService:
                 raise Conflict(f"{job.job_number} is not accepted yet ({job.state})")
             if job.returned_to_vault_at is not None:
                 raise Conflict(f"{job.job_number}'s item is already back in the vault")
-            m = s.get(VaultMovement, job.vault_movement_id) if job.vault_movement_id else None
+            m = (s.get(VaultMovement, job.vault_movement_id, with_for_update=True, populate_existing=True)
+                 if job.vault_movement_id else None)
             now = utcnow()
             if m is not None and m.returned_at is None:
                 # The vault's own check-in opens its own transaction; this is the same change in ours.
@@ -1510,4 +1540,4 @@ def _material_view(m: Material) -> MaterialView:
     lab = (m.colour_l, m.colour_a, m.colour_b) if m.colour_l is not None else None
     return MaterialView(m.id, m.institution_id, m.kind, m.name, m.fibre, m.thickness_um, m.ph,
                         lab, m.maker, m.batch, m.quantity, m.unit, m.location,  # type: ignore[arg-type]
-                        m.low_stock, m.note)
+                        m.low_stock, m.note, m.version)

@@ -192,6 +192,7 @@ class JobView:
     damage_grade_profile: str | None
     note: str | None
     locked: bool
+    version: int = 0  # the job's version, to give back when changing it
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ class PlanView:
     saved_at: dt.datetime
     approved_by: str | None
     approved_at: dt.datetime | None
+    version: int = 0  # the plan's version, to give back when saving it again
 
 
 @dataclass(frozen=True)
@@ -302,6 +304,7 @@ class MaterialView:
     location: str | None
     low_stock: Decimal | None
     note: str | None
+    version: int = 0
 
     @property
     def is_low(self) -> bool:
@@ -327,6 +330,7 @@ class TrialView:
     darker: bool  # dl < 0: darker than the original (宁浅勿深 flags it)
     note: str | None
     measured_on: dt.date
+    version: int = 0
 
 
 @dataclass(frozen=True)

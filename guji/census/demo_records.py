@@ -704,14 +704,14 @@ def seed_records(app: "Guji", institution_codes: Sequence[str], *, count: int = 
     staff = _staff(app)
     census_of: dict[str, "Guji"] = {}
     reviewer_of: dict[str, "Guji"] = {}
-    centre: "Guji | None" = None
+    centre: list["Guji"] = []
     for s in staff:
         code = s.actor.institution_code or ""
         if s.actor.has(Role.CENSUS):
             census_of.setdefault(code, s)
         if s.actor.has(Role.REVIEWER):
             if s.actor.at_centre:
-                centre = centre or s
+                centre.append(s)
             else:
                 reviewer_of.setdefault(code, s)
     rng = random.Random(seed + 1)
@@ -725,14 +725,17 @@ def seed_records(app: "Guji", institution_codes: Sequence[str], *, count: int = 
 
 
 def _seed(app: "Guji", institution_codes: Sequence[str], count: int, seed: int, rng: random.Random,
-          census_of: dict[str, "Guji"], reviewer_of: dict[str, "Guji"], centre: "Guji | None") -> dict[str, int]:
+          census_of: dict[str, "Guji"], reviewer_of: dict[str, "Guji"], centre: list["Guji"]) -> dict[str, int]:
     counts = {"records": 0, "submitted": 0, "unit_approved": 0, "centre_approved": 0, "returned": 0}
     for data in generate(count, seed, institution_codes):
         code = (data.census_number or "")[:11]
         clerk = census_of.get(code, app)
         saved = clerk.census.register_book(data, institution=code)
         counts["records"] += 1
-        unit_reviewer = reviewer_of.get(code) or centre
+        # A unit without a reviewer of its own is reviewed by the centre; the centre approval
+        # then comes from another centre reviewer (four eyes).
+        unit_reviewer = reviewer_of.get(code) or (centre[0] if centre else None)
+        centre_reviewer = next((c for c in centre if c is not unit_reviewer), None)
         r = rng.random()
         if r < 0.55 or unit_reviewer is None:
             continue  # stays a draft
@@ -746,9 +749,9 @@ def _seed(app: "Guji", institution_codes: Sequence[str], count: int, seed: int, 
             counts["returned"] += 1
             continue
         unit_reviewer.review.approve(saved.id, "單位審核通過")
-        if r < 0.88 or centre is None:
+        if r < 0.88 or centre_reviewer is None:
             counts["unit_approved"] += 1
             continue
-        centre.review.approve(saved.id, "中心審核通過")
+        centre_reviewer.review.approve(saved.id, "中心審核通過")
         counts["centre_approved"] += 1
     return counts

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -250,7 +251,12 @@ class VaultMovement(Base):
     """One trip of an item out of the vault (出庫) and, when it returns, back in (入庫)."""
 
     __tablename__ = "vault_movement"
-    __table_args__ = (Index("ix_vault_movement_open", "record_id", "returned_at"),)
+    __table_args__ = (
+        Index("ix_vault_movement_open", "record_id", "returned_at"),
+        # An item is out at most once: two desks checking out the same book cannot both win.
+        Index("uq_vault_movement_one_out", "record_id", unique=True,
+              sqlite_where=text("returned_at IS NULL"), postgresql_where=text("returned_at IS NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("census_record.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(20))  # reading, digitisation, restoration, exhibition, loan
@@ -263,6 +269,8 @@ class VaultMovement(Base):
     in_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str | None] = mapped_column(Text)
     return_note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
 
 class SerialCounter(Base):

@@ -21,7 +21,8 @@ from guji.census.service import ENTITY, snapshot, visible_filter
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role
-from guji.services import audit
+from guji.messages import msg
+from guji.services import audit, versions
 from guji.services.context import Changes, ServiceContext
 from guji.services.permissions import can_edit_records_of, can_review_at_centre, can_review_at_unit
 
@@ -55,13 +56,17 @@ class ReviewService:
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
 
-    def _get(self, s: Session, record_id: int) -> CensusRecord:
-        rec = s.get(CensusRecord, record_id)
+    def _get(self, s: Session, record_id: int, *, for_update: bool = False,
+             expected_version: int | None = None) -> CensusRecord:
+        """The record (read for update when a step will change it: a second reviewer acting on
+        the same record waits and then sees the state the first one left)."""
+        rec = s.get(CensusRecord, record_id, with_for_update=for_update or None, populate_existing=for_update)
         if rec is None:
             raise NotFound(f"no census record with id {record_id}")
         a = self.ctx.actor
         if not (a.at_centre or a.has(Role.ADMIN) or rec.institution_id == a.institution_id):
             raise PermissionDenied(f"{a.login} may not see records of another institution")
+        versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
         return rec
 
     def _step(self, s: Session, rec: CensusRecord, action: str, to_state: ReviewState, comment: str | None,
@@ -87,20 +92,27 @@ class ReviewService:
 
     # --- user actions -----------------------------------------------------------------------
 
-    def submit_for_review(self, record_id: int, comment: str | None = None) -> Changes:
+    def submit_for_review(self, record_id: int, comment: str | None = None, *,
+                          expected_version: int | None = None) -> Changes:
         """Census staff send a draft (or a corrected returned record) to their unit's reviewer."""
         with self.ctx.write() as s:
-            rec = self._get(s, record_id)
+            rec = self._get(s, record_id, for_update=True, expected_version=expected_version)
             if not can_edit_records_of(self.ctx.actor, rec.institution_id):
                 raise PermissionDenied(f"{self.ctx.actor.login} may not submit records of this institution")
             if rec.state not in (ReviewState.DRAFT.value, ReviewState.RETURNED.value):
                 raise Conflict(f"{rec.census_number} is {ReviewState(rec.state).label_zh}, not a draft")
             return self._step(s, rec, "submit", ReviewState.SUBMITTED, comment)
 
-    def approve(self, record_id: int, comment: str | None = None) -> Changes:
-        """A unit reviewer approves a submitted record; a centre reviewer approves a unit-approved one."""
+    def approve(self, record_id: int, comment: str | None = None, *, expected_version: int | None = None) -> Changes:
+        """A unit reviewer approves a submitted record; a centre reviewer approves a unit-approved one.
+
+        Four eyes: whoever gave the unit approval of this review round may not also give the
+        centre approval, unless the approving reviewer's institution has declared that it has
+        a single reviewer (``Institution.single_reviewer``, set by an administrator); such an
+        approval is noted in the audit log.
+        """
         with self.ctx.write() as s:
-            rec = self._get(s, record_id)
+            rec = self._get(s, record_id, for_update=True, expected_version=expected_version)
             a = self.ctx.actor
             if not a.has(Role.REVIEWER):
                 raise PermissionDenied(f"{a.login} may not approve records: needs the role 审核员 (reviewer)")
@@ -115,11 +127,24 @@ class ReviewService:
                 if not can_review_at_centre(a):
                     raise PermissionDenied(f"{a.login} may not give centre approval: needs a reviewer of the "
                                            "provincial centre")
-                return self._step(s, rec, "approve_centre", ReviewState.CENTRE_APPROVED, comment)
+                unit_approver = s.scalar(select(ReviewRound.user_id).where(
+                    ReviewRound.record_id == rec.id, ReviewRound.round_no == rec.review_round,
+                    ReviewRound.action == "approve_unit").order_by(ReviewRound.seq.desc()).limit(1))
+                note = None
+                if unit_approver is not None and unit_approver == a.user_id:
+                    mine = s.get(Institution, a.institution_id) if a.institution_id is not None else None
+                    if mine is None or not mine.single_reviewer:
+                        raise PermissionDenied(msg("review.four_eyes", login=a.login, number=rec.census_number))
+                    note = msg("review.single_reviewer_note")
+                changes = self._step(s, rec, "approve_centre", ReviewState.CENTRE_APPROVED, comment)
+                if note is not None:
+                    audit.record(s, a, "single_reviewer", ENTITY, rec.id, {}, note=note)
+                return changes
             raise Conflict(f"{rec.census_number} is {ReviewState(rec.state).label_zh}: there is nothing to approve")
 
     def return_for_correction(self, record_id: int, comment: str,
-                              field_comments: dict[str, str] | None = None) -> Changes:
+                              field_comments: dict[str, str] | None = None, *,
+                              expected_version: int | None = None) -> Changes:
         """Send a record back (返修) with a comment and, per field, what to correct."""
         field_comments = {k: v.strip() for k, v in (field_comments or {}).items() if v and v.strip()}
         unknown = sorted(set(field_comments) - COMMENTABLE_FIELDS)
@@ -128,7 +153,7 @@ class ReviewService:
         if not (comment or "").strip() and not field_comments:
             raise ValidationError("say what must be corrected", "comment")
         with self.ctx.write() as s:
-            rec = self._get(s, record_id)
+            rec = self._get(s, record_id, for_update=True, expected_version=expected_version)
             a = self.ctx.actor
             if rec.state == ReviewState.SUBMITTED.value:
                 allowed = can_review_at_unit(a, rec.institution_id)
@@ -140,12 +165,12 @@ class ReviewService:
                 raise PermissionDenied(f"{a.login} may not return this record: not its reviewer")
             return self._step(s, rec, "return", ReviewState.RETURNED, comment.strip() or None, field_comments)
 
-    def reopen(self, record_id: int, reason: str) -> Changes:
+    def reopen(self, record_id: int, reason: str, *, expected_version: int | None = None) -> Changes:
         """Unlock an approved record for correction (a reviewer action, audited with its reason)."""
         if not (reason or "").strip():
             raise ValidationError("give the reason for reopening", "reason")
         with self.ctx.write() as s:
-            rec = self._get(s, record_id)
+            rec = self._get(s, record_id, for_update=True, expected_version=expected_version)
             a = self.ctx.actor
             if rec.state == ReviewState.CENTRE_APPROVED.value:
                 allowed = can_review_at_centre(a)

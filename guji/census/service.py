@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from guji.census.models import (
     CensusRecord,
@@ -39,10 +38,11 @@ from guji.census.record import (
     check,
 )
 from guji.census import search_index
+from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role
-from guji.services import audit
+from guji.services import audit, versions
 from guji.services.context import Actor, Changes, ServiceContext
 from guji.services.permissions import can_edit_records_of
 from guji.text.fold import fold
@@ -328,43 +328,42 @@ class CensusService:
         ``expected_version`` is the version the editor loaded: if someone saved in the
         meantime the save is refused (:class:`Conflict`) instead of overwriting their work.
         """
-        try:
-            with self.ctx.write() as s:
-                rec = self._get(s, record_id)
-                self._require_edit(rec.institution_id, "edit this record")
-                if not ReviewState(rec.state).editable:
-                    raise Conflict(f"{rec.census_number} is {ReviewState(rec.state).label_zh} and locked; "
-                                   "a reviewer must return or reopen it first")
-                if expected_version is not None and rec.version != expected_version:
-                    raise Conflict(f"{rec.census_number} was changed by someone else since you opened it; "
-                                   "reload it and make your change again")
-                inst = s.get(Institution, rec.institution_id)
-                assert inst is not None
-                if data.census_number is None:
-                    data.census_number = rec.census_number
-                checked = check(data, region_code=inst.region_code, unit_code=inst.unit_code)
-                self._check_against_database(s, checked, inst, rec.id)
-                if checked.errors:
-                    raise ValidationError(checked.errors)
-                d = checked.data
-                before = snapshot(rec, s)
-                if d.census_number != rec.census_number:
-                    rec.census_number = d.census_number  # correcting a mistyped imported number
-                    rec.serial = int(parse_census_number(d.census_number).serial)
-                apply_data(s, rec, d)
-                write_search_index(s, rec, d)
-                s.flush()
-                after = snapshot(rec, s)
-                audit.record_update(s, self.actor, ENTITY, rec.id, before, after)
-                return SaveResult(rec.id, rec.census_number, rec.version, checked.warnings,
-                                  Changes.of(ENTITY, [rec.id]))
-        except StaleDataError:
-            raise Conflict("the record was changed by someone else at the same moment; reload it") from None
+        with self.ctx.write() as s:
+            rec = self._get(s, record_id, for_update=True)
+            self._require_edit(rec.institution_id, "edit this record")
+            versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
+            if not ReviewState(rec.state).editable:
+                raise Conflict(f"{rec.census_number} is {ReviewState(rec.state).label_zh} and locked; "
+                               "a reviewer must return or reopen it first")
+            inst = s.get(Institution, rec.institution_id)
+            assert inst is not None
+            if data.census_number is None:
+                data.census_number = rec.census_number
+            checked = check(data, region_code=inst.region_code, unit_code=inst.unit_code)
+            self._check_against_database(s, checked, inst, rec.id)
+            if checked.errors:
+                raise ValidationError(checked.errors)
+            d = checked.data
+            before = snapshot(rec, s)
+            if d.census_number != rec.census_number:
+                rec.census_number = d.census_number  # correcting a mistyped imported number
+                rec.serial = int(parse_census_number(d.census_number).serial)
+            apply_data(s, rec, d)
+            write_search_index(s, rec, d)
+            # The record row is written on every save, so that its version moves even when only
+            # its children (authors, seals, annotations) changed.
+            rec.updated_at = utcnow()
+            s.flush()
+            after = snapshot(rec, s)
+            audit.record_update(s, self.actor, ENTITY, rec.id, before, after)
+            return SaveResult(rec.id, rec.census_number, rec.version, checked.warnings,
+                              Changes.of(ENTITY, [rec.id]))
 
-    def delete_record(self, record_id: int) -> Changes:
+    def delete_record(self, record_id: int, *, expected_version: int | None = None) -> Changes:
         """Delete a draft that was never submitted. Its number is not reused."""
         with self.ctx.write() as s:
-            rec = self._get(s, record_id)
+            rec = self._get(s, record_id, for_update=True)
+            versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
             self._require_edit(rec.institution_id, "delete this record")
             if rec.state != ReviewState.DRAFT.value or rec.review_round > 0:
                 raise Conflict(f"{rec.census_number} has been through review and cannot be deleted")
@@ -377,7 +376,8 @@ class CensusService:
                                                                       if v not in (None, [], "")})
             return Changes.of(ENTITY, [record_id], deleted=True)
 
-    def confirm_grade(self, record_id: int, grade: str | None, *, note: str | None = None) -> Changes:
+    def confirm_grade(self, record_id: int, grade: str | None, *, note: str | None = None,
+                      expected_version: int | None = None) -> Changes:
         """Staff confirm (or clear) the 定級 grade; a suggestion is never stored as confirmed by itself."""
         from guji.census import vocab
 
@@ -385,8 +385,9 @@ class CensusService:
             raise ValidationError(FieldProblem("grade", f"{grade!r} is not a grade", grade))
         code = vocab.entry("grade", grade).code if grade is not None else None  # type: ignore[union-attr]
         with self.ctx.write() as s:
-            rec = self._get(s, record_id)
+            rec = self._get(s, record_id, for_update=True)
             self._require_edit(rec.institution_id, "confirm the grade")
+            versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
             if not ReviewState(rec.state).editable:
                 raise Conflict(f"{rec.census_number} is locked")
             before = {"grade": rec.grade}
@@ -416,7 +417,7 @@ class CensusService:
         if grade is not None and vocab.entry("damage_grade", grade) is None:
             raise ValidationError(FieldProblem("damage_grade", f"{grade!r} is not a damage grade", grade))
         code = vocab.entry("damage_grade", grade).code if grade is not None else None  # type: ignore[union-attr]
-        rec = self._get(session, record_id)
+        rec = self._get(session, record_id, for_update=True)
         before = {"damage_grade": rec.damage_grade}
         rec.damage_grade = code
         search_index.refresh_facets(session, rec)
@@ -425,8 +426,8 @@ class CensusService:
 
     # --- reading --------------------------------------------------------------------------
 
-    def _get(self, s: Session, record_id: int) -> CensusRecord:
-        rec = s.get(CensusRecord, record_id)
+    def _get(self, s: Session, record_id: int, *, for_update: bool = False) -> CensusRecord:
+        rec = s.get(CensusRecord, record_id, with_for_update=for_update or None, populate_existing=for_update)
         if rec is None:
             raise NotFound(f"no census record with id {record_id}")
         if not (self.actor.at_centre or self.actor.has(Role.ADMIN) or rec.institution_id == self.actor.institution_id):

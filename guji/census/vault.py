@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from guji.census import vocab
@@ -14,6 +15,7 @@ from guji.census.service import visible_filter
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.user import Role
+from guji.messages import msg
 from guji.services import audit
 from guji.services.context import Changes, ServiceContext
 
@@ -68,8 +70,8 @@ class VaultService:
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
 
-    def _get(self, s: Session, record_id: int) -> CensusRecord:
-        rec = s.get(CensusRecord, record_id)
+    def _get(self, s: Session, record_id: int, *, for_update: bool = False) -> CensusRecord:
+        rec = s.get(CensusRecord, record_id, with_for_update=for_update or None, populate_existing=for_update)
         if rec is None:
             raise NotFound(f"no census record with id {record_id}")
         a = self.ctx.actor
@@ -77,9 +79,11 @@ class VaultService:
             raise PermissionDenied(f"{a.login} may not move items of another institution")
         return rec
 
-    def _open(self, s: Session, record_id: int) -> VaultMovement | None:
-        return s.scalar(select(VaultMovement).where(VaultMovement.record_id == record_id,
-                                                    VaultMovement.returned_at.is_(None)))
+    def _open(self, s: Session, record_id: int, *, for_update: bool = False) -> VaultMovement | None:
+        stmt = select(VaultMovement).where(VaultMovement.record_id == record_id, VaultMovement.returned_at.is_(None))
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        return s.scalar(stmt)
 
     def check_out_in(self, s: Session, record_id: int, purpose: str, to_whom: str, *, due: dt.date | None = None,
                      location: str | None = None, note: str | None = None) -> VaultMovement:
@@ -90,19 +94,31 @@ class VaultService:
             raise ValidationError("say to whom the item goes", "to_whom")
         if due is not None and due < dt.date.today():
             raise ValidationError(FieldProblem("due", f"the due date {due} is in the past", due))
-        rec = self._get(s, record_id)
+        # The item's row is locked for the check-out: a second desk checking the same book out
+        # waits, then finds it out. The unique index on open movements is the net under that.
+        rec = self._get(s, record_id, for_update=True)
         current = self._open(s, record_id)
         if current is not None:
-            raise Conflict(f"{rec.census_number} is already out ({current.purpose}, {current.to_whom}) since "
-                           f"{current.out_at:%Y-%m-%d}")
+            raise self._already_out(rec, current)
         m = VaultMovement(record_id=rec.id, purpose=code, to_whom=to_whom, location=(location or "").strip() or None,
                           due=due, note=(note or "").strip() or None, out_by=self.ctx.actor.user_id, out_at=utcnow())
-        s.add(m)
-        s.flush()
+        try:
+            with s.begin_nested():
+                s.add(m)
+                s.flush()
+        except IntegrityError:
+            current = self._open(s, record_id)
+            raise (self._already_out(rec, current) if current is not None
+                   else Conflict(msg("vault.out_now", number=rec.census_number))) from None
         audit.record_create(s, self.ctx.actor, "vault_movement", m.id,
                             {"record": rec.census_number, "purpose": code, "to_whom": to_whom,
                              "due": due.isoformat() if due else None, "location": m.location})
         return m
+
+    @staticmethod
+    def _already_out(rec: CensusRecord, current: VaultMovement) -> Conflict:
+        return Conflict(msg("vault.already_out", number=rec.census_number, purpose=current.purpose,
+                            to_whom=current.to_whom, since=f"{current.out_at:%Y-%m-%d}"))
 
     def check_out(self, record_id: int, purpose: str, to_whom: str, *, due: dt.date | None = None,
                   location: str | None = None, note: str | None = None) -> Changes:
@@ -112,12 +128,13 @@ class VaultService:
             return Changes.of("vault", [record_id], movement=m.id)
 
     def check_in(self, record_id: int, note: str | None = None) -> Changes:
-        """入庫: the item is back in the vault."""
+        """入庫: the item is back in the vault (once: a second desk checking the same item in waits,
+        then finds it in)."""
         with self.ctx.write() as s:
             rec = self._get(s, record_id)
-            m = self._open(s, record_id)
+            m = self._open(s, record_id, for_update=True)
             if m is None:
-                raise Conflict(f"{rec.census_number} is not checked out")
+                raise Conflict(msg("vault.not_out", number=rec.census_number))
             m.returned_at = utcnow()
             m.in_by = self.ctx.actor.user_id
             m.return_note = (note or "").strip() or None

@@ -23,10 +23,12 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from guji.db.audit_chain import register_sqlite
-from guji.errors import DatabaseUnavailable
+from guji.errors import Conflict, DatabaseUnavailable
+from guji.messages import msg
 from guji.paths import default_database_path
 
 def _busy_timeout_ms() -> int:
@@ -239,6 +241,12 @@ class Database:
         try:
             yield session
             session.commit()
+        except StaleDataError:
+            # A versioned row changed under this transaction (another desk committed first):
+            # compare-and-set failed, nothing was written. Services that know the entity say
+            # who changed it (guji.services.versions); this is the net under them.
+            session.rollback()
+            raise Conflict(msg("edit.stale_now")) from None
         except BaseException as exc:
             session.rollback()
             if isinstance(exc, (OperationalError, DBAPIError)):

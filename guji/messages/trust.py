@@ -22,6 +22,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.chain.bad_head": ("链头应写作 条数:哈希（例如 120:3f…），而不是 {value}",
                              "a chain head is written entries:hash (e.g. 120:3f…), not {value}"),
     "audit.chain.state_ok": ("审计链完整（{entries} 条）", "audit chain intact ({entries} entries)"),
+    # --- versions and stale edits
+    "edit.stale": ("{what} 已被 {who} 于 {when} 修改，您看到的是旧版本；请重新载入后再改，或合并、覆盖",
+                   "{what} was changed by {who} at {when} since you opened it; reload it and make your change "
+                   "again, or merge, or overwrite"),
+    "edit.stale_unknown": ("{what} 在您打开后已被他人修改；请重新载入后再改",
+                           "{what} was changed by someone else since you opened it; reload it and make your "
+                           "change again"),
+    "edit.stale_now": ("这条数据在同一时刻被他人修改，什么也没有写入；请重新载入",
+                       "this was changed by someone else at the same moment; nothing was written, reload it"),
+    "db.integrity": ("与数据库中已有的数据冲突，什么也没有写入：{detail}",
+                     "this clashes with data already in the database; nothing was written: {detail}"),
+    # --- vault
+    "vault.already_out": ("{number} 已出库（{purpose}，{to_whom}），自 {since} 起",
+                          "{number} is already out ({purpose}, {to_whom}) since {since}"),
+    "vault.out_now": ("{number} 刚被他人出库", "{number} was just checked out by someone else"),
+    "vault.not_out": ("{number} 不在出库状态", "{number} is not checked out"),
+    # --- restoration
+    "restoration.plan_of": ("{number} 的修复方案", "the plan of {number}"),
+    "restoration.stock_short": ("{name}：库存只有 {have} {unit}，不能取用 {want}",
+                                "{name}: only {have} {unit} in stock, cannot take {want}"),
+    # --- review
+    "review.four_eyes": ("{login} 已给予 {number} 本轮的单位审核，不能再给予中心审核（四眼原则）；"
+                         "请另一位中心审核员审核，或由管理员为只有一位审核员的单位开启“单审核员”",
+                         "{login} gave {number} its unit approval in this round and may not also give the centre "
+                         "approval (four eyes); another centre reviewer must approve, or an administrator marks "
+                         "the institution as having a single reviewer"),
+    "review.single_reviewer_note": ("单审核员单位：同一审核员给予单位审核与中心审核",
+                                    "single-reviewer institution: one reviewer gave both the unit and the centre "
+                                    "approval"),
     "perm.admin_only": ("{login} 无权{action}：需要中心管理员角色", "{login} may not {action}: needs the role admin"),
     "action.verify_audit": ("核验审计链", "verify the audit chain"),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from guji.db.base import Base, UTCDateTime, utcnow
@@ -30,9 +30,14 @@ class Institution(Base):
     region_code: Mapped[str] = mapped_column(String(6))
     unit_code: Mapped[str] = mapped_column(String(4))
     is_centre: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An institution with one reviewer may let that reviewer give both approvals of a
+    # record (the four-eyes rule is then waived, and each such approval is audited).
+    single_reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def code(self) -> str:
         """``110000-0101``: how commands and exports name an institution."""
         return f"{self.region_code}-{self.unit_code}"
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}

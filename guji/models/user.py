@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from guji.db.base import Base, UTCDateTime, utcnow
@@ -49,6 +49,9 @@ class User(Base):
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
     )
+
+    version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -10,11 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from guji.census.numbers import CensusNumberError, validate_region_code, validate_unit_code
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
-from guji.services import audit
+from guji.services import audit, versions
 from guji.services.context import Changes, ServiceContext
 from guji.services.permissions import can_manage_institutions
 
-FIELDS = ("name", "region_code", "unit_code", "is_centre")
+FIELDS = ("name", "region_code", "unit_code", "is_centre", "single_reviewer")
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class InstitutionInfo:
     region_code: str
     unit_code: str
     is_centre: bool
+    single_reviewer: bool = False
+    version: int = 1
 
     @property
     def code(self) -> str:
@@ -31,7 +33,8 @@ class InstitutionInfo:
 
 
 def info(inst: Institution) -> InstitutionInfo:
-    return InstitutionInfo(inst.id, inst.name, inst.region_code, inst.unit_code, inst.is_centre)
+    return InstitutionInfo(inst.id, inst.name, inst.region_code, inst.unit_code, inst.is_centre,
+                           bool(inst.single_reviewer), inst.version)
 
 
 def parse_institution_code(code: str) -> tuple[str, str]:
@@ -95,23 +98,32 @@ class InstitutionService:
             # Another desktop added the same name or code between our check and insert.
             raise Conflict(f"{name} / {region_code}-{unit_code} was just added by someone else") from None
 
-    def update_institution(self, code: str, *, name: str | None = None, is_centre: bool | None = None) -> Changes:
+    def update_institution(self, code: str, *, name: str | None = None, is_centre: bool | None = None,
+                           single_reviewer: bool | None = None, expected_version: int | None = None) -> Changes:
+        """Rename an institution, mark the centre, or declare that it has a single reviewer
+        (administrators). ``expected_version`` is the version the administrator saw."""
         self._require_admin("change institutions")
         region, unit = parse_institution_code(code)
         with self.ctx.write() as s:
-            inst = self._get(s, region, unit)
+            inst = self._get(s, region, unit, for_update=True)
+            versions.check(s, inst, expected_version, entity="institution", what=inst.name)
             before = audit.snapshot(inst, FIELDS)
             if name is not None:
                 new_name, _, _ = _validated(name, region, unit)
                 inst.name = new_name
             if is_centre is not None:
                 inst.is_centre = is_centre
+            if single_reviewer is not None:
+                inst.single_reviewer = single_reviewer
             audit.record_update(s, self.ctx.actor, "institution", inst.id, before, audit.snapshot(inst, FIELDS))
             return Changes.of("institution", [inst.id])
 
     @staticmethod
-    def _get(s, region: str, unit: str) -> Institution:  # type: ignore[no-untyped-def]
-        inst = s.scalar(select(Institution).where(Institution.region_code == region, Institution.unit_code == unit))
+    def _get(s, region: str, unit: str, *, for_update: bool = False) -> Institution:  # type: ignore[no-untyped-def]
+        stmt = select(Institution).where(Institution.region_code == region, Institution.unit_code == unit)
+        if for_update:
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        inst = s.scalar(stmt)
         if inst is None:
             raise NotFound(f"no institution with the code {region}-{unit}")
         return inst

@@ -13,7 +13,7 @@ from guji.db.base import utcnow
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role, User, UserRole
-from guji.services import audit
+from guji.services import audit, versions
 from guji.services.context import Changes, ServiceContext
 from guji.services.institutions import parse_institution_code
 from guji.services.passwords import check_rules, hash_password, verify_password
@@ -61,11 +61,13 @@ class UserInfo:
     institution_code: str | None
     institution_name: str | None
     active: bool
+    version: int = 0
 
 
 def _info(u: User) -> UserInfo:
     inst = u.institution
-    return UserInfo(u.id, u.login, u.full_name, u.roles, inst.code if inst else None, inst.name if inst else None, u.active)
+    return UserInfo(u.id, u.login, u.full_name, u.roles, inst.code if inst else None, inst.name if inst else None,
+                    u.active, u.version)
 
 
 def _snap(u: User) -> dict[str, object]:
@@ -152,13 +154,17 @@ class UserService:
 
     def update_user(
         self, login: str, *, roles: Iterable[str | Role] | None = None, institution: str | None = None,
-        full_name: str | None = None, active: bool | None = None,
+        full_name: str | None = None, active: bool | None = None, expected_version: int | None = None,
     ) -> Changes:
+        """Change a user's roles, institution, name or state (administrators); ``expected_version``
+        is the version of the account the administrator saw."""
         self._require_admin("change users")
         with self.ctx.write() as s:
-            u = s.scalar(select(User).where(User.login == login))
+            u = s.scalar(select(User).where(User.login == login).with_for_update(of=User)
+                         .execution_options(populate_existing=True))
             if u is None:
                 raise NotFound(f"no user {login!r}")
+            versions.check(s, u, expected_version, entity="user_account", what=login)
             before = _snap(u)
             if roles is not None:
                 role_set = parse_roles(roles)

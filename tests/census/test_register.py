@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from guji.app import Guji
 from guji.census.models import CensusRecord, RecordSeal
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData
+from guji.services.versions import StaleEdit
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.models import AuditEntry
 
@@ -177,9 +178,13 @@ def test_stale_edit_is_refused(org: dict[str, Guji]) -> None:
     app = org["census_a"]
     r = app.census.register_book(book())
     v = app.census.get_record(r.id)
-    app.census.update_record(r.id, book(volumes=5), expected_version=v.version)
-    with pytest.raises(Conflict, match="changed by someone else"):
+    org["census_a"].census.update_record(r.id, book(volumes=5), expected_version=v.version)
+    with pytest.raises(StaleEdit) as err:
         app.census.update_record(r.id, book(volumes=9), expected_version=v.version)
+    # The message says who changed the record and when; nothing was written.
+    assert err.value.key == "edit.stale" and "census.a" in str(err.value)
+    assert err.value.who is not None and err.value.when is not None
+    assert err.value.current_version > v.version
     assert app.census.get_record(r.id).data.volumes == 5
 
 

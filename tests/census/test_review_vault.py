@@ -112,14 +112,14 @@ def test_vault_out_and_in(org: dict[str, Guji], rec: int) -> None:
     v.check_out(rec, "閱覽", "讀者甲", due=dt.date.today() + dt.timedelta(days=7), location="善本閱覽室")
     loc = v.location_of(rec)
     assert not loc.in_vault and "讀者甲" in loc.text
-    with pytest.raises(Conflict, match="already out"):
+    with pytest.raises(Conflict, match="已出库"):
         org["restorer_a"].vault.check_out(rec, "restoration", "趙")
     assert [m.census_number for m in v.out_now()] == ["210000-0101-0000001"]
     assert v.overdue(dt.date.today() + dt.timedelta(days=30))[0].record_id == rec
     assert v.overdue() == []
     org["restorer_a"].vault.check_in(rec, "完好")
     assert v.location_of(rec).in_vault
-    with pytest.raises(Conflict, match="not checked out"):
+    with pytest.raises(Conflict, match="不在出库状态"):
         v.check_in(rec)
     hist = v.history(rec)
     assert len(hist) == 1 and hist[0].purpose == "reading" and hist[0].return_note == "完好"

@@ -7,7 +7,6 @@ account would: switching the append-only triggers off, rewriting, switching them
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -225,15 +224,17 @@ def test_concurrent_writers_keep_one_chain(pg_url: str) -> None:
 
 def test_existing_log_is_linked_on_upgrade(sqlite_url: str) -> None:
     from guji.db import migrate
-    from guji.services import auth
 
     db = Database.open(sqlite_url, create=True)
     migrate.upgrade(db, "0008_one_head")
-    actor = auth.bootstrap_admin(db, "admin", ADMIN_PASSWORD)
-    Guji(db, actor).institutions.add_institution("遼寧省圖書館", "210000", "0101")
+    with db.engine.begin() as c:  # a log written before the chain existed
+        for i, changes in enumerate(('{"name": [null, "\\u907c"]}', "{}", '{"x": [1, 2]}')):
+            c.execute(text("INSERT INTO audit_log (at, login, action, entity, entity_id, changes, note) "
+                           "VALUES (:at, 'admin', 'create', 'institution', :e, :c, :n)"),
+                      {"at": f"2026-01-0{i + 1} 08:00:00.000000", "e": str(i), "c": changes,
+                       "n": None if i else "第一條"})
     migrate.upgrade(db)
-    app = Guji(db, actor)
-    report = app.audit.verify_chain()
-    assert report.ok and report.entries == 2
+    with db.engine.connect() as c:
+        report = audit_chain.verify(c)
+    assert report.ok and report.entries == 3
     db.dispose()
-    assert os.path.exists(sqlite_url)

@@ -32,7 +32,7 @@ def test_open_job_checks_the_item_out_for_restoration(any_org: dict[str, Guji]) 
 def test_open_job_refuses_an_item_already_out_and_writes_nothing(org: dict[str, Guji]) -> None:
     rid = register(org)
     org["census_a"].vault.check_out(rid, "reading", "讀者甲")
-    with pytest.raises(Conflict, match="already out"):
+    with pytest.raises(Conflict, match="已出库"):
         org["restorer_a"].restoration.open_job(rid, requester="古籍部")
     assert count(org["admin"], RestorationJob) == 0
     assert count(org["admin"], VaultMovement) == 1

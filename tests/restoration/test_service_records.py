@@ -169,7 +169,7 @@ def test_sessions_decrement_stock_and_refuse_below_zero(any_org: dict[str, Guji]
     with pytest.raises(ValidationError) as err:
         r.record_session(jid, SessionInput(day=dt.date.today(), hours="2", leaves=5,
                                            materials=[(paste, "10"), (paper, "7")]))
-    assert err.value.fields == ["materials[1].quantity"] and "only 6" in str(err.value)
+    assert err.value.fields == ["materials[1].quantity"] and "库存只有 6 张" in str(err.value)
     stock = {m.id: m.quantity for m in r.materials()}
     assert stock[paper] == Decimal("6") and stock[paste] == Decimal("474.5")
     assert count(org["admin"], RepairSession) == before_sessions + 1
@@ -190,7 +190,7 @@ def test_adjust_stock(org: dict[str, Guji], paper: int) -> None:
     assert r.adjust_stock(paper, "5", reason="receipt").quantity == Decimal("15")
     with pytest.raises(ValidationError) as err:
         r.adjust_stock(paper, "-16", reason="correction")
-    assert "only 15" in str(err.value)
+    assert "库存只有 15" in str(err.value)
     with pytest.raises(ValidationError):
         r.adjust_stock(paper, "-1", reason="receipt")
     assert r.adjust_stock(paper, "-15", reason="correction").quantity == 0
