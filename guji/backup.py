@@ -62,11 +62,23 @@ from guji import __version__
 from guji.db.base import Base
 from guji.db.engine import Database
 from guji.db.migrate import check_schema, current_revision
-from guji.errors import AuthenticationError, Conflict, GujiError, PermissionDenied, ValidationError
+from guji.errors import (
+    AuthenticationError,
+    Conflict,
+    GujiError,
+    PermissionDenied,
+    ValidationError,
+)
 from guji.images import location
 from guji.messages import msg
 from guji.models.user import Role
-from imaging.store import BadStorePath, ImageStore, check_relpath, hash_file, make_private_dirs
+from imaging.store import (
+    BadStorePath,
+    ImageStore,
+    check_relpath,
+    hash_file,
+    make_private_dirs,
+)
 
 if TYPE_CHECKING:
     from guji.app import Guji
@@ -391,7 +403,7 @@ def backup(app: Guji, out: str | Path, *, progress: Progress | None = None) -> B
     dump: Path | None = None
     try:
         with _locked(out):
-            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
             dump = out / f"{DUMP_PREFIX}{stamp}{DUMP_SUFFIX}"
             counts, refs, header, digest, dump_bytes = _write_dump(db, dump, progress)
             copied = skipped = copied_bytes = skipped_bytes = 0
@@ -470,7 +482,7 @@ def _write_dump(db: Database, dest: Path, progress: Progress | None
                 header: dict[str, Any] = {
                     "format": FORMAT, "version": FORMAT_VERSION, "guji": __version__,
                     "schema": current_revision(db), "tables": [t.name for t in tables], "counts": totals,
-                    "created": dt.datetime.now(dt.timezone.utc).isoformat(),
+                    "created": dt.datetime.now(dt.UTC).isoformat(),
                     "audit_chain": audit_chain_head(conn),
                 }
                 with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, mtime=0) as fh:  # type: ignore[arg-type]
@@ -530,7 +542,7 @@ class _Scan:
 
 def _open_dump(path: Path) -> tuple[IO[bytes], Iterator[dict[str, Any]], dict[str, Any]]:
     try:
-        fh = gzip.open(path, "rb")
+        fh = gzip.open(path, "rb")  # noqa: SIM115 - returned open to the caller, who closes it
         lines = _read(fh)  # type: ignore[arg-type]
         header = next(lines)
     except (OSError, EOFError, json.JSONDecodeError, StopIteration, UnicodeDecodeError) as exc:

@@ -554,7 +554,7 @@ def _check_jpeg_fill(im: Image.Image, whole: Callable[[], bytes], name: str) -> 
     start = _fill_run_start(im)
     if start is None:
         return
-    width, height = im.size
+    height = im.size[1]
     _, mh = _jpeg_mcu(im)
     if not progressive:
         partial = _rows_before_end_marker(whole())

@@ -43,16 +43,35 @@ from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord, ReviewState
 from guji.census.service import CensusService, SaveResult
-from guji.errors import Conflict, FieldProblem, GujiError, NotFound, PermissionDenied, ValidationError
-from guji.images.models import ImageAnalysis, ImageDerivative, JobImage, RecordImage, StoredImage
+from guji.errors import (
+    Conflict,
+    FieldProblem,
+    GujiError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from guji.images import location
+from guji.images.models import (
+    ImageAnalysis,
+    ImageDerivative,
+    JobImage,
+    RecordImage,
+    StoredImage,
+)
+from guji.messages import msg
 from guji.models.system import SystemSetting
 from guji.models.user import Role
 from guji.services import audit, system
 from guji.services.context import Actor, Changes, ServiceContext
-from guji.images import location
-from guji.messages import msg
 from imaging.io import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageError
-from imaging.store import BadStorePath, ImageStore, StoreMissing, check_relpath, validate_image
+from imaging.store import (
+    BadStorePath,
+    ImageStore,
+    StoreMissing,
+    check_relpath,
+    validate_image,
+)
 
 ENTITY_IMAGE = "stored_image"
 ENTITY_RECORD_IMAGE = "record_image"

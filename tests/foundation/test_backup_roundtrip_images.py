@@ -14,7 +14,14 @@ import pytest
 from guji import backup
 from guji.app import Guji
 from guji.images import location
-from tests.conftest import ADMIN_PASSWORD, PASSWORD, SCANS, admin_for, build_org, make_db
+from tests.conftest import (
+    ADMIN_PASSWORD,
+    PASSWORD,
+    SCANS,
+    admin_for,
+    build_org,
+    make_db,
+)
 from tests.restoration.conftest import open_job
 
 pytestmark = pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils not installed")
