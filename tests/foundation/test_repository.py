@@ -20,7 +20,8 @@ SCANS_BUDGET_BYTES = 15_000_000
 OUTSIDE_DATA = [
     re.compile(r"\.\.[/\\]shared\b"),  # the parent folder's data, as a relative path
     re.compile(r"\bshared[/\\]+data\b"),  # its data folder, as a path string
-    re.compile(r"[\"']shared[\"']\s*[/)]"),  # the same built with pathlib, one part at a time
+    re.compile(r"[\"']shared[\"']\s*/\s*[\"']data[\"']"),  # the same built with pathlib, one part at a time
+    re.compile(r"\b(parent|parents\[\d+\])\s*/\s*[\"']shared[\"']"),  # a folder "shared" beside the project
 ]
 
 
@@ -81,8 +82,9 @@ def test_the_real_scans_are_in_the_repository() -> None:
 def test_the_pattern_catches_what_it_should() -> None:
     """The check above would pass vacuously if the patterns matched nothing."""
     parent, name, sub = "..", "shared", "data"
-    samples = [f"{parent}/{name}/{sub}/scans", f'ROOT.parent / "{name}" / "{sub}"', f"{name}/{sub}/scans",
-               f'Path("{name}")']
+    samples = [f"{parent}/{name}/{sub}/scans", f'ROOT.parent / "{name}"', f'Path(__file__).parents[2] / "{name}"',
+               f'Path(x).parent.parent / "{name}" / "images"', f'base / "{name}" / "{sub}"', f"{name}/{sub}/scans"]
     assert all(any(p.search(s) for p in OUTSIDE_DATA) for s in samples)
-    innocent = ["shared_org", 'shared=["普查"]', "sharedStrings.xml", "the shared example file"]
+    innocent = ["shared_org", 'shared=["普查"]', "sharedStrings.xml", "the shared example file",
+                f'tmp_path / "{name}" / "images"']
     assert not any(p.search(s) for p in OUTSIDE_DATA for s in innocent)

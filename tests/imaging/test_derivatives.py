@@ -130,7 +130,8 @@ def test_grey_stays_grey_and_master_tiff(tmp_path: Path) -> None:
 
 
 def test_no_dpi_written_when_unknown(tmp_path: Path) -> None:
-    files = write_derivatives(np.zeros((10, 10, 3), np.uint8), tmp_path, "x", dpi=None, kinds=("print",))
+    # 40 px a side: the smallest pages load_image accepts are 32 px
+    files = write_derivatives(np.zeros((40, 40, 3), np.uint8), tmp_path, "x", dpi=None, kinds=("print",))
     assert files[0].dpi is None and load_image(files[0].path).dpi is None
 
 
