@@ -427,6 +427,11 @@ class BulkWriter:
                             "census.import.call_number_ambiguous", call_number=call,
                             numbers="、".join(hits[:5]) + ("…" if len(hits) > 5 else "")), call))
                         continue
+                    if hits[0] in self.first_row:  # another row of the input is that record already
+                        self._error(p.key, FieldProblem("call_number", msg(
+                            "census.import.call_number_repeated", call_number=call, row=self.first_row[hits[0]]),
+                            call))
+                        continue
                     p = numbered(p, hits[0])
                     self.matched[p.key] = call
             if p.number is not None:

@@ -133,6 +133,10 @@ def test_a_call_number_twice_in_the_file(org: dict[str, Guji], tmp_path: Path) -
     assert rep.written and rep.created == 3 and counts(app) == (3, 3)
     assert {(2, "索书号", "census.import.call_number_repeated"), (4, "索书号", "census.import.call_number_repeated")} \
         <= keys(rep.warnings)
+    # A row without a number whose call number leads to the record another row names by its number.
+    rep = run(app, write_xlsx(tmp_path / "both.xlsx", [good_row(5), good_row(None, 索书号="善5", 题名卷数="墨子十五卷5")]))
+    assert not rep.written and keys(rep.errors) == {(3, "索书号", "census.import.call_number_repeated")}
+    assert "2" in rep.errors[0].message and counts(app) == (3, 3)
 
 
 # --- likely duplicates ---------------------------------------------------------------------------------------
