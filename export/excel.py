@@ -41,6 +41,7 @@ from guji.census.models import CensusRecord, ReviewState
 from guji.census.record import RecordData
 from guji.census.service import visible_filter
 from guji.errors import GujiError, NotFound, ValidationError
+from guji.messages import msg
 from guji.models.institution import Institution
 
 Progress = Callable[[float, str], None]
@@ -156,8 +157,14 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
         header.append(c)
     ws.append(header)
 
-    for _num, values in rows:
-        ws.append([text_cell(ws, v) for v in values])
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    for num, values in rows:
+        try:
+            ws.append([text_cell(ws, v) for v in values])
+        except IllegalCharacterError:
+            # Stored before the register refused such characters: say which record to correct.
+            raise GujiError(msg("census.export.unstorable", number=num)) from None
     if progress is not None:
         progress(0.9, f"saving {target.name}")
     try:

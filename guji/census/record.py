@@ -717,7 +717,8 @@ def _preview(text: str) -> str:
 
 
 def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
-    """Every text item within its limit (:data:`TEXT_LIMITS`, :data:`PART_LIMITS`, :data:`ITEM_LIMITS`)."""
+    """Every text item within its limit (:data:`TEXT_LIMITS`, :data:`PART_LIMITS`, :data:`ITEM_LIMITS`)
+    and free of characters an export could not write (:data:`_UNSTORABLE`)."""
     scalars, children = _max_lengths()
     limits = _limits()
     values = _limited_values()(data)
@@ -729,6 +730,11 @@ def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
             name, n, v = scalars[i][0], limits[i], values[i]
             if name not in named:
                 errors.append(FieldProblem(name, f"is too long: {len(v)} characters, at most {n}", _preview(v)))
+    if _UNSTORABLE.search("".join(filter(None, values))):
+        for i, v in enumerate(values):
+            m = _UNSTORABLE.search(v) if v else None
+            if m is not None:
+                errors.append(FieldProblem(scalars[i][0], _unstorable(m.group()), _preview(v)))
     for group, parts in children.items():
         items = getattr(data, group)
         if not items:
@@ -742,6 +748,19 @@ def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
                 if isinstance(v, str) and len(v) > n:
                     errors.append(FieldProblem(group, f"{group[:-1]} {i + 1}: {part} is too long: "
                                                       f"{len(v)} characters, at most {n}", _preview(v)))
+                elif isinstance(v, str) and (m := _UNSTORABLE.search(v)) is not None:
+                    errors.append(FieldProblem(group, f"{group[:-1]} {i + 1}: {part} {_unstorable(m.group())}",
+                                               _preview(v)))
+
+
+# Characters no XML document (the sheets of an .xlsx, census XML) can hold: control characters but
+# tab and line ends (cleaning turned those into spaces or kept the line breaks), the two non-characters
+# U+FFFE/U+FFFF and lone surrogates. A record holding one could not be exported.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _unstorable(ch: str) -> str:
+    return f"contains the character U+{ord(ch):04X}, which Excel and XML cannot hold: delete it"
 
 
 @lru_cache(maxsize=1024)  # the dynasty list is fixed once loaded; this ran per author per check

@@ -108,4 +108,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法保存导入报告 {path}：{reason}",
         "cannot save the import report {path}: {reason}"),
     "census.report.saved": ("导入报告：{path}", "import report: {path}"),
+
+    # --- the Excel export
+    "census.export.unstorable": (
+        "{number} 含有 Excel 无法保存的控制字符：请在登记中删去后再导出；未写入文件",
+        "{number} holds a control character Excel cannot store: delete it in the record and export again; "
+        "no file was written"),
 }

@@ -375,3 +375,29 @@ def test_unpacked_bytes_are_counted_whatever_the_declared_size(org: dict[str, Gu
     assert b.read(40) == b"x" * 40
     with pytest.raises(ExcelFileError):
         b.read(40)
+
+
+def test_characters_no_workbook_can_hold(org: dict[str, Guji], tmp_path: Path) -> None:
+    """A control character would make the export fail: the register refuses it; one stored before is
+    named by the export, which then writes no file."""
+    from sqlalchemy import update
+
+    from guji.census.models import CensusRecord
+    from guji.errors import GujiError
+
+    app = org["census_a"]
+    before = counts(app)
+    with pytest.raises(ValidationError) as err:
+        app.census.register_book(RecordData(title="墨子\x01十五卷", edition_statement="明刻本", volumes=1,
+                                            notes="行一\x07"), institution=INST_A)
+    assert err.value.fields == ["title", "notes"] and "U+0001" in str(err.value)
+    assert counts(app) == before
+    rec = app.census.register_book(RecordData(title="墨子十五卷", edition_statement="明刻本", volumes=1),
+                                   institution=INST_A)
+    with app.db.write_session() as s:  # as an older version of the program could have stored it
+        s.execute(update(CensusRecord).where(CensusRecord.id == rec.id).values(notes="蟲蛀\x02"))
+    out = tmp_path / "e.xlsx"
+    with pytest.raises(GujiError) as exp:
+        export_excel(app, out)
+    assert exp.value.key == "census.export.unstorable" and rec.census_number in str(exp.value)
+    assert not out.exists() and not list(tmp_path.glob(".e.xlsx.*"))
