@@ -475,7 +475,7 @@ def _report_rows(report: ImportReport) -> Iterator[list[Any]]:
     blocked = bool(report.errors) and not report.written and not report.dry_run
     for row in sorted(report.outcomes):
         outcome = report.outcomes[row]
-        notes = said.get(row, [])
+        notes = list(said.get(row, ()))
         number = report.row_numbers.get(row, "")
         if row in report.assigned:
             if shown:

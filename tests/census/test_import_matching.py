@@ -194,3 +194,15 @@ def test_core_headers_only_report(org: dict[str, Guji], tmp_path: Path) -> None:
     assert rep.errors and not rep.written and rep.report_file == report_file_for(tmp_path / "h.xlsx")
     problems = list(openpyxl.load_workbook(rep.report_file).worksheets[1].iter_rows(min_row=2, values_only=True))
     assert {p[1] for p in problems} >= {"版本", "册数"}
+
+
+def test_a_report_that_cannot_be_saved_is_a_warning(org: dict[str, Guji], tmp_path: Path) -> None:
+    """The import is committed by then: its report failing must not make it look failed."""
+    app = org["census_a"]
+    path = write_xlsx(tmp_path / "ro.xlsx", [unnumbered(1)])
+    report_file_for(path).mkdir()  # something in the way that cannot be replaced by a file
+    rep = run(app, path)
+    assert rep.written and rep.created == 1 and counts(app) == (1, 1)
+    assert rep.report_file is None and rep.errors == []
+    assert [w.message.key for w in rep.warnings] == ["census.report.unwritable"]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
