@@ -12,6 +12,10 @@ After the whole document is written, each exported record's ``exchange_hash`` is
 set to the content hash of what was sent (one short write transaction at the
 end, so a cancelled or failed export marks nothing). The hashes wait in a
 temporary file meanwhile, not in memory.
+
+The header carries the audit chain's head (``entries:hash``) as it stood in the
+export's snapshot, so a database whose log later loses its tail is caught by
+``guji audit verify --expect`` with the head from any file it sent.
 """
 
 from __future__ import annotations
@@ -31,14 +35,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
-from sqlalchemy import and_, bindparam, func, select, text, true, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, text, true, update
 from sqlalchemy.orm import Session, aliased
 
 import guji
-from guji.census.models import CensusRecord, ReviewState
+from guji.census.models import CensusRecord, ReviewRound, ReviewState
 from guji.census.record import SCALAR_FIELDS, RecordData
 from guji.census.service import load_children
 from guji.census.service import visible_filter
+from guji.db import audit_chain
 from guji.errors import NotFound, ValidationError
 from guji.models.institution import Institution
 from guji.services import audit
@@ -311,14 +316,27 @@ _COLUMNS = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
 _POSITIONAL = [f.name for f in fields(RecordData)][:len(SCALAR_FIELDS)] == list(SCALAR_FIELDS)
 
 
-def _selection(actor: Any, institution_id: int | None, state: str | None) -> Any:
+def _selection(actor: Any, institution_id: int | None, state: str | None, since: dt.datetime | None = None) -> Any:
     cond = visible_filter(actor)
     cond = true() if cond is True else cond
     if institution_id is not None:
         cond = and_(cond, CensusRecord.institution_id == institution_id)
     if state is not None:
         cond = and_(cond, CensusRecord.state == state)
+    if since is not None:
+        cond = and_(cond, changed_since(since))
     return cond
+
+
+def changed_since(since: dt.datetime) -> Any:
+    """Records edited, moved through review or given images after ``since`` (an exchange package's
+    ``--since-last``): a review step changes the record's state and so its ``updated_at`` too, but
+    a round or an image attachment is tested as well, being what the receiving side needs."""
+    from guji.images.models import RecordImage
+
+    return or_(CensusRecord.updated_at > since,
+               exists().where(ReviewRound.record_id == CensusRecord.id, ReviewRound.at > since),
+               exists().where(RecordImage.record_id == CensusRecord.id, RecordImage.added_at > since))
 
 
 def iter_records(session: Session, where: Any, codes: dict[int, str], batch: int = BATCH) -> Iterator[list[ExportedRecord]]:
@@ -368,7 +386,8 @@ def iter_records(session: Session, where: Any, codes: dict[int, str], batch: int
 
 def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, institution: str | None = None,
                      state: str | None = None, progress: Progress | None = None,
-                     cancel: threading.Event | None = None, mark: bool = True) -> int:
+                     cancel: threading.Event | None = None, mark: bool = True,
+                     since: dt.datetime | None = None) -> int:
     """Write every record ``app``'s user may see (optionally one institution's, one review state's) to ``out``.
 
     ``out`` is a path (written to a temporary file beside it and renamed into place at the
@@ -377,7 +396,8 @@ def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, insti
     ``submitted``, ``returned``, ``unit_approved``, ``centre_approved``). ``progress(fraction,
     message)`` is called after each batch; setting ``cancel`` stops the export with
     :class:`ExchangeCancelled`. With ``mark`` (the default) each exported record's exchange hash
-    is set to what was sent, and one audit row notes the export. Returns the number of records.
+    is set to what was sent, and one audit row notes the export. ``since`` keeps only the
+    records changed after that moment (:func:`changed_since`). Returns the number of records.
 
     Raises :class:`NotFound` for an unknown institution code, :class:`ValidationError` for an
     unknown state or a record whose text XML cannot carry (control characters).
@@ -385,14 +405,14 @@ def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, insti
     if state is not None and state not in {s.value for s in ReviewState}:
         raise ValidationError(f"unknown review state {state!r}: one of "
                               + ", ".join(s.value for s in ReviewState), "state")
-    actor = app.actor
     if isinstance(out, (str, os.PathLike)):
         target = Path(out)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
         marks = tempfile.TemporaryFile()
         try:
             with os.fdopen(fd, "wb") as fh:
-                n = _write(app, fh, institution, state, progress, cancel, marks if mark else None)
+                n = write_stream(app, fh, institution=institution, state=state, since=since, progress=progress,
+                                 cancel=cancel, marks=marks if mark else None)
                 fh.flush()
                 os.fsync(fh.fileno())
             if mark:
@@ -409,7 +429,8 @@ def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, insti
         return n
     marks = tempfile.TemporaryFile()
     try:
-        n = _write(app, out, institution, state, progress, cancel, marks if mark else None)
+        n = write_stream(app, out, institution=institution, state=state, since=since, progress=progress,
+                         cancel=cancel, marks=marks if mark else None)
         if mark:
             _apply_marks(app, marks, n, institution, state)
         return n
@@ -417,8 +438,16 @@ def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, insti
         marks.close()
 
 
-def _write(app: Any, fh: IO[bytes], institution: str | None, state: str | None, progress: Progress | None,
-           cancel: threading.Event | None, marks: IO[bytes] | None) -> int:
+def write_stream(app: Any, fh: IO[bytes], *, institution: str | None = None, state: str | None = None,
+                 since: dt.datetime | None = None, progress: Progress | None = None,
+                 cancel: threading.Event | None = None, marks: IO[bytes] | None = None) -> int:
+    """Write the document to the open binary file ``fh`` (no rename, no marking, no audit row).
+
+    With ``marks`` (a binary file), one ``(record id, digest)`` entry per written record is
+    appended to it, for :func:`apply_marks` once the caller has finished its own work; the
+    exchange package uses this to mark records in the same transaction as its own log row.
+    Returns the number of records written.
+    """
     actor = app.actor
     with app.ctx.read() as s:
         if s.get_bind().dialect.name == "postgresql":
@@ -437,7 +466,8 @@ def _write(app: Any, fh: IO[bytes], institution: str | None, state: str | None, 
             inst_id = next((i.id for i in insts.values() if i.region_code == region and i.unit_code == unit), None)
             if inst_id is None:
                 raise NotFound(f"no institution with the code {institution}")
-        where = _selection(actor, inst_id, state)
+        where = _selection(actor, inst_id, state, since)
+        chain_head = audit_chain.head(s.connection())
         total = s.scalar(select(func.count()).select_from(CensusRecord).where(where)) or 0
         held = sorted(s.scalars(select(CensusRecord.institution_id).where(where).distinct()),
                       key=lambda i: codes[i])
@@ -465,6 +495,8 @@ def _write(app: Any, fh: IO[bytes], institution: str | None, state: str | None, 
                     with w.group("selection", sel):
                         pass
                     w.leaf("recordCount", total)
+                    if chain_head is not None:
+                        w.leaf("auditChainHead", str(chain_head))
                 xf.write("\n")
                 with w.group("institutions"):
                     for iid in held:
@@ -506,21 +538,32 @@ def _write(app: Any, fh: IO[bytes], institution: str | None, state: str | None, 
     return written
 
 
-def _apply_marks(app: Any, marks: IO[bytes], n: int, institution: str | None, state: str | None) -> None:
-    """Set ``exchange_hash`` of every exported record, and audit the export, in one transaction."""
+def apply_marks(s: Session, marks: IO[bytes]) -> None:
+    """In the caller's transaction: set ``exchange_hash`` of every record listed in ``marks``."""
     marks.seek(0)
     stmt = (update(CensusRecord.__table__)
             .where(CensusRecord.__table__.c.id == bindparam("rid"))
             # Exchange bookkeeping is not an edit: keep updated_at (its onupdate would move it).
             .values(exchange_hash=bindparam("h"), updated_at=CensusRecord.__table__.c.updated_at))
     chunk = _MARK.size * 5000
+    conn = s.connection()
+    while True:
+        buf = marks.read(chunk)
+        if not buf:
+            break
+        params = [{"rid": rid, "h": digest.hex()} for rid, digest in _MARK.iter_unpack(buf)]
+        conn.execute(stmt, params)
+
+
+def marked_ids(marks: IO[bytes]) -> list[int]:
+    """The record ids listed in a marks file, in the order written."""
+    marks.seek(0)
+    return [rid for rid, _ in _MARK.iter_unpack(marks.read())]
+
+
+def _apply_marks(app: Any, marks: IO[bytes], n: int, institution: str | None, state: str | None) -> None:
+    """Set ``exchange_hash`` of every exported record, and audit the export, in one transaction."""
     with app.ctx.write() as s:
-        conn = s.connection()
-        while True:
-            buf = marks.read(chunk)
-            if not buf:
-                break
-            params = [{"rid": rid, "h": digest.hex()} for rid, digest in _MARK.iter_unpack(buf)]
-            conn.execute(stmt, params)
+        apply_marks(s, marks)
         audit.record(s, app.actor, "export", "census_xml", "-", {"records": n},
                      note=f"census XML {FORMAT_VERSION}; institution={institution or 'all'}; state={state or 'all'}")

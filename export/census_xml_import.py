@@ -22,10 +22,22 @@ after use, so memory stays flat.
 Merging. Per census number: *new* (not here yet), *updated* (changed there since
 the last exchange, not here), *unchanged* (same content, or changed only here since
 the last exchange: ours is kept), *conflict* (changed on both sides, or a local
-record that was never exchanged and differs): conflicts are reported and not
-overwritten unless ``theirs=True``. "Changed here" means the record's current
-content hash differs from its ``exchange_hash``; "changed there" that the incoming
-content hash differs from it.
+record that was never exchanged and differs): conflicts are reported with their
+field-level differences and not overwritten unless ``theirs=True``. "Changed here"
+means the record's current content hash differs from its ``exchange_hash``;
+"changed there" that the incoming content hash differs from it.
+
+Review is law. A record that is locked here (``unit_approved`` or
+``centre_approved``) is never changed by an import, ``theirs`` or not: a change
+to it is a conflict listed with its differences. A review state in a file is
+information, not an instruction: a state beyond ``submitted`` stands only when
+the institution entitled to give it signed the exchange package (:class:`Trust`:
+the holding institution for ``unit_approved``, the centre for both approvals);
+otherwise the record enters review here as ``submitted`` (``draft`` and
+``returned`` stay as the file says). The one change a locked record accepts is
+the centre's own review decision on the way back (centre → unit, signed by the
+centre): ``unit_approved`` → ``centre_approved`` or ``returned``, and
+``centre_approved`` → ``returned``, with every field unchanged.
 
 Everything happens in ONE write transaction: any error (a malformed file, a schema
 violation, a record that fails validation, a permission problem, a link to a
@@ -51,6 +63,7 @@ from guji.census.numbers import parse_census_number
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData, check
 from guji.census.service import ENTITY, apply_data, record_data, snapshot, write_search_index
 from guji.errors import FieldProblem, GujiError, PermissionDenied, ValidationError
+from guji.messages import Message, msg
 from guji.models.institution import Institution
 from guji.models.user import Role
 from guji.services import audit
@@ -62,6 +75,32 @@ Progress = Callable[[float, str], None]
 MAX_PROBLEMS = 200  # problems listed in one error before "…and N more"
 
 _N = {"c": NS}
+
+
+LOCKED_STATES = frozenset({ReviewState.UNIT_APPROVED.value, ReviewState.CENTRE_APPROVED.value})
+# The review decisions the centre sends back that a locked record accepts (fields unchanged).
+CENTRE_DECISIONS = frozenset({
+    (ReviewState.UNIT_APPROVED.value, ReviewState.CENTRE_APPROVED.value),
+    (ReviewState.UNIT_APPROVED.value, ReviewState.RETURNED.value),
+    (ReviewState.CENTRE_APPROVED.value, ReviewState.RETURNED.value),
+})
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Who vouches for the review states of a file: the institution whose registered key signed
+    the exchange package it came in (``signer_code``), and whether that is the provincial centre."""
+
+    signer_code: str
+    centre: bool
+
+    def grants(self, state: str, holder_code: str) -> bool:
+        """Whether this signer may give ``state`` to a record held by ``holder_code``."""
+        if state == ReviewState.UNIT_APPROVED.value:
+            return self.centre or self.signer_code == holder_code
+        if state == ReviewState.CENTRE_APPROVED.value:
+            return self.centre
+        return True
 
 
 class UnsafeXml(GujiError):
@@ -83,17 +122,27 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)  # changed only here since the last exchange
     conflicts: list[tuple[str, str]] = field(default_factory=list)  # (number, why), not overwritten
+    # number → {field: [here, there]} for every conflict: what the file would have changed
+    differences: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     taken_theirs: list[str] = field(default_factory=list)  # conflicts overwritten with --theirs
+    # (number, state claimed by the file, state given here) where the claim was not taken
+    held: list[tuple[str, str, str]] = field(default_factory=list)
     institutions_created: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    audit_chain_head: str | None = None  # the sender's audit chain head, from the header
 
     def summary(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run, "records": self.records, "new": len(self.new), "updated": len(self.updated),
             "unchanged": len(self.unchanged), "kept_local": len(self.kept_local),
-            "conflicts": len(self.conflicts), "taken_theirs": len(self.taken_theirs),
+            "conflicts": len(self.conflicts), "taken_theirs": len(self.taken_theirs), "held": len(self.held),
             "institutions_created": self.institutions_created,
         }
+
+    def conflict_list(self) -> list[dict[str, Any]]:
+        """The conflicts as plain data: number, reason and field differences ({field: [here, there]})."""
+        return [{"census_number": n, "reason": str(r), "differences": self.differences.get(n, {})}
+                for n, r in self.conflicts]
 
 
 class _Reader:
@@ -251,6 +300,7 @@ def import_census_xml(app: Any, source: str | os.PathLike[str] | IO[bytes], *, d
                                "中心管理员 (admin)")
     report = ImportReport(dry_run=dry_run)
     name = str(source) if isinstance(source, (str, os.PathLike)) else getattr(source, "name", "the file")
+    # A plain file is signed by nobody: no approval in it stands by the file alone.
     fh: IO[bytes]
     if isinstance(source, (str, os.PathLike)):
         try:
@@ -261,8 +311,7 @@ def import_census_xml(app: Any, source: str | os.PathLike[str] | IO[bytes], *, d
         fh = source
     try:
         with app.ctx.write() as s:
-            merger = _Merger(app, s, report, theirs=theirs, progress=progress, cancel=cancel)
-            merger.run(fh, name)
+            merge_census_xml(app, s, fh, name, report, theirs=theirs, progress=progress, cancel=cancel)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -273,10 +322,33 @@ def import_census_xml(app: Any, source: str | os.PathLike[str] | IO[bytes], *, d
     return report
 
 
+def merge_census_xml(app: Any, s: Session, fh: IO[bytes], name: str, report: ImportReport, *,
+                     theirs: bool = False, trust: Trust | None = None, progress: Progress | None = None,
+                     cancel: threading.Event | None = None, audit_row: bool = True,
+                     only_holder: str | None = None) -> list[int]:
+    """Merge one census XML document into the register inside the caller's write transaction ``s``.
+
+    The exchange package calls this with the :class:`Trust` of its verified signer and its own
+    audit row (``audit_row=False``); any error propagates and the caller's transaction rolls
+    back. With ``only_holder`` (an institution code), a record of any other holder refuses the
+    whole document (PermissionDenied): a unit's signed package carries its own records only.
+    Returns the ids of the records created or changed.
+    """
+    merger = _Merger(app, s, report, theirs=theirs, trust=trust, progress=progress, cancel=cancel,
+                     audit_row=audit_row)
+    merger.only_holder = only_holder
+    merger.run(fh, name)
+    return merger.touched
+
+
 class _Merger:
     def __init__(self, app: Any, s: Session, report: ImportReport, *, theirs: bool, progress: Progress | None,
-                 cancel: threading.Event | None):
+                 cancel: threading.Event | None, trust: Trust | None = None, audit_row: bool = True):
         self.app = app
+        self.trust = trust
+        self.audit_row = audit_row
+        self.only_holder: str | None = None
+        self.touched: list[int] = []
         self.actor = app.actor
         self.admin = app.actor.has(Role.ADMIN)
         self.s = s
@@ -345,6 +417,7 @@ class _Merger:
                         self._validate(el, _short(el.tag))
                     if el.tag == q("header"):
                         self.total = int(el.findtext("c:recordCount", namespaces=_N) or 0)
+                        self.report.audit_chain_head = el.findtext("c:auditChainHead", namespaces=_N)
                     elif el.tag == q("institutions"):
                         self._institutions(pending_insts)
                 elif parent is not None and parent.tag == R:
@@ -374,8 +447,9 @@ class _Merger:
             raise ValidationError(self.problems)
         if self.progress is not None:
             self.progress(1.0, f"{self.report.records} records read")
-        audit.record(self.s, self.actor, "import", "census_xml", "-", self.report.summary(),
-                     note=f"census XML import of {os.path.basename(name)}" + (" (theirs)" if self.theirs else ""))
+        if self.audit_row:
+            audit.record(self.s, self.actor, "import", "census_xml", "-", self.report.summary(),
+                         note=f"census XML import of {os.path.basename(name)}" + (" (theirs)" if self.theirs else ""))
 
     # --- institutions ---------------------------------------------------------------
 
@@ -438,6 +512,9 @@ class _Merger:
             self.problem(number, f"line {inc.line}: the census number is given twice in the file")
             return
         self.seen.add(number)
+        if self.only_holder is not None and inc.institution_code != self.only_holder:
+            raise PermissionDenied(msg("exchange.package.foreign_record", number=number, holder=inc.institution_code,
+                                       signer=self.trust.signer_code if self.trust else self.only_holder))
         inst = self.insts.get(inc.institution_code)
         if inst is None:
             if inc.institution_code in self.unknown:
@@ -458,14 +535,13 @@ class _Merger:
             return
         d = checked.data
         existing = self.s.scalar(select(CensusRecord).where(CensusRecord.census_number == d.census_number))
-        state = inc.state
-        if not self.admin:
-            # Unit staff cannot move a record through review by importing it.
-            state = existing.state if existing is not None else ReviewState.DRAFT.value
+        state, held = self._state(inc.state, inst.code, existing)
         incoming = content_hash(d, inst.code, state)
         if existing is None:
             self._create(d, inst, state, incoming)
             self.report.new.append(d.census_number or "")
+            if held:
+                self.report.held.append((number, inc.state, state))
             return
         local_code = self.codes_by_id.get(existing.institution_id) or self._code_of(existing.institution_id)
         local = content_hash(record_data(existing, self.s), local_code, existing.state)
@@ -478,22 +554,71 @@ class _Merger:
         if base is not None and incoming == base:
             self.report.kept_local.append(number)  # changed only here since the last exchange
             return
-        if base is not None and local == base:
+        differences = self._differences(existing, d, state)
+        why: Message | None
+        if existing.state in LOCKED_STATES:
+            if not self._centre_decision(existing.state, state, differences):
+                # Review is law: nothing in a file changes an approved record, --theirs or not.
+                self._conflict(number, msg("exchange.conflict.locked", number=number,
+                                           state=ReviewState(existing.state).label_zh), differences)
+                return
+            why = None
+        elif base is not None and local == base:
             why = None
         elif base is None:
-            why = "never exchanged before and differs from the record here"
+            why = msg("exchange.conflict.never_exchanged", number=number)
         else:
-            why = "changed here and there since the last exchange"
+            why = msg("exchange.conflict.both_sides", number=number)
         if why is None and not self.admin and not ReviewState(existing.state).editable:
-            why = f"locked here ({ReviewState(existing.state).label_zh}); a reviewer must return or reopen it"
+            why = msg("exchange.conflict.under_review", number=number,
+                      state=ReviewState(existing.state).label_zh)
         if why is not None:
             if not self.theirs or (not self.admin and not ReviewState(existing.state).editable):
-                self.report.conflicts.append((number, why))
+                self._conflict(number, why, differences)
                 return
             self.report.taken_theirs.append(number)
         else:
             self.report.updated.append(number)
+        if held:
+            self.report.held.append((number, inc.state, state))
         self._update(existing, d, state, incoming, theirs=why is not None)
+
+    def _state(self, claimed: str, holder_code: str, existing: CensusRecord | None) -> tuple[str, bool]:
+        """The review state the record takes here, and whether the file's claim was held back.
+
+        Census staff cannot move a record through review by importing it: their records keep
+        the state here (new ones start as drafts). For an administrator's import, draft,
+        returned and submitted stand as the file says; an approval stands only if the signer of
+        the package may give it (:class:`Trust`), or if the record here already has it (the file
+        repeats, it does not promote); otherwise the record arrives as submitted.
+        """
+        if not self.admin:
+            return (existing.state if existing is not None else ReviewState.DRAFT.value), False
+        if claimed not in LOCKED_STATES:
+            return claimed, False
+        if self.trust is not None and self.trust.grants(claimed, holder_code):
+            return claimed, False
+        if existing is not None and existing.state == claimed:
+            return claimed, False
+        return ReviewState.SUBMITTED.value, True
+
+    def _centre_decision(self, here: str, there: str, differences: dict[str, list[Any]]) -> bool:
+        """Whether the change to a locked record is the centre's review decision sent back to the unit:
+        signed by the centre, only the state differs, and it is a step the centre may take."""
+        return (self.trust is not None and self.trust.centre and set(differences) == {"state"}
+                and (here, there) in CENTRE_DECISIONS)
+
+    def _differences(self, rec: CensusRecord, d: RecordData, state: str) -> dict[str, list[Any]]:
+        """``{field: [here, there]}`` for every field (and the review state) the file would change."""
+        before = snapshot(rec, self.s)
+        before["state"] = rec.state
+        after = _snap(d)
+        after["state"] = state
+        return audit.diff(before, after)
+
+    def _conflict(self, number: str, why: str, differences: dict[str, list[Any]]) -> None:
+        self.report.conflicts.append((number, why))
+        self.report.differences[number] = differences
 
     def _validate(self, el: Any, what: str) -> None:
         fs = fragment_schema()
@@ -526,6 +651,7 @@ class _Merger:
         audit.record(self.s, self.actor, "create", ENTITY, rec.id, {k: [None, v] for k, v in after.items()
                                                                     if v is not None},
                      note="census XML import")
+        self.touched.append(rec.id)
         self._queue_links(rec.id, d)
 
     def _update(self, rec: CensusRecord, d: RecordData, state: str, h: str, *, theirs: bool) -> None:
@@ -539,6 +665,7 @@ class _Merger:
         after["state"] = state
         audit.record_update(self.s, self.actor, ENTITY, rec.id, before, after,
                             note="census XML import" + (" (conflict: theirs taken)" if theirs else ""))
+        self.touched.append(rec.id)
         self._queue_links(rec.id, d)
 
     def _queue_links(self, rid: int, d: RecordData) -> None:

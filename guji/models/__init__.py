@@ -23,3 +23,4 @@ __all__ = [
 from guji.images.models import ImageAnalysis, ImageDerivative, JobImage, RecordImage, StoredImage  # noqa: E402,F401
 import restoration.models  # noqa: E402,F401  (restoration archive tables)
 from guji.models.system import SystemSetting  # noqa: E402,F401  (installation settings: image store)
+from guji.exchange.models import ExchangeMark, ExchangePackage, InstitutionKey  # noqa: E402,F401  (exchange)

@@ -50,9 +50,10 @@ def export_bytes(app: Guji, **kw: Any) -> bytes:
 
 
 def canonical(doc: bytes) -> bytes:
-    """C14N 2.0 of a document with the header's timestamp blanked (the only part that differs)."""
+    """C14N 2.0 of a document with the header's timestamp and audit chain head blanked (the parts that
+    differ between two exports of the same data, or between two databases)."""
     root = etree.fromstring(doc)
-    for el in root.iter(f"{{{NS}}}exportedAt"):
+    for el in root.iter(f"{{{NS}}}exportedAt", f"{{{NS}}}auditChainHead"):
         el.text = "-"
     return etree.tostring(root, method="c14n2")
 

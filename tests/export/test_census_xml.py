@@ -147,8 +147,15 @@ def test_text_xml_cannot_carry_is_a_clear_error(org: dict[str, Guji], tmp_path: 
     admin = org["admin"]
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
-    admin.census.register_book(RecordData(title="墨子\x01十五卷", edition_statement="清刻本", volumes=1),
-                               institution="210000-0101")
+    saved = admin.census.register_book(RecordData(title="墨子十五卷", edition_statement="清刻本", volumes=1),
+                                       institution="210000-0101")
+    # The register refuses such text now; older rows (or rows written around it) may still hold it.
+    from sqlalchemy import update as sa_update
+
+    from guji.census.models import CensusRecord
+    with admin.ctx.write() as s:
+        s.execute(sa_update(CensusRecord.__table__).where(CensusRecord.__table__.c.id == saved.id)
+                  .values(title="墨子\x01十五卷"))
     before = counts(admin)
     with pytest.raises(ValidationError, match="210000-0101-0000001 holds text XML cannot carry"):
         write_census_xml(admin, tmp_path / "bad.xml")
@@ -183,6 +190,7 @@ def test_cli_export_and_import(org: dict[str, Guji], tmp_path: Path, monkeypatch
     _register_pair(admin)
     db = str(admin.db.url.database)
     monkeypatch.setenv("GUJI_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.setenv("GUJI_LANG", "en")
     out = tmp_path / "x.xml"
     assert main(["--db", db, "--user", "admin", "export", "census-xml", "--out", str(out)]) == 0
     schema().assertValid(etree.parse(str(out)))

@@ -276,7 +276,9 @@ def test_updated_kept_local_and_conflicts(package: bytes, empty: Guji) -> None:
     before = counts(empty)
     rep = _import(empty, both)
     assert [n for n, _ in rep.conflicts] == [one]
-    assert "changed here and there" in rep.conflicts[0][1]
+    assert rep.conflicts[0][1].key == "exchange.conflict.both_sides"
+    assert rep.differences[one]["title"] == ["［萬曆］金華府志三十卷", "［萬曆］金華府志三十一卷"]
+    assert rep.differences[one]["notes"] == ["此處修改", "有朱筆圈點"]
     assert empty.census.find_by_number(one).data.notes == "此處修改"
     assert counts(empty)["versions"] == before["versions"]
     # --theirs takes the incoming version, audited as such
@@ -294,7 +296,8 @@ def test_a_local_record_never_exchanged_that_differs_is_a_conflict(org: dict[str
                                           edition_statement="清刻本"), institution=INST_A)
     rep = _import(empty, package)
     assert [n for n, _ in rep.conflicts] == ["210000-0101-0000001"] and rep.new == ["210000-0101-0000002"]
-    assert "never exchanged" in rep.conflicts[0][1]
+    assert rep.conflicts[0][1].key == "exchange.conflict.never_exchanged"
+    assert rep.differences["210000-0101-0000001"]["title"] == ["別書", "［萬曆］金華府志三十卷"]
     assert empty.census.find_by_number("210000-0101-0000001").data.title == "別書"
 
 
