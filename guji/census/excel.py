@@ -1011,11 +1011,13 @@ def _blocks_on_workers(spec: _ReadSpec) -> Iterator[_Block]:
     try:
         for k in range(spec.parts):
             receiver, sender = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_worker, args=(spec, k, sender), name=f"guji-excel-{k}", daemon=True)
             conns.append(receiver)
+            proc = ctx.Process(target=_worker, args=(spec, k, sender), name=f"guji-excel-{k}", daemon=True)
+            try:
+                proc.start()
+            finally:
+                sender.close()
             procs.append(proc)
-            proc.start()
-            sender.close()
         index = 0
         while True:
             k = index % spec.parts
