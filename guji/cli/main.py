@@ -10,7 +10,7 @@ from guji import __version__
 from guji.errors import GujiError
 
 # Each module adds its own subcommands; the list is the whole command line.
-COMMAND_MODULES = ["guji.cli.admin", "guji.cli.era", "guji.cli.export", "guji.cli.import_", "guji.cli.imaging", "guji.cli.census", "guji.cli.restoration"]
+COMMAND_MODULES = ["guji.cli.admin", "guji.cli.era", "guji.cli.export", "guji.cli.import_", "guji.cli.imaging", "guji.cli.census", "guji.cli.restoration", "guji.cli.exchange"]
 
 
 def build_parser() -> argparse.ArgumentParser:
