@@ -128,8 +128,8 @@ def rebuild(src: Path, dst: Path, *, members: dict[str, bytes | None] | None = N
     if manifest_members is not None:
         manifest["members"] = manifest_members
     raw = package.canonical_json(manifest)
+    data[package.MANIFEST] = raw
     if key_path is not None:
-        data[package.MANIFEST] = raw
         data[package.SIGNATURE] = keys.sign(keys.load_private(key_path), raw)
     with zipfile.ZipFile(dst, "w") as zf:
         for name, content in data.items():
