@@ -320,7 +320,7 @@ class Sheet:
             buf += more
         root = _ROOT.search(buf)
         if m is None or root is None or m.group(2):  # no rows (or no sheetData at all): let expat judge
-            yield from self._expat(buf, fh, chunk, 0)
+            yield from self._expat(buf, fh, chunk, 0, decoder.getstate()[0])
             return
         prologue = buf[root.start():root.end()] + buf[m.start():m.end()]
         g = _Grammar(m.group(1))
@@ -347,7 +347,7 @@ class Sheet:
                         yield out
             except _Fallback as fb:
                 self.parser = "expat"
-                yield from self._expat(prologue + buf[fb.at:], fh, chunk, state[0])
+                yield from self._expat(prologue + buf[fb.at:], fh, chunk, state[0], decoder.getstate()[0])
                 return
             buf = buf[pos:]
             if g.end.match(buf):
@@ -358,7 +358,7 @@ class Sheet:
                 # search it again): expat reads it as a stream, keeping at most a cell's worth of text.
                 # What is left is not a complete row: let expat say what is wrong with it.
                 self.parser = "expat"
-                yield from self._expat(prologue + buf, fh, chunk, state[0])
+                yield from self._expat(prologue + buf, fh, chunk, state[0], decoder.getstate()[0])
                 return
             buf += more
 
@@ -417,10 +417,12 @@ class Sheet:
         state[0] = self.last_row = row  # only now: a row the fast path gives up on is read again by expat
         return row, cells
 
-    def _expat(self, text: str, fh: IO[bytes], chunk: int, last_row: int) -> Iterator[tuple[int, dict[int, Any]]]:
+    def _expat(self, text: str, fh: IO[bytes], chunk: int, last_row: int,
+               pending: bytes = b"") -> Iterator[tuple[int, dict[int, Any]]]:
         """Rows by expat from ``text`` (the document so far, or the prologue and the rest of the
-        rows) and then the remaining bytes of ``fh``; ``last_row`` is the number of the row
-        before ``text`` (rows without ``r="…"`` follow it)."""
+        rows), then ``pending`` (the start of a character the fast path's decoder was holding: a
+        read can end inside one) and the remaining bytes of ``fh``; ``last_row`` is the number of
+        the row before ``text`` (rows without ``r="…"`` follow it)."""
         done: list[tuple[int, dict[int, Any]]] = []
         state: dict[str, Any] = {"row": last_row, "col": 0, "t": None, "f": False, "v": None, "in": 0, "skip": 0,
                                  "s": None, "n": 0, "over": 0}
@@ -492,8 +494,8 @@ class Sheet:
                     buf.append(data)
 
         parser = _expat(start, end, chars)
-        if text:
-            parser.Parse(text.encode("utf-8"), False)
+        if text or pending:
+            parser.Parse(text.encode("utf-8") + pending, False)
             yield from done
             done.clear()
         while True:

@@ -401,3 +401,14 @@ def test_characters_no_workbook_can_hold(org: dict[str, Guji], tmp_path: Path) -
         export_excel(app, out)
     assert exp.value.key == "census.export.unstorable" and rec.census_number in str(exp.value)
     assert not out.exists() and not list(tmp_path.glob(".e.xlsx.*"))
+
+
+def test_a_gigantic_row_is_streamed_not_held(tmp_path: Path) -> None:
+    """A row longer than the fast path keeps in hand (8 Mi characters of XML) is read by expat as a stream."""
+    wide = "".join(f'<c t="inlineStr"><is><t>{"字" * 30_000}</t></is></c>' for _ in range(300))
+    path = handmade(tmp_path, sheet_xml([("1", CORE)]) + f'<row r="2">{wide}</row>' + sheet_xml([("3", ["x"])]))
+    sheet = read_sheet(path)
+    rows = list(sheet.rows())
+    assert sheet.parser == "expat" and [r for r, _ in rows] == [1, 2, 3]
+    assert len(rows[1][1]) == 300 and {len(v) for v in rows[1][1].values()} == {30_000}
+    assert sheet.bad_cells == {} and rows[2][1] == {1: "x"}

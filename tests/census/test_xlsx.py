@@ -177,3 +177,17 @@ def test_any_openpyxl_workbook_reads_as_openpyxl_reads_it(tmp_path: Path, rows: 
         expect = {c: v for c, v in enumerate(values, start=1) if v is not None and v != ""}
         got = {c: v for c, v in ours.get(r, {}).items() if v != ""}
         assert got == expect, (r, got, expect)
+
+
+def test_hand_over_to_expat_inside_a_character(tmp_path: Path) -> None:
+    """A read can end inside a multi-byte character; when the fast path hands over to expat right
+    then, the bytes of that character's start must go to expat too (they sat in the decoder)."""
+    def text_row(r: int) -> str:
+        return f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>漢字第{r}行</t></is></c></row>'
+
+    rich = '<row r="20"><c r="A20" t="inlineStr"><is><r><t>朱筆</t></r><r><t>批點</t></r></is></c></row>'
+    path = handmade(tmp_path, "".join(text_row(r) for r in range(1, 20)) + rich
+                    + "".join(text_row(r) for r in range(21, 30)))
+    for chunk in range(3, 64):
+        rows = both(path, chunk)
+        assert [r for r, _ in rows] == list(range(1, 30)) and rows[19][1] == {1: "朱筆批點"}
