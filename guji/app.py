@@ -15,6 +15,7 @@ from guji.census.search import SearchService
 from guji.census.service import CensusService
 from guji.census.vault import VaultService
 from guji.db.engine import Database
+from guji.exchange.service import ExchangeService
 from guji.images.service import ImageService
 from guji.services import auth
 from guji.services.audit import AuditService
@@ -39,6 +40,8 @@ class Guji:
         self.images = ImageService(self.ctx, self.census)
         # Job photographs go into the same image store as census page images.
         self.restoration = RestorationService(self.ctx, images=self.images)
+        # Signed exchange packages between offline units and the centre.
+        self.exchange = ExchangeService(self)
 
     @classmethod
     def sign_in(cls, db: Database, login: str, password: str) -> "Guji":

@@ -48,6 +48,9 @@ class RestorationJob(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("census_record.id"), index=True)
     # Copied from the record at opening: jobs are scoped by institution like records are.
     institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    # The institution whose workshop performs the job, when the holding institution sent the
+    # book out for restoration (送修); None when its own workshop does. Both see the job.
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
     requester: Mapped[str] = mapped_column(String(200), default="")  # who asked for the treatment
     priority: Mapped[str] = mapped_column(String(12), default="normal")  # low, normal, high, urgent
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -46,7 +46,7 @@ from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, Vali
 from guji.models.institution import Institution
 from guji.models.user import Role, User
 from guji.messages import msg
-from guji.services import audit, versions
+from guji.services import audit, versions, visibility
 from guji.services.context import Actor, Changes, ServiceContext
 from guji.services.permissions import can_review_at_unit
 from restoration import colour, grading, ph, recipes, settings, workflow
@@ -108,6 +108,26 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 PHOTO_STAGES = ("before", "during", "after")
 COLOUR_SOURCES = ("colorimeter", "scan")
 S = workflow.JobState
+
+
+def _owner_of(model: Any, *columns: str) -> audit.Owner:
+    def owner(s: Session, entity_id: str) -> list[int | None]:
+        row = s.execute(select(*(getattr(model, c) for c in columns))
+                        .where(model.id == int(entity_id))).first() if entity_id.isdigit() else None
+        return list(row) if row else []
+    return owner
+
+
+def _trial_owner(s: Session, entity_id: str) -> list[int | None]:
+    row = s.execute(select(Recipe.institution_id).join(Trial, Trial.recipe_id == Recipe.id)
+                    .where(Trial.id == int(entity_id))).first() if entity_id.isdigit() else None
+    return list(row) if row else []
+
+
+audit.register_owner(JOB, _owner_of(RestorationJob, "institution_id", "workshop_id"))
+audit.register_owner("restoration_material", _owner_of(Material, "institution_id"))
+audit.register_owner("restoration_recipe", _owner_of(Recipe, "institution_id"))
+audit.register_owner("restoration_trial", _trial_owner)
 
 
 # ------------------------------------------------------------------ parsing helpers
@@ -239,9 +259,13 @@ class RestorationService:
 
     # ------------------------------------------------------------------ permissions
 
-    def _visible(self, inst_id: int) -> bool:
-        a = self.actor
-        return a.at_centre or a.has(Role.ADMIN) or inst_id == a.institution_id
+    def _visible(self, *inst_ids: int | None) -> bool:
+        return visibility.may_see(self.actor, *inst_ids)
+
+    @staticmethod
+    def _workshop(job: RestorationJob) -> int:
+        """The institution whose restorers perform the job (its own, or the workshop it was sent to)."""
+        return job.workshop_id if job.workshop_id is not None else job.institution_id
 
     def _job(self, s: Session, job_id: int, *, for_update: bool = False,
              expected_version: int | None = None) -> RestorationJob:
@@ -251,7 +275,7 @@ class RestorationService:
         job = s.get(RestorationJob, job_id, with_for_update=for_update or None, populate_existing=for_update)
         if job is None:
             raise NotFound(f"no restoration job with id {job_id}")
-        if not self._visible(job.institution_id):
+        if not self._visible(job.institution_id, job.workshop_id):
             raise PermissionDenied(f"{self.actor.login} may not see restoration jobs of another institution")
         versions.check(s, job, expected_version, entity=JOB, what=job.job_number)
         return job
@@ -263,7 +287,7 @@ class RestorationService:
     def _require_restorer(self, job: RestorationJob, action: str) -> None:
         a = self.actor
         a.require(Role.RESTORER, action=action)
-        if job.institution_id != a.institution_id:
+        if self._workshop(job) != a.institution_id:
             raise PermissionDenied(f"{a.login} may not {action}: the job belongs to another institution")
         assigned = {r.user_id for r in job.restorers}
         if assigned and a.user_id not in assigned:
@@ -272,7 +296,7 @@ class RestorationService:
     def _require_reviewer(self, job: RestorationJob, action: str) -> None:
         a = self.actor
         a.require(Role.REVIEWER, action=action)
-        if not can_review_at_unit(a, job.institution_id):
+        if not (can_review_at_unit(a, job.institution_id) or can_review_at_unit(a, self._workshop(job))):
             raise PermissionDenied(f"{a.login} may not {action}: the job belongs to another institution")
         if job.reviewer_id is not None and job.reviewer_id != a.user_id and not a.at_centre:
             raise PermissionDenied(f"{a.login} may not {action}: {job.job_number} has another reviewer")
@@ -356,8 +380,12 @@ class RestorationService:
         (purpose restoration) in the same transaction.
 
         Restorers and reviewers of the record's institution (and administrators) open jobs.
-        ``restorers`` are logins of restorers of that institution (default: the actor, when a
-        restorer); ``reviewer`` a reviewer's login. Raises ValidationError (bad input),
+        A book its holding institution sent to another institution's workshop (送修, an open vault
+        movement to that institution: ``app.vault.send_for_restoration``) is opened by that
+        workshop's restorers or reviewers instead; the job then uses that movement, is performed
+        by the workshop, and both institutions see it.
+        ``restorers`` are logins of restorers of the performing institution (default: the actor,
+        when a restorer); ``reviewer`` a reviewer's login. Raises ValidationError (bad input),
         Conflict (item already out of the vault, job number taken); nothing is written then.
         """
         a = self.actor
@@ -372,11 +400,22 @@ class RestorationService:
             raise _problem("leaves_in_scope", "a whole number ≥ 0", leaves_in_scope)
         try:
             with self.ctx.write() as s:
-                rec = s.get(CensusRecord, record_id)
+                rec = s.get(CensusRecord, record_id, with_for_update=True, populate_existing=True)
                 if rec is None:
                     raise NotFound(f"no census record with id {record_id}")
-                if not (a.has(Role.ADMIN) or rec.institution_id == a.institution_id):
+                sent = s.scalar(select(VaultMovement).where(
+                    VaultMovement.record_id == rec.id, VaultMovement.returned_at.is_(None),
+                    VaultMovement.purpose == "restoration", VaultMovement.to_institution_id.is_not(None)))
+                if sent is not None:
+                    workshop: int | None = sent.to_institution_id
+                    if not (a.has(Role.ADMIN) or workshop == a.institution_id):
+                        raise PermissionDenied(msg("restoration.sent_elsewhere", login=a.login,
+                                                   number=rec.census_number))
+                elif a.has(Role.ADMIN) or rec.institution_id == a.institution_id:
+                    workshop = None
+                else:
                     raise PermissionDenied(f"{a.login} may not open jobs on records of another institution")
+                performer = workshop if workshop is not None else rec.institution_id
                 cfg = self._settings(s)
                 number = _text(job_number, 40, "job_number") or self._next_job_number(
                     s, cfg.job_prefix, dt.date.today().year)
@@ -388,12 +427,13 @@ class RestorationService:
                 users = []
                 for login in logins:
                     u = self._user(s, login, Role.RESTORER, "restorers")
-                    if u.institution_id != rec.institution_id:
+                    if u.institution_id != performer:
                         raise _problem("restorers", f"{login} works for another institution", login)
                     users.append(u)
                 rev = self._user(s, reviewer, Role.REVIEWER, "reviewer") if reviewer else None
                 job = RestorationJob(
-                    job_number=number, record_id=rec.id, institution_id=rec.institution_id, requester=requester_t,
+                    job_number=number, record_id=rec.id, institution_id=rec.institution_id, workshop_id=workshop,
+                    requester=requester_t,
                     priority=priority, reviewer_id=rev.id if rev else None, state=S.ASSESSMENT.value,
                     volumes_scope=_text(volumes_scope, 200, "volumes_scope"),
                     leaves_scope=_text(leaves_scope, 200, "leaves_scope"), leaves_in_scope=leaves_in_scope,
@@ -401,18 +441,21 @@ class RestorationService:
                 job.restorers = [JobRestorer(user_id=u.id) for u in users]
                 s.add(job)
                 s.flush()
-                from guji.census.vault import VaultService
+                if sent is not None:
+                    m = sent  # the book is already out: sent to this workshop by its holder
+                else:
+                    from guji.census.vault import VaultService
 
-                to_whom = "、".join(u.full_name or u.login for u in users) or requester_t
-                m = VaultService(self.ctx).check_out_in(s, rec.id, "restoration", to_whom, due=due,
-                                                        location=location or "修复室", note=f"修复档案 {number}")
+                    to_whom = "、".join(u.full_name or u.login for u in users) or requester_t
+                    m = VaultService(self.ctx).check_out_in(s, rec.id, "restoration", to_whom, due=due,
+                                                            location=location or "修复室", note=f"修复档案 {number}")
                 job.vault_movement_id = m.id
                 audit.record_create(s, a, JOB, job.id, {
                     "job_number": number, "record": rec.census_number, "requester": requester_t,
                     "priority": priority, "restorers": [u.login for u in users],
                     "reviewer": rev.login if rev else None, "volumes_scope": job.volumes_scope,
                     "leaves_scope": job.leaves_scope, "leaves_in_scope": leaves_in_scope,
-                    "due": due.isoformat() if due else None, "vault_movement": m.id})
+                    "due": due.isoformat() if due else None, "vault_movement": m.id, "workshop": workshop})
                 s.flush()
                 return self._job_view(s, job)
         except IntegrityError:
@@ -425,7 +468,7 @@ class RestorationService:
         a = self.actor
         with self.ctx.write() as s:
             job = self._job(s, job_id, for_update=True, expected_version=expected_version)
-            if not (a.has(Role.ADMIN) or (a.has(Role.REVIEWER) and can_review_at_unit(a, job.institution_id))):
+            if not (a.has(Role.ADMIN) or (a.has(Role.REVIEWER) and can_review_at_unit(a, self._workshop(job)))):
                 raise PermissionDenied(f"{a.login} may not assign restoration jobs: needs 审核员 or 中心管理员")
             self._unlocked(job)
             before = self._assign_snapshot(s, job)
@@ -433,7 +476,7 @@ class RestorationService:
                 users = []
                 for login in restorers:
                     u = self._user(s, login, Role.RESTORER, "restorers")
-                    if u.institution_id != job.institution_id:
+                    if u.institution_id != self._workshop(job):
                         raise _problem("restorers", f"{login} works for another institution", login)
                     users.append(u)
                 job.restorers = [JobRestorer(user_id=u.id) for u in users]
@@ -494,9 +537,9 @@ class RestorationService:
                     .join(CensusRecord, CensusRecord.id == RestorationJob.record_id)
                     .join(Institution, Institution.id == RestorationJob.institution_id)
                     .order_by(RestorationJob.id.desc()).limit(limit))
-            a = self.actor
-            if not (a.at_centre or a.has(Role.ADMIN)):
-                stmt = stmt.where(RestorationJob.institution_id == (a.institution_id or -1))
+            vis = visibility.condition(self.actor, RestorationJob.institution_id, RestorationJob.workshop_id)
+            if vis is not True:
+                stmt = stmt.where(vis)
             if state:
                 stmt = stmt.where(RestorationJob.state == state)
             if institution_id:
@@ -719,7 +762,7 @@ class RestorationService:
             if job.state not in (S.ASSESSMENT, S.PLAN):
                 raise Conflict(f"the plan of {job.job_number} is approved; a reviewer must send it back to change it")
             for i, (mid, _q) in enumerate(mats):
-                self._material(s, mid, f"materials[{i}].material_id", job.institution_id)
+                self._material(s, mid, f"materials[{i}].material_id", self._workshop(job))
             row = s.scalar(select(Plan).where(Plan.job_id == job.id))
             if expected_version is not None and (row.version if row else 0) != expected_version:
                 raise versions.stale(s, entity=JOB, entity_id=job.id, what=msg("restoration.plan_of",
@@ -967,9 +1010,9 @@ class RestorationService:
         """Inventory visible to the actor, by kind and name."""
         with self.ctx.read() as s:
             stmt = select(Material).order_by(Material.kind, Material.name, Material.id)
-            a = self.actor
-            if not (a.at_centre or a.has(Role.ADMIN)):
-                stmt = stmt.where(Material.institution_id == (a.institution_id or -1))
+            vis = visibility.condition(self.actor, Material.institution_id)
+            if vis is not True:
+                stmt = stmt.where(vis)
             if kind:
                 stmt = stmt.where(Material.kind == kind)
             return [_material_view(m) for m in s.scalars(stmt)]
@@ -1117,9 +1160,9 @@ class RestorationService:
         """The recipe library visible to the actor (only those made for ``job_id`` or with trials for it)."""
         with self.ctx.read() as s:
             stmt = select(Recipe).order_by(Recipe.id)
-            a = self.actor
-            if not (a.at_centre or a.has(Role.ADMIN)):
-                stmt = stmt.where(Recipe.institution_id == (a.institution_id or -1))
+            vis = visibility.condition(self.actor, Recipe.institution_id)
+            if vis is not True:
+                stmt = stmt.where(vis)
             if job_id is not None:
                 self._job(s, job_id)
                 stmt = stmt.where((Recipe.job_id == job_id) | Recipe.id.in_(
@@ -1182,7 +1225,7 @@ class RestorationService:
             mats = []
             for i, (mid, q) in enumerate(used):
                 assert q is not None
-                m = self._material(s, mid, f"materials[{i}].material_id", job.institution_id)
+                m = self._material(s, mid, f"materials[{i}].material_id", self._workshop(job))
                 self._move_stock(s, m, -q, reason="session", field=f"materials[{i}].quantity", session_id=row.id)
                 mats.append(SessionMaterial(seq=i, material_id=m.id, quantity=q))
             row.materials = mats
@@ -1242,9 +1285,9 @@ class RestorationService:
         """Hours and leaves per restorer and month over the jobs the actor may see."""
         with self.ctx.read() as s:
             stmt = select(RepairSession).join(RestorationJob, RestorationJob.id == RepairSession.job_id)
-            a = self.actor
-            if not (a.at_centre or a.has(Role.ADMIN)):
-                stmt = stmt.where(RestorationJob.institution_id == (a.institution_id or -1))
+            vis = visibility.condition(self.actor, RestorationJob.institution_id, RestorationJob.workshop_id)
+            if vis is not True:
+                stmt = stmt.where(vis)
             if restorer:
                 stmt = stmt.where(RepairSession.restorer_id == (
                     s.scalar(select(User.id).where(User.login == restorer)) or -1))
@@ -1434,13 +1477,14 @@ class RestorationService:
     def close(self, job_id: int, note: str | None = None, *, expected_version: int | None = None) -> JobView:
         """Return the item to the vault (入库) after acceptance: checks the job's vault movement back in.
 
-        Restorers and reviewers of the job's institution; the job must be accepted (closed).
+        Restorers and reviewers of the job's institution or of the workshop that performed it (a
+        book sent out for restoration comes back with the job's closing); the job must be accepted.
         """
         a = self.actor
         with self.ctx.write() as s:
             job = self._job(s, job_id, for_update=True, expected_version=expected_version)
             if not a.has(Role.RESTORER, Role.REVIEWER, Role.ADMIN) or not (
-                    a.has(Role.ADMIN) or job.institution_id == a.institution_id):
+                    a.has(Role.ADMIN) or a.institution_id in (job.institution_id, job.workshop_id)):
                 raise PermissionDenied(f"{a.login} may not return {job.job_number}'s item to the vault")
             if job.state != S.CLOSED:
                 raise Conflict(f"{job.job_number} is not accepted yet ({job.state})")

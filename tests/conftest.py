@@ -33,6 +33,16 @@ ADMIN_PASSWORD = "admin-pass-1"
 PASSWORD = "secret-pass-1"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long runs (``@pytest.mark.long``) only when GUJI_LONG_TESTS=1."""
+    if os.environ.get("GUJI_LONG_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="long run: set GUJI_LONG_TESTS=1")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
 # --- PostgreSQL --------------------------------------------------------------
 
 _pg_state: dict[str, object] = {}

@@ -262,6 +262,8 @@ class VaultMovement(Base):
     purpose: Mapped[str] = mapped_column(String(20))  # reading, digitisation, restoration, exhibition, loan
     to_whom: Mapped[str] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(200))  # where it goes (reading room, studio…)
+    # 送修: the institution whose workshop receives the item for restoration.
+    to_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
     out_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due: Mapped[date | None] = mapped_column(Date)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

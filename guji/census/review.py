@@ -22,7 +22,7 @@ from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, Vali
 from guji.models.institution import Institution
 from guji.models.user import Role
 from guji.messages import msg
-from guji.services import audit, versions
+from guji.services import audit, versions, visibility
 from guji.services.context import Changes, ServiceContext
 from guji.services.permissions import can_edit_records_of, can_review_at_centre, can_review_at_unit
 
@@ -64,7 +64,7 @@ class ReviewService:
         if rec is None:
             raise NotFound(f"no census record with id {record_id}")
         a = self.ctx.actor
-        if not (a.at_centre or a.has(Role.ADMIN) or rec.institution_id == a.institution_id):
+        if not visibility.may_see(a, rec.institution_id):
             raise PermissionDenied(f"{a.login} may not see records of another institution")
         versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
         return rec

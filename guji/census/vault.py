@@ -14,9 +14,10 @@ from guji.census.models import CensusRecord, VaultMovement
 from guji.census.service import visible_filter
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from guji.models.institution import Institution
 from guji.models.user import Role
 from guji.messages import msg
-from guji.services import audit
+from guji.services import audit, visibility
 from guji.services.context import Changes, ServiceContext
 
 PURPOSES = ("reading", "digitisation", "restoration", "exhibition", "loan")
@@ -86,7 +87,8 @@ class VaultService:
         return s.scalar(stmt)
 
     def check_out_in(self, s: Session, record_id: int, purpose: str, to_whom: str, *, due: dt.date | None = None,
-                     location: str | None = None, note: str | None = None) -> VaultMovement:
+                     location: str | None = None, note: str | None = None,
+                     to_institution_id: int | None = None) -> VaultMovement:
         """Check out inside the caller's transaction (a restoration job checks its item out with its own write)."""
         code = normalise_purpose(purpose)
         to_whom = (to_whom or "").strip()
@@ -101,7 +103,8 @@ class VaultService:
         if current is not None:
             raise self._already_out(rec, current)
         m = VaultMovement(record_id=rec.id, purpose=code, to_whom=to_whom, location=(location or "").strip() or None,
-                          due=due, note=(note or "").strip() or None, out_by=self.ctx.actor.user_id, out_at=utcnow())
+                          due=due, note=(note or "").strip() or None, out_by=self.ctx.actor.user_id, out_at=utcnow(),
+                          to_institution_id=to_institution_id)
         try:
             with s.begin_nested():
                 s.add(m)
@@ -112,7 +115,8 @@ class VaultService:
                    else Conflict(msg("vault.out_now", number=rec.census_number))) from None
         audit.record_create(s, self.ctx.actor, "vault_movement", m.id,
                             {"record": rec.census_number, "purpose": code, "to_whom": to_whom,
-                             "due": due.isoformat() if due else None, "location": m.location})
+                             "due": due.isoformat() if due else None, "location": m.location,
+                             "to_institution": to_institution_id})
         return m
 
     @staticmethod
@@ -125,6 +129,27 @@ class VaultService:
         """出庫: the item leaves the vault for ``purpose`` (reading, digitisation, restoration, exhibition, loan)."""
         with self.ctx.write() as s:
             m = self.check_out_in(s, record_id, purpose, to_whom, due=due, location=location, note=note)
+            return Changes.of("vault", [record_id], movement=m.id)
+
+    def send_for_restoration(self, record_id: int, workshop: str, *, due: dt.date | None = None,
+                             note: str | None = None) -> Changes:
+        """送修: the holding institution sends an item to another institution's restoration workshop
+        (the provincial centre's, say). That workshop's restorers then open and perform the job
+        (``app.restoration.open_job``); the item comes back when the job is closed."""
+        from guji.services.institutions import parse_institution_code
+
+        region, unit = parse_institution_code(workshop)
+        with self.ctx.write() as s:
+            target = s.scalar(select(Institution).where(Institution.region_code == region,
+                                                        Institution.unit_code == unit))
+            if target is None:
+                raise NotFound(f"no institution with the code {workshop}")
+            rec = self._get(s, record_id)
+            if target.id == rec.institution_id:
+                raise ValidationError(FieldProblem("workshop", msg("vault.own_workshop"), workshop))
+            m = self.check_out_in(s, record_id, "restoration", target.name, due=due, location=target.name,
+                                  note=note or msg("vault.sent_for_restoration", workshop=target.name),
+                                  to_institution_id=target.id)
             return Changes.of("vault", [record_id], movement=m.id)
 
     def check_in(self, record_id: int, note: str | None = None) -> Changes:
@@ -142,11 +167,18 @@ class VaultService:
                          {"returned_at": [None, m.returned_at.isoformat()]}, note=m.return_note)
             return Changes.of("vault", [record_id], movement=m.id)
 
+    def _visible(self, s: Session, record_id: int) -> CensusRecord:
+        rec = s.get(CensusRecord, record_id)
+        if rec is None:
+            raise NotFound(f"no census record with id {record_id}")
+        if not visibility.may_see(self.ctx.actor, rec.institution_id):
+            raise PermissionDenied(msg("perm.other_institution", login=self.ctx.actor.login))
+        return rec
+
     def location_of(self, record_id: int) -> Location:
+        """Where an item is (in the vault, or out to whom), for those who may see its record."""
         with self.ctx.read() as s:
-            rec = s.get(CensusRecord, record_id)
-            if rec is None:
-                raise NotFound(f"no census record with id {record_id}")
+            rec = self._visible(s, record_id)
             m = self._open(s, record_id)
             if m is None:
                 where = rec.storage_note or ""
@@ -158,10 +190,9 @@ class VaultService:
                             _view(m, rec))
 
     def history(self, record_id: int) -> list[MovementView]:
+        """Every movement of an item, newest first, for those who may see its record."""
         with self.ctx.read() as s:
-            rec = s.get(CensusRecord, record_id)
-            if rec is None:
-                raise NotFound(f"no census record with id {record_id}")
+            rec = self._visible(s, record_id)
             ms = s.scalars(select(VaultMovement).where(VaultMovement.record_id == record_id)
                            .order_by(VaultMovement.out_at.desc(), VaultMovement.id.desc()))
             return [_view(m, rec) for m in ms]

@@ -280,5 +280,33 @@ def verify(conn: Connection, *, expect: ChainHead | None = None, batch: int = 50
     return ChainReport(seen_entries, last, problem)
 
 
+def verify_entries(conn: Connection, entry_ids: list[int]) -> ChainProblem | None:
+    """Check only these entries: each has a link, its content gives the link's hash, and the
+    link is held in the chain by its neighbour (the next link starts from its hash). Cheap
+    enough for a record's history panel; the full walk is :func:`verify`."""
+    if not entry_ids:
+        return None
+    ids = sorted(set(entry_ids))
+    links = {r[1]: r for r in conn.execute(text(
+        "SELECT c.seq, c.entry_id, c.prev_hash, c.hash FROM audit_chain c WHERE c.entry_id IN "
+        f"({','.join(str(int(i)) for i in ids)})"))}
+    entries = {r[0]: r for r in conn.execute(text(
+        f"{_ENTRY_SQL} WHERE id IN ({','.join(str(int(i)) for i in ids)})"))}
+    for pos, entry_id in enumerate(ids, 1):
+        link_row = links.get(entry_id)
+        entry = entries.get(entry_id)
+        if link_row is None:
+            return ChainProblem("unlinked", entry_id, pos)
+        if entry is None:
+            return ChainProblem("missing", entry_id, pos)
+        if link(link_row[2], _content(entry)) != link_row[3]:
+            return ChainProblem("altered", entry_id, pos)
+        nxt = conn.execute(text("SELECT prev_hash FROM audit_chain WHERE seq > :s ORDER BY seq LIMIT 1"),
+                           {"s": link_row[0]}).first()
+        if nxt is not None and nxt[0] != link_row[3]:
+            return ChainProblem("broken", entry_id, pos)
+    return None
+
+
 __all__ = ["ChainHead", "ChainProblem", "ChainReport", "canonical", "head", "install", "link", "register_sqlite",
-           "uninstall", "verify"]
+           "uninstall", "verify", "verify_entries"]

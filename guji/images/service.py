@@ -62,7 +62,7 @@ from guji.images.models import (
 from guji.messages import msg
 from guji.models.system import SystemSetting
 from guji.models.user import Role
-from guji.services import audit, system
+from guji.services import audit, system, visibility
 from guji.services.context import Actor, Changes, ServiceContext
 from imaging.io import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, ImageError
 from imaging.store import (
@@ -76,6 +76,21 @@ from imaging.store import (
 ENTITY_IMAGE = "stored_image"
 ENTITY_RECORD_IMAGE = "record_image"
 ENTITY_JOB_IMAGE = "job_image"
+
+
+def _image_owners(s: Session, entity_id: str) -> list[int | None]:
+    """The institutions an image belongs to: the one that stored it, and those whose records show it."""
+    if not entity_id.isdigit():
+        return []
+    image_id = int(entity_id)
+    owners: list[int | None] = [s.scalar(select(StoredImage.institution_id).where(StoredImage.id == image_id))]
+    owners += s.scalars(select(CensusRecord.institution_id).join(RecordImage, RecordImage.record_id == CensusRecord.id)
+                        .where(RecordImage.image_id == image_id))
+    owners += s.scalars(select(JobImage.institution_id).where(JobImage.image_id == image_id))
+    return owners if any(o is not None for o in owners) else []
+
+
+audit.register_owner(ENTITY_IMAGE, _image_owners)
 
 #: What an image shows for a census record. 書影 is the general "book image"; the
 #: others are the pages catalogues ask for by name.
@@ -380,13 +395,13 @@ class ImageService:
                                    "or 修复师 (restorer)")
 
     def _sees_all(self) -> bool:
-        return self.actor.has(Role.ADMIN) or self.actor.at_centre
+        return visibility.sees_all(self.actor)
 
     def _record(self, s: Session, record_id: int) -> CensusRecord:
         rec = s.get(CensusRecord, record_id)
         if rec is None:
             raise NotFound(f"no census record with id {record_id}")
-        if not (self._sees_all() or rec.institution_id == self.actor.institution_id):
+        if not visibility.may_see(self.actor, rec.institution_id):
             raise PermissionDenied(f"{self.actor.login} may not see records of another institution")
         return rec
 

@@ -39,6 +39,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "vault.out_now": ("{number} 刚被他人出库", "{number} was just checked out by someone else"),
     "vault.not_out": ("{number} 不在出库状态", "{number} is not checked out"),
     # --- restoration
+    "restoration.sent_elsewhere": ("{login} 无权为 {number} 建修复档案：此书已送往其他单位的修复室",
+                                   "{login} may not open a job on {number}: the book was sent to another "
+                                   "institution's workshop"),
+    "vault.own_workshop": ("这是本单位，无需送修：本单位修复师直接建修复档案即可",
+                           "that is the item's own institution: its restorers open the job directly"),
+    "vault.sent_for_restoration": ("送修：{workshop}", "sent for restoration to {workshop}"),
     "restoration.plan_of": ("{number} 的修复方案", "the plan of {number}"),
     "restoration.stock_short": ("{name}：库存只有 {have} {unit}，不能取用 {want}",
                                 "{name}: only {have} {unit} in stock, cannot take {want}"),
@@ -51,6 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.single_reviewer_note": ("单审核员单位：同一审核员给予单位审核与中心审核",
                                     "single-reviewer institution: one reviewer gave both the unit and the centre "
                                     "approval"),
+    "perm.other_institution": ("{login} 无权查看其他单位的数据", "{login} may not see another institution's data"),
     "perm.admin_only": ("{login} 无权{action}：需要中心管理员角色", "{login} may not {action}: needs the role admin"),
     "action.verify_audit": ("核验审计链", "verify the audit chain"),
 }

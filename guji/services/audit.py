@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,8 @@ from guji.db import audit_chain
 from guji.errors import PermissionDenied, ValidationError
 from guji.messages import msg
 from guji.models.audit import AuditEntry
-from guji.models.user import Role
+from guji.models.user import Role, User
+from guji.services import visibility
 from guji.services.context import Actor, ServiceContext
 
 
@@ -93,6 +94,24 @@ def record_update(
     return True
 
 
+# Which institutions an audited entity belongs to, for the visibility of its history:
+# entity name -> function(session, entity_id) -> institution ids (empty: not found). Each
+# capability registers its own entities (register_owner) when its service module loads.
+Owner = Callable[[Session, str], Iterable[int | None]]
+OWNERS: dict[str, Owner] = {}
+
+
+def register_owner(entity: str, owner: Owner) -> None:
+    OWNERS[entity] = owner
+
+
+def _id(entity_id: str) -> int | None:
+    return int(entity_id) if entity_id.isdigit() else None
+
+
+register_owner("user_account", lambda s, i: [s.scalar(select(User.institution_id).where(User.id == _id(i)))])
+
+
 @dataclass(frozen=True)
 class AuditRow:
     id: int
@@ -114,16 +133,30 @@ class AuditService:
     def history(self, entity: str | None = None, entity_id: int | str | None = None, limit: int = 500) -> list[AuditRow]:
         """Newest first; filtered by entity and id when given.
 
+        Who reads what (:mod:`guji.services.visibility`): the centre and administrators read the
+        whole log; anyone else reads the history of an entity of their own institution (an
+        entity whose owner is unknown is the centre's) and, in the whole log, the entries made
+        by people of their own institution.
+
         The history of one entity starts at its latest ``create``: SQLite gives the id of a
         deleted newest row to the next one inserted, and the entries of that deleted
         predecessor (which stay in the log) are not the new row's history.
         """
+        actor = self.ctx.actor
         stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         if entity is not None:
             stmt = stmt.where(AuditEntry.entity == entity)
         if entity_id is not None:
             stmt = stmt.where(AuditEntry.entity_id == str(entity_id))
         with self.ctx.read() as s:
+            if not visibility.sees_all(actor):
+                if entity is not None and entity_id is not None:
+                    owner = OWNERS.get(entity)
+                    owners = list(owner(s, str(entity_id))) if owner is not None else []
+                    if not owners or not visibility.may_see(actor, *owners):
+                        raise PermissionDenied(msg("perm.other_institution", login=actor.login))
+                else:
+                    stmt = stmt.where(visibility.condition(actor, AuditEntry.institution_id))
             if entity is not None and entity_id is not None:
                 born = s.scalar(select(func.max(AuditEntry.id)).where(
                     AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id), AuditEntry.action == "create"))
@@ -147,6 +180,13 @@ class AuditService:
                 raise ValidationError(msg("audit.chain.bad_head", value=expect), "expect") from None
         with self.ctx.read() as s:
             return audit_chain.verify(s.connection(), expect=expect)
+
+    def entity_chain_state(self, entity: str, entity_id: int | str) -> audit_chain.ChainProblem | None:
+        """Whether the audit entries of one entity are intact links of the chain (None: intact);
+        for a history panel. Whoever may read the entity's history may ask."""
+        rows = self.history(entity, entity_id, limit=10_000)
+        with self.ctx.read() as s:
+            return audit_chain.verify_entries(s.connection(), [r.id for r in rows])
 
 
 def describe_chain(report: audit_chain.ChainReport, expect: audit_chain.ChainHead | None = None) -> str:

@@ -13,7 +13,7 @@ from guji.db.base import utcnow
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role, User, UserRole
-from guji.services import audit, versions
+from guji.services import audit, versions, visibility
 from guji.services.context import Changes, ServiceContext
 from guji.services.institutions import parse_institution_code
 from guji.services.passwords import check_rules, hash_password, verify_password
@@ -122,13 +122,20 @@ class UserService:
             raise Conflict(f"the login {login!r} was just taken by someone else") from None
 
     def list_users(self) -> list[UserInfo]:
+        """The accounts the actor may see: all for the centre and administrators, else their
+        own institution's (:mod:`guji.services.visibility`)."""
         with self.ctx.read() as s:
-            return [_info(u) for u in s.scalars(select(User).order_by(User.login))]
+            stmt = select(User).order_by(User.login)
+            vis = visibility.condition(self.ctx.actor, User.institution_id)
+            if vis is not True:
+                stmt = stmt.where(vis)
+            return [_info(u) for u in s.scalars(stmt)]
 
     def get(self, login: str) -> UserInfo:
         with self.ctx.read() as s:
             u = s.scalar(select(User).where(User.login == login))
-            if u is None:
+            if u is None or not (u.id == self.ctx.actor.user_id
+                                 or visibility.may_see(self.ctx.actor, u.institution_id)):
                 raise NotFound(f"no user {login!r}")
             return _info(u)
 

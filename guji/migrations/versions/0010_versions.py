@@ -1,4 +1,5 @@
-"""A version on every editable table; at most one open vault movement per item; single-reviewer institutions.
+"""A version on every editable table; at most one open vault movement per item; single-reviewer
+institutions; books sent to another institution's workshop (送修).
 
 Revision ID: 0010_versions
 Revises: 0009_audit_chain
@@ -54,6 +55,16 @@ def upgrade() -> None:
         op.add_column(table, sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     op.add_column("institution", sa.Column("single_reviewer", sa.Boolean(), nullable=False,
                                            server_default=sa.false()))
+    # 送修: a book sent to another institution's workshop, and the job that workshop performs.
+    with op.batch_alter_table("vault_movement") as batch:
+        batch.add_column(sa.Column("to_institution_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(op.f("fk_vault_movement_to_institution_id_institution"), "institution",
+                                 ["to_institution_id"], ["id"])
+    with op.batch_alter_table("restoration_job") as batch:
+        batch.add_column(sa.Column("workshop_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(op.f("fk_restoration_job_workshop_id_institution"), "institution",
+                                 ["workshop_id"], ["id"])
+        batch.create_index(op.f("ix_restoration_job_workshop_id"), ["workshop_id"])
     _close_duplicate_checkouts()
     op.create_index("uq_vault_movement_one_out", "vault_movement", ["record_id"], unique=True,
                     sqlite_where=sa.text("returned_at IS NULL"), postgresql_where=sa.text("returned_at IS NULL"))
@@ -61,6 +72,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("uq_vault_movement_one_out", table_name="vault_movement")
+    with op.batch_alter_table("restoration_job") as batch:
+        batch.drop_index(op.f("ix_restoration_job_workshop_id"))
+        batch.drop_constraint(op.f("fk_restoration_job_workshop_id_institution"), type_="foreignkey")
+        batch.drop_column("workshop_id")
+    with op.batch_alter_table("vault_movement") as batch:
+        batch.drop_constraint(op.f("fk_vault_movement_to_institution_id_institution"), type_="foreignkey")
+        batch.drop_column("to_institution_id")
     with op.batch_alter_table("institution") as batch:
         batch.drop_column("single_reviewer")
     for table in VERSIONED:
