@@ -1208,19 +1208,19 @@
         <translation>添加照片…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="482" />
+        <location filename="../../guji/gui/restoration/photos.py" line="486" />
         <location filename="../../guji/gui/restoration/photos.py" line="314" />
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="482" />
+        <location filename="../../guji/gui/restoration/photos.py" line="486" />
         <location filename="../../guji/gui/restoration/photos.py" line="314" />
         <source>Leaf</source>
         <translation>叶</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="483" />
+        <location filename="../../guji/gui/restoration/photos.py" line="487" />
         <location filename="../../guji/gui/restoration/photos.py" line="315" />
         <source>Caption</source>
         <translation>说明</translation>
@@ -1267,42 +1267,42 @@
         <translation>将图像文件（TIFF、JPEG、PNG）按所填阶段和叶添加为照片</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="417" />
+        <location filename="../../guji/gui/restoration/photos.py" line="421" />
         <source>Add photographs</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="418" />
+        <location filename="../../guji/gui/restoration/photos.py" line="422" />
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="449" />
+        <location filename="../../guji/gui/restoration/photos.py" line="453" />
         <source>Adding…</source>
         <translation>正在添加…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="458" />
+        <location filename="../../guji/gui/restoration/photos.py" line="462" />
         <source>Added %1 photograph(s).</source>
         <translation>已添加 %1 张照片。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="464" />
+        <location filename="../../guji/gui/restoration/photos.py" line="468" />
         <source>Nothing was added.</source>
         <translation>未添加任何照片。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="482" />
+        <location filename="../../guji/gui/restoration/photos.py" line="486" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="487" />
+        <location filename="../../guji/gui/restoration/photos.py" line="491" />
         <source>Not permitted: %1</source>
         <translation>无权操作：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="489" />
+        <location filename="../../guji/gui/restoration/photos.py" line="493" />
         <source>Refused: %1</source>
         <translation>已拒绝：%1</translation>
     </message>
@@ -1539,330 +1539,387 @@
 </context><context>
     <name>RecordEditor</name>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="139" />
+        <location filename="../../guji/gui/census/editor.py" line="177" />
         <source>Census record</source>
         <translation>普查记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="156" />
+        <location filename="../../guji/gui/census/editor.py" line="194" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="184" />
+        <location filename="../../guji/gui/census/editor.py" line="223" />
+        <source>Submit for review</source>
+        <translation>提交审核</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="223" />
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="224" />
+        <source>Return for correction…</source>
+        <translation>返修…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="224" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="232" />
         <source>Save (Ctrl+S)</source>
         <translation>保存（Ctrl+S）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="188" />
+        <location filename="../../guji/gui/census/editor.py" line="236" />
         <source>Close (Esc)</source>
         <translation>关闭（Esc）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="235" />
+        <location filename="../../guji/gui/census/editor.py" line="283" />
         <source>not in list</source>
         <translation>不在词表中</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="281" />
+        <location filename="../../guji/gui/census/editor.py" line="329" />
         <source>Catalogue</source>
         <translation>著录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="286" />
+        <location filename="../../guji/gui/census/editor.py" line="334" />
         <source>Authors by row</source>
         <translation>著者分項</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="291" />
+        <location filename="../../guji/gui/census/editor.py" line="339" />
         <source>Dating</source>
         <translation>纪年解析</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="331" />
+        <location filename="../../guji/gui/census/editor.py" line="379" />
         <source>Dynasty</source>
         <translation>朝代</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="331" />
+        <location filename="../../guji/gui/census/editor.py" line="379" />
         <source>Name</source>
         <translation>著者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="331" />
+        <location filename="../../guji/gui/census/editor.py" line="379" />
         <source>Mode</source>
         <translation>著作方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="342" />
+        <location filename="../../guji/gui/census/editor.py" line="390" />
         <source>Add author</source>
         <translation>添加著者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="343" />
+        <location filename="../../guji/gui/census/editor.py" line="391" />
         <source>Remove author</source>
         <translation>删除著者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="403" />
+        <location filename="../../guji/gui/census/editor.py" line="451" />
         <source>Leaf format</source>
         <translation>版式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="410" />
+        <location filename="../../guji/gui/census/editor.py" line="458" />
         <source>half-leaf frame (半框)</source>
         <translation>半框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="411" />
+        <location filename="../../guji/gui/census/editor.py" line="459" />
         <source>whole-leaf frame</source>
         <translation>全框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="434" />
+        <location filename="../../guji/gui/census/editor.py" line="482" />
         <source>Add row</source>
         <translation>添加一行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="435" />
+        <location filename="../../guji/gui/census/editor.py" line="483" />
         <source>Remove row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="448" />
+        <location filename="../../guji/gui/census/editor.py" line="496" />
         <source>Seals</source>
         <translation>钤印</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="448" />
+        <location filename="../../guji/gui/census/editor.py" line="496" />
         <source>Seal text</source>
         <translation>印文</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="448" />
+        <location filename="../../guji/gui/census/editor.py" line="496" />
         <source>Owner</source>
         <translation>印主</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="449" />
+        <location filename="../../guji/gui/census/editor.py" line="497" />
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="454" />
+        <location filename="../../guji/gui/census/editor.py" line="502" />
         <source>Annotations and colophons</source>
         <translation>批校题跋</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="591" />
-        <location filename="../../guji/gui/census/editor.py" line="586" />
-        <location filename="../../guji/gui/census/editor.py" line="455" />
+        <location filename="../../guji/gui/census/editor.py" line="639" />
+        <location filename="../../guji/gui/census/editor.py" line="634" />
+        <location filename="../../guji/gui/census/editor.py" line="503" />
         <source>By</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="455" />
+        <location filename="../../guji/gui/census/editor.py" line="503" />
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="455" />
+        <location filename="../../guji/gui/census/editor.py" line="503" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="510" />
-        <location filename="../../guji/gui/census/editor.py" line="507" />
+        <location filename="../../guji/gui/census/editor.py" line="558" />
+        <location filename="../../guji/gui/census/editor.py" line="555" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="513" />
+        <location filename="../../guji/gui/census/editor.py" line="561" />
         <source>Parts (子目) of this collectanea</source>
         <translation>本丛书的子目</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="519" />
+        <location filename="../../guji/gui/census/editor.py" line="567" />
         <source>Parts and links</source>
         <translation>子目</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="529" />
+        <location filename="../../guji/gui/census/editor.py" line="577" />
         <source>Grade and damage</source>
         <translation>定级与破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="532" />
+        <location filename="../../guji/gui/census/editor.py" line="580" />
         <source>Confirmed grade</source>
         <translation>已确认定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="536" />
+        <location filename="../../guji/gui/census/editor.py" line="584" />
         <source>Suggested</source>
         <translation>建议定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="540" />
+        <location filename="../../guji/gui/census/editor.py" line="588" />
         <source>Confirm grade</source>
         <translation>确认定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="547" />
+        <location filename="../../guji/gui/census/editor.py" line="595" />
         <source>Grade to confirm</source>
         <translation>待确认定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="558" />
+        <location filename="../../guji/gui/census/editor.py" line="606" />
         <source>Page images of this record (书影) appear here once imaging is connected.</source>
         <translation>本记录的书影将在影像功能接入后显示于此。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="564" />
+        <location filename="../../guji/gui/census/editor.py" line="612" />
         <source>Images</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="583" />
+        <location filename="../../guji/gui/census/editor.py" line="631" />
         <source>Review rounds</source>
         <translation>审核轮次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="586" />
+        <location filename="../../guji/gui/census/editor.py" line="634" />
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="591" />
-        <location filename="../../guji/gui/census/editor.py" line="586" />
+        <location filename="../../guji/gui/census/editor.py" line="639" />
+        <location filename="../../guji/gui/census/editor.py" line="634" />
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="591" />
-        <location filename="../../guji/gui/census/editor.py" line="586" />
+        <location filename="../../guji/gui/census/editor.py" line="639" />
+        <location filename="../../guji/gui/census/editor.py" line="634" />
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="588" />
+        <location filename="../../guji/gui/census/editor.py" line="636" />
         <source>Change history</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="591" />
+        <location filename="../../guji/gui/census/editor.py" line="639" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="593" />
+        <location filename="../../guji/gui/census/editor.py" line="645" />
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="679" />
+        <location filename="../../guji/gui/census/editor.py" line="786" />
+        <location filename="../../guji/gui/census/editor.py" line="717" />
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="717" />
+        <location filename="../../guji/gui/census/editor.py" line="758" />
         <source>New record</source>
         <translation>新建记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="719" />
+        <location filename="../../guji/gui/census/editor.py" line="760" />
         <source>Leave empty to take the next number of the institution</source>
         <translation>留空则取本单位下一个编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="722" />
+        <location filename="../../guji/gui/census/editor.py" line="763" />
         <source>next: %1</source>
         <translation>下一个：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="733" />
+        <location filename="../../guji/gui/census/editor.py" line="775" />
         <source>This record is %1 and locked: a reviewer must return or reopen it before it can be edited.</source>
         <translation>本记录状态为%1，已锁定：须由审核员退回或重新打开后才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="736" />
+        <location filename="../../guji/gui/census/editor.py" line="1107" />
+        <location filename="../../guji/gui/census/editor.py" line="778" />
         <source>Read only: you may not edit records of %1.</source>
         <translation>只读：您无权编辑%1的记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="738" />
+        <location filename="../../guji/gui/census/editor.py" line="780" />
         <source>Read only: registering records needs the role census staff.</source>
         <translation>只读：登记记录需要著录员角色。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="749" />
+        <location filename="../../guji/gui/census/editor.py" line="797" />
         <source>(not confirmed)</source>
         <translation>（未确认）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="758" />
+        <location filename="../../guji/gui/census/editor.py" line="806" />
         <source>(save the record to see a suggestion)</source>
         <translation>（保存记录后显示建议）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="763" />
+        <location filename="../../guji/gui/census/editor.py" line="811" />
         <source>choose one of: %1</source>
         <translation>请从中选择：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="767" />
+        <location filename="../../guji/gui/census/editor.py" line="815" />
         <source>(uses a rule that is not confirmed by the standard: check it)</source>
         <translation>（所用规则未经标准确认，请核对）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="768" />
+        <location filename="../../guji/gui/census/editor.py" line="816" />
         <source>A suggestion only: confirm the grade to store it.</source>
         <translation>仅为建议：确认后才保存定级。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="777" />
+        <location filename="../../guji/gui/census/editor.py" line="825" />
         <source>comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="779" />
+        <location filename="../../guji/gui/census/editor.py" line="827" />
         <source>changed</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="828" />
+        <location filename="../../guji/gui/census/editor.py" line="862" />
+        <source>Entry %1: %2 by %3 at %4</source>
+        <translation>记录 %1：%3 于 %4 %2</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="902" />
         <source>Returned for correction: see the comments at the marked fields.</source>
         <translation>已退回返修：请查看标出字段旁的意见。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="858" />
+        <location filename="../../guji/gui/census/editor.py" line="932" />
         <source>cannot date: %1</source>
         <translation>无法解析纪年：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="862" />
+        <location filename="../../guji/gui/census/editor.py" line="936" />
         <source>ambiguous: %1</source>
         <translation>有歧义：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="907" />
+        <location filename="../../guji/gui/census/editor.py" line="981" />
         <source>Reviewer: %1</source>
         <translation>审核意见：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="925" />
+        <location filename="../../guji/gui/census/editor.py" line="999" />
         <source>%1 error(s), %2 warning(s)</source>
         <translation>%1 个错误，%2 个警告</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="990" />
-        <location filename="../../guji/gui/census/editor.py" line="978" />
+        <location filename="../../guji/gui/census/editor.py" line="1069" />
+        <location filename="../../guji/gui/census/editor.py" line="1052" />
         <source>Not saved: correct the marked fields first.</source>
         <translation>未保存：请先改正标出的字段。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="981" />
+        <location filename="../../guji/gui/census/editor.py" line="1055" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="1064" />
+        <source>Not saved: the record was changed by someone else.</source>
+        <translation>未保存：这条记录已被他人修改。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="1104" />
+        <source>The record is now %1 and locked: it can only be reloaded.</source>
+        <translation>这条记录现在%1，已锁定：只能重新载入。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="1123" />
+        <source>Reloaded: your edits were discarded.</source>
+        <translation>已重新载入：您的修改已放弃。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="1133" />
+        <source>Not saved: the record was changed by someone else; your edits are still here.</source>
+        <translation>未保存：这条记录已被他人修改；您的修改仍在表单中。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="1144" />
+        <source>Save your edits first (%1).</source>
+        <translation>请先保存您的修改（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="1152" />
+        <source>Nothing was changed. The record now shows what is stored; check it and try again.</source>
+        <translation>什么也没有改动。表单现在显示库中的记录；请核对后再试。</translation>
     </message>
 </context><context>
     <name>ReportDialog</name>
@@ -1904,745 +1961,920 @@
 </context><context>
     <name>RestorationPage</name>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="97" />
+        <location filename="../../guji/gui/restoration/page.py" line="106" />
         <source>Restoration</source>
         <translation>修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="114" />
+        <location filename="../../guji/gui/restoration/page.py" line="123" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="118" />
+        <location filename="../../guji/gui/restoration/page.py" line="127" />
         <source>restorer login</source>
         <translation>修复师登录名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="120" />
+        <location filename="../../guji/gui/restoration/page.py" line="129" />
         <source>All institutions</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="125" />
-        <location filename="../../guji/gui/restoration/page.py" line="121" />
+        <location filename="../../guji/gui/restoration/page.py" line="134" />
+        <location filename="../../guji/gui/restoration/page.py" line="130" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="385" />
-        <location filename="../../guji/gui/restoration/page.py" line="122" />
+        <location filename="../../guji/gui/restoration/page.py" line="394" />
+        <location filename="../../guji/gui/restoration/page.py" line="131" />
         <source>Restorer</source>
         <translation>修复师</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="549" />
-        <location filename="../../guji/gui/restoration/page.py" line="123" />
+        <location filename="../../guji/gui/restoration/page.py" line="558" />
+        <location filename="../../guji/gui/restoration/page.py" line="132" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <location filename="../../guji/gui/restoration/page.py" line="134" />
         <source>Job</source>
         <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="547" />
-        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <location filename="../../guji/gui/restoration/page.py" line="556" />
+        <location filename="../../guji/gui/restoration/page.py" line="134" />
         <source>Title</source>
         <translation>题名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="550" />
-        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <location filename="../../guji/gui/restoration/page.py" line="559" />
+        <location filename="../../guji/gui/restoration/page.py" line="134" />
         <source>Restorers</source>
         <translation>修复人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="553" />
-        <location filename="../../guji/gui/restoration/page.py" line="126" />
+        <location filename="../../guji/gui/restoration/page.py" line="562" />
+        <location filename="../../guji/gui/restoration/page.py" line="135" />
         <source>Opened</source>
         <translation>开档日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="129" />
+        <location filename="../../guji/gui/restoration/page.py" line="138" />
         <source>New job…</source>
         <translation>新建档案…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="142" />
+        <location filename="../../guji/gui/restoration/page.py" line="151" />
         <source>Select a job</source>
         <translation>请选择修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="174" />
+        <location filename="../../guji/gui/restoration/page.py" line="183" />
         <source>Submit plan</source>
         <translation>提交方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="174" />
+        <location filename="../../guji/gui/restoration/page.py" line="183" />
         <source>Approve plan</source>
         <translation>批准方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="175" />
+        <location filename="../../guji/gui/restoration/page.py" line="184" />
         <source>Start treatment</source>
         <translation>开始修复</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="176" />
+        <location filename="../../guji/gui/restoration/page.py" line="185" />
         <source>Submit for acceptance</source>
         <translation>提交验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="177" />
+        <location filename="../../guji/gui/restoration/page.py" line="186" />
         <source>Send back…</source>
         <translation>退回…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="177" />
+        <location filename="../../guji/gui/restoration/page.py" line="186" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="178" />
+        <location filename="../../guji/gui/restoration/page.py" line="187" />
         <source>Return to vault</source>
         <translation>归还入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="184" />
+        <location filename="../../guji/gui/restoration/page.py" line="193" />
         <source>Report PDF…</source>
         <translation>档案 PDF…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="192" />
+        <location filename="../../guji/gui/restoration/page.py" line="201" />
         <source>Overview</source>
         <translation>概况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="552" />
-        <location filename="../../guji/gui/restoration/page.py" line="200" />
+        <location filename="../../guji/gui/restoration/page.py" line="561" />
+        <location filename="../../guji/gui/restoration/page.py" line="209" />
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="223" />
-        <location filename="../../guji/gui/restoration/page.py" line="200" />
+        <location filename="../../guji/gui/restoration/page.py" line="232" />
+        <location filename="../../guji/gui/restoration/page.py" line="209" />
         <source>Damage</source>
         <translation>破损类型</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="223" />
-        <location filename="../../guji/gui/restoration/page.py" line="200" />
+        <location filename="../../guji/gui/restoration/page.py" line="232" />
+        <location filename="../../guji/gui/restoration/page.py" line="209" />
         <source>Extent</source>
         <translation>程度</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="200" />
+        <location filename="../../guji/gui/restoration/page.py" line="209" />
         <source>Metric</source>
         <translation>计量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="212" />
+        <location filename="../../guji/gui/restoration/page.py" line="221" />
         <source>reason, when overriding the suggestion</source>
         <translation>与建议不同时说明理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="213" />
+        <location filename="../../guji/gui/restoration/page.py" line="222" />
         <source>Confirm damage grade</source>
         <translation>确认破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="553" />
-        <location filename="../../guji/gui/restoration/page.py" line="215" />
+        <location filename="../../guji/gui/restoration/page.py" line="562" />
+        <location filename="../../guji/gui/restoration/page.py" line="224" />
         <source>Damage grade</source>
         <translation>破损级别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="220" />
+        <location filename="../../guji/gui/restoration/page.py" line="229" />
         <source>New assessment</source>
         <translation>新增评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="225" />
+        <location filename="../../guji/gui/restoration/page.py" line="234" />
         <source>damage type (e.g. 虫蛀) and extent: % of area, count, or pH</source>
         <translation>破损类型（如 虫蛀）与程度：面积百分比、处数或 pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="238" />
+        <location filename="../../guji/gui/restoration/page.py" line="247" />
         <source>colorimeter</source>
         <translation>色差计</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="239" />
+        <location filename="../../guji/gui/restoration/page.py" line="248" />
         <source>scan</source>
         <translation>扫描图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="243" />
+        <location filename="../../guji/gui/restoration/page.py" line="252" />
         <source>Volume</source>
         <translation>册</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="408" />
-        <location filename="../../guji/gui/restoration/page.py" line="385" />
-        <location filename="../../guji/gui/restoration/page.py" line="244" />
+        <location filename="../../guji/gui/restoration/page.py" line="417" />
+        <location filename="../../guji/gui/restoration/page.py" line="394" />
+        <location filename="../../guji/gui/restoration/page.py" line="253" />
         <source>Leaves</source>
         <translation>叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="245" />
+        <location filename="../../guji/gui/restoration/page.py" line="254" />
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="246" />
+        <location filename="../../guji/gui/restoration/page.py" line="255" />
         <source>Fibres</source>
         <translation>纤维</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="248" />
+        <location filename="../../guji/gui/restoration/page.py" line="257" />
         <source>Measured by</source>
         <translation>测色方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="249" />
+        <location filename="../../guji/gui/restoration/page.py" line="258" />
         <source>Illuminant</source>
         <translation>光源/观察者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="250" />
+        <location filename="../../guji/gui/restoration/page.py" line="259" />
         <source>Save assessment</source>
         <translation>保存评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="255" />
+        <location filename="../../guji/gui/restoration/page.py" line="264" />
         <source>Condition</source>
         <translation>破损状况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="264" />
+        <location filename="../../guji/gui/restoration/page.py" line="273" />
         <source>Edit plan</source>
         <translation>编辑方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="592" />
-        <location filename="../../guji/gui/restoration/page.py" line="280" />
+        <location filename="../../guji/gui/restoration/page.py" line="601" />
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
         <source>Estimated hours</source>
         <translation>预计工时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="593" />
-        <location filename="../../guji/gui/restoration/page.py" line="281" />
+        <location filename="../../guji/gui/restoration/page.py" line="602" />
+        <location filename="../../guji/gui/restoration/page.py" line="290" />
         <source>Planned leaves</source>
         <translation>计划叶数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="282" />
+        <location filename="../../guji/gui/restoration/page.py" line="291" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="283" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
         <source>Save plan</source>
         <translation>保存方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="288" />
+        <location filename="../../guji/gui/restoration/page.py" line="297" />
         <source>Plan</source>
         <translation>修复方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="294" />
+        <location filename="../../guji/gui/restoration/page.py" line="303" />
         <source>Set</source>
         <translation>测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="407" />
-        <location filename="../../guji/gui/restoration/page.py" line="385" />
-        <location filename="../../guji/gui/restoration/page.py" line="294" />
+        <location filename="../../guji/gui/restoration/page.py" line="416" />
+        <location filename="../../guji/gui/restoration/page.py" line="394" />
+        <location filename="../../guji/gui/restoration/page.py" line="303" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="294" />
+        <location filename="../../guji/gui/restoration/page.py" line="303" />
         <source>Mean</source>
         <translation>均值</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="294" />
+        <location filename="../../guji/gui/restoration/page.py" line="303" />
         <source>Min</source>
         <translation>最小</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="294" />
+        <location filename="../../guji/gui/restoration/page.py" line="303" />
         <source>Max</source>
         <translation>最大</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="295" />
+        <location filename="../../guji/gui/restoration/page.py" line="304" />
         <source>Acidic</source>
         <translation>酸性点</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="301" />
+        <location filename="../../guji/gui/restoration/page.py" line="310" />
         <source>New pH set</source>
         <translation>新增 pH 测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="311" />
+        <location filename="../../guji/gui/restoration/page.py" line="320" />
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="312" />
+        <location filename="../../guji/gui/restoration/page.py" line="321" />
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="313" />
+        <location filename="../../guji/gui/restoration/page.py" line="322" />
         <source>Instrument</source>
         <translation>仪器</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="323" />
+        <location filename="../../guji/gui/restoration/page.py" line="332" />
         <source>Save pH set</source>
         <translation>保存 pH 测定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="327" />
+        <location filename="../../guji/gui/restoration/page.py" line="336" />
         <source>pH</source>
         <translation>pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="340" />
+        <location filename="../../guji/gui/restoration/page.py" line="349" />
         <source>Recipe</source>
         <translation>配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="342" />
+        <location filename="../../guji/gui/restoration/page.py" line="351" />
         <source>New recipe…</source>
         <translation>新建配方…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="366" />
+        <location filename="../../guji/gui/restoration/page.py" line="375" />
         <source>Record trial</source>
         <translation>记录试样</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="380" />
+        <location filename="../../guji/gui/restoration/page.py" line="389" />
         <source>Dyeing</source>
         <translation>染纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="407" />
-        <location filename="../../guji/gui/restoration/page.py" line="385" />
+        <location filename="../../guji/gui/restoration/page.py" line="416" />
+        <location filename="../../guji/gui/restoration/page.py" line="394" />
         <source>Hours</source>
         <translation>工时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="591" />
-        <location filename="../../guji/gui/restoration/page.py" line="386" />
+        <location filename="../../guji/gui/restoration/page.py" line="600" />
+        <location filename="../../guji/gui/restoration/page.py" line="395" />
         <source>Operations</source>
         <translation>工序</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="591" />
-        <location filename="../../guji/gui/restoration/page.py" line="453" />
-        <location filename="../../guji/gui/restoration/page.py" line="386" />
+        <location filename="../../guji/gui/restoration/page.py" line="600" />
+        <location filename="../../guji/gui/restoration/page.py" line="462" />
+        <location filename="../../guji/gui/restoration/page.py" line="395" />
         <source>Materials</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="386" />
+        <location filename="../../guji/gui/restoration/page.py" line="395" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="404" />
+        <location filename="../../guji/gui/restoration/page.py" line="413" />
         <source>operations, e.g. 补洞 溜口</source>
         <translation>工序，如 补洞 溜口</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="406" />
+        <location filename="../../guji/gui/restoration/page.py" line="415" />
         <source>notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="413" />
+        <location filename="../../guji/gui/restoration/page.py" line="422" />
         <source>Record session</source>
         <translation>记录修复</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="417" />
+        <location filename="../../guji/gui/restoration/page.py" line="426" />
         <source>Sessions</source>
         <translation>修复记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="422" />
+        <location filename="../../guji/gui/restoration/page.py" line="431" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="422" />
+        <location filename="../../guji/gui/restoration/page.py" line="431" />
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="422" />
+        <location filename="../../guji/gui/restoration/page.py" line="431" />
         <source>Batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="422" />
+        <location filename="../../guji/gui/restoration/page.py" line="431" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="423" />
+        <location filename="../../guji/gui/restoration/page.py" line="432" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="444" />
-        <location filename="../../guji/gui/restoration/page.py" line="423" />
+        <location filename="../../guji/gui/restoration/page.py" line="453" />
+        <location filename="../../guji/gui/restoration/page.py" line="432" />
         <source>Low stock at</source>
         <translation>低库存线</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="423" />
+        <location filename="../../guji/gui/restoration/page.py" line="432" />
         <source>Location</source>
         <translation>存放位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="433" />
+        <location filename="../../guji/gui/restoration/page.py" line="442" />
         <source>name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="435" />
+        <location filename="../../guji/gui/restoration/page.py" line="444" />
         <source>batch</source>
         <translation>批次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="446" />
+        <location filename="../../guji/gui/restoration/page.py" line="455" />
         <source>Add material</source>
         <translation>添加材料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="449" />
+        <location filename="../../guji/gui/restoration/page.py" line="458" />
         <source>Receipt…</source>
         <translation>入库…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="460" />
+        <location filename="../../guji/gui/restoration/page.py" line="469" />
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="465" />
+        <location filename="../../guji/gui/restoration/page.py" line="474" />
         <source>No.</source>
         <translation>次</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="476" />
-        <location filename="../../guji/gui/restoration/page.py" line="465" />
+        <location filename="../../guji/gui/restoration/page.py" line="485" />
+        <location filename="../../guji/gui/restoration/page.py" line="474" />
         <source>Quality grade</source>
         <translation>质量等级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="465" />
+        <location filename="../../guji/gui/restoration/page.py" line="474" />
         <source>Comments</source>
         <translation>验收意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="466" />
+        <location filename="../../guji/gui/restoration/page.py" line="475" />
         <source>Signed by</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="466" />
+        <location filename="../../guji/gui/restoration/page.py" line="475" />
         <source>Signed at</source>
         <translation>签署时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="466" />
+        <location filename="../../guji/gui/restoration/page.py" line="475" />
         <source>Voided</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="473" />
+        <location filename="../../guji/gui/restoration/page.py" line="482" />
         <source>comments</source>
         <translation>验收意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="474" />
+        <location filename="../../guji/gui/restoration/page.py" line="483" />
         <source>Accept and sign</source>
         <translation>验收并签名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="481" />
+        <location filename="../../guji/gui/restoration/page.py" line="490" />
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="547" />
+        <location filename="../../guji/gui/restoration/page.py" line="556" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="548" />
+        <location filename="../../guji/gui/restoration/page.py" line="557" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="548" />
+        <location filename="../../guji/gui/restoration/page.py" line="557" />
         <source>Volumes</source>
         <translation>册数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="549" />
+        <location filename="../../guji/gui/restoration/page.py" line="558" />
         <source>Requester</source>
         <translation>送修</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="550" />
+        <location filename="../../guji/gui/restoration/page.py" line="559" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="551" />
+        <location filename="../../guji/gui/restoration/page.py" line="560" />
         <source>Reviewer</source>
         <translation>审核人</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="554" />
+        <location filename="../../guji/gui/restoration/page.py" line="563" />
         <source>suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="561" />
+        <location filename="../../guji/gui/restoration/page.py" line="570" />
         <source>Progress: %1 of %2 leaves, %3 h</source>
         <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="573" />
+        <location filename="../../guji/gui/restoration/page.py" line="582" />
         <source>count</source>
         <translation>处</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="578" />
+        <location filename="../../guji/gui/restoration/page.py" line="587" />
         <source>No paper colour recorded</source>
         <translation>未记录原纸颜色</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="580" />
+        <location filename="../../guji/gui/restoration/page.py" line="589" />
         <source>Suggested: %1</source>
         <translation>建议级别：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="581" />
+        <location filename="../../guji/gui/restoration/page.py" line="590" />
         <source>No assessment yet</source>
         <translation>尚未评估</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="594" />
+        <location filename="../../guji/gui/restoration/page.py" line="603" />
         <source>Approved</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="595" />
+        <location filename="../../guji/gui/restoration/page.py" line="604" />
         <source>not yet</source>
         <translation>尚未批准</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="605" />
+        <location filename="../../guji/gui/restoration/page.py" line="614" />
         <source>No plan yet</source>
         <translation>尚未制定方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="641" />
+        <location filename="../../guji/gui/restoration/page.py" line="650" />
         <source>Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h</source>
         <translation>合计：%1 次，%2 小时，%3 叶，每小时 %4 叶</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="660" />
+        <location filename="../../guji/gui/restoration/page.py" line="669" />
         <source>Used in this job: </source>
         <translation>本档案用料：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="685" />
+        <location filename="../../guji/gui/restoration/page.py" line="694" />
         <source>No recipe</source>
         <translation>无配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="690" />
+        <location filename="../../guji/gui/restoration/page.py" line="699" />
         <source>base paper</source>
         <translation>底纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="721" />
+        <location filename="../../guji/gui/restoration/page.py" line="739" />
+        <source>Nothing was saved. %1 has been loaded again as it is now; make your change again if it is still needed.</source>
+        <translation>什么也没有保存。已重新载入 %1 的现状；如仍需要，请重新修改。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/page.py" line="753" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="721" />
+        <location filename="../../guji/gui/restoration/page.py" line="753" />
         <source>Why?</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="737" />
-        <location filename="../../guji/gui/restoration/page.py" line="734" />
+        <location filename="../../guji/gui/restoration/page.py" line="771" />
+        <location filename="../../guji/gui/restoration/page.py" line="768" />
         <source>New job</source>
         <translation>新建修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="734" />
+        <location filename="../../guji/gui/restoration/page.py" line="768" />
         <source>Census number of the item:</source>
         <translation>古籍的普查编号：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="737" />
+        <location filename="../../guji/gui/restoration/page.py" line="771" />
         <source>Requested by:</source>
         <translation>送修人/部门：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="820" />
+        <location filename="../../guji/gui/restoration/page.py" line="855" />
         <source>Receipt</source>
         <translation>材料入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="820" />
+        <location filename="../../guji/gui/restoration/page.py" line="855" />
         <source>Quantity received:</source>
         <translation>入库数量：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="890" />
+        <location filename="../../guji/gui/restoration/page.py" line="926" />
         <source>Save archive PDF</source>
         <translation>保存修复档案 PDF</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="904" />
+        <location filename="../../guji/gui/restoration/page.py" line="940" />
         <source>Wrote %1</source>
         <translation>已写出 %1</translation>
     </message>
 </context><context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="51" />
+        <location filename="../../guji/gui/census/review.py" line="56" />
         <source>Return for correction</source>
         <translation>返修</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="55" />
+        <location filename="../../guji/gui/census/review.py" line="60" />
         <source>Comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="60" />
+        <location filename="../../guji/gui/census/review.py" line="65" />
         <source>Comments on fields</source>
         <translation>字段意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="63" />
+        <location filename="../../guji/gui/census/review.py" line="68" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="63" />
+        <location filename="../../guji/gui/census/review.py" line="68" />
         <source>What to correct</source>
         <translation>需改正之处</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="69" />
+        <location filename="../../guji/gui/census/review.py" line="74" />
         <source>Add field comment</source>
         <translation>添加字段意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="71" />
+        <location filename="../../guji/gui/census/review.py" line="76" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
 </context><context>
     <name>ReviewActions</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="161" />
+        <location filename="../../guji/gui/census/review.py" line="149" />
+        <source>Nothing was done: the record changed after it was shown. It is shown again as it is now; check it and try again.</source>
+        <translation>什么也没有做：这条记录在显示之后已被修改。现已重新显示其现状；请核对后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/review.py" line="189" />
         <source>Reopen record</source>
         <translation>重新打开记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="162" />
+        <location filename="../../guji/gui/census/review.py" line="190" />
         <source>Why must this approved record be corrected?</source>
         <translation>为何需要修改这条已审核的记录？</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="176" />
+        <location filename="../../guji/gui/census/review.py" line="205" />
         <source>Queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="192" />
-        <location filename="../../guji/gui/census/review.py" line="180" />
+        <location filename="../../guji/gui/census/review.py" line="221" />
+        <location filename="../../guji/gui/census/review.py" line="209" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="192" />
-        <location filename="../../guji/gui/census/review.py" line="180" />
+        <location filename="../../guji/gui/census/review.py" line="221" />
+        <location filename="../../guji/gui/census/review.py" line="209" />
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="180" />
+        <location filename="../../guji/gui/census/review.py" line="209" />
         <source>Records</source>
         <translation>记录数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="187" />
+        <location filename="../../guji/gui/census/review.py" line="216" />
         <source>Awaiting me</source>
         <translation>待我处理</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="191" />
+        <location filename="../../guji/gui/census/review.py" line="220" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="191" />
+        <location filename="../../guji/gui/census/review.py" line="220" />
         <source>Title and juan</source>
         <translation>题名卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="192" />
+        <location filename="../../guji/gui/census/review.py" line="221" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="198" />
+        <location filename="../../guji/gui/census/review.py" line="230" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="199" />
+        <location filename="../../guji/gui/census/review.py" line="234" />
         <source>Submit for review</source>
         <translation>提交审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="200" />
+        <location filename="../../guji/gui/census/review.py" line="235" />
         <source>Approve</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="201" />
+        <location filename="../../guji/gui/census/review.py" line="236" />
         <source>Return for correction…</source>
         <translation>返修…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="202" />
+        <location filename="../../guji/gui/census/review.py" line="237" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
+    </message>
+</context><context>
+    <name>StaleDialog</name>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="69" />
+        <source>Changed by someone else</source>
+        <translation>已被他人修改</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="87" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="87" />
+        <source>When you opened it</source>
+        <translation>您打开时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="87" />
+        <source>Yours</source>
+        <translation>您的</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="88" />
+        <source>Stored now</source>
+        <translation>现存的</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="88" />
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="110" />
+        <source>Reload</source>
+        <translation>重新载入</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="112" />
+        <source>Discard your edits and load the record as it is stored now</source>
+        <translation>放弃您的修改，载入库中现存的记录</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="114" />
+        <source>Merge field by field</source>
+        <translation>逐项合并</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="116" />
+        <source>Keep the changes of both as the table shows, and save</source>
+        <translation>按表中所示保留双方的修改，并保存</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="118" />
+        <source>Overwrite…</source>
+        <translation>覆盖…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="120" />
+        <source>Save your version over theirs (asks again first)</source>
+        <translation>用您的版本覆盖对方的修改（会再确认一次）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="122" />
+        <source>Keep editing</source>
+        <translation>继续编辑</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="145" />
+        <source>Your version and the stored one hold the same values: merging saves them unchanged.</source>
+        <translation>您的版本与现存版本各项相同：合并将原样保存。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="149" />
+        <source>%1 item(s) differ: %2 changed by you only, %3 by them only, %4 changed by both differently (choose for each).</source>
+        <translation>共 %1 项不同：%2 项只有您改过，%3 项只有对方改过，%4 项双方改得不同（请逐项选择）。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="167" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="167" />
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="199" />
+        <source>yours</source>
+        <translation>您的</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="200" />
+        <source>stored</source>
+        <translation>现存的</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="213" />
+        <source>yours (only you changed it)</source>
+        <translation>您的（只有您改过）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="213" />
+        <source>stored (only they changed it)</source>
+        <translation>现存的（只有对方改过）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="214" />
+        <source>same change by both</source>
+        <translation>双方改得相同</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="244" />
+        <source>Choose yours or stored for: %1</source>
+        <translation>请为以下项目选择“您的”或“现存的”：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="248" />
+        <source>Merging saves the items as the last column says.</source>
+        <translation>合并将按最后一列保存各项。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="266" />
+        <source>someone else</source>
+        <translation>他人</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="276" />
+        <location filename="../../guji/gui/census/stale_dialog.py" line="270" />
+        <source>Overwrite</source>
+        <translation>覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="271" />
+        <source>Overwrite the changes of %1?</source>
+        <translation>覆盖 %1 的修改？</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="274" />
+        <source>Their changes to these items will be replaced by yours: %1</source>
+        <translation>对方对以下项目的修改将被您的版本替换：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/stale_dialog.py" line="277" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context><context>
+    <name>StaleNotice</name>
+    <message>
+        <location filename="../../guji/gui/stale.py" line="19" />
+        <source>Someone else changed it after you opened it.</source>
+        <translation>在您打开后已被他人修改。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/stale.py" line="20" />
+        <source>Changed by %1 at %2.</source>
+        <translation>已被 %1 于 %2 修改。</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/stale.py" line="27" />
+        <source>Changed by someone else</source>
+        <translation>已被他人修改</translation>
     </message>
 </context><context>
     <name>TrialGrid</name>

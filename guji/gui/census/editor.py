@@ -13,6 +13,13 @@
   fields.
 * Grades are suggested (grading rules) and only stored when staff confirm them
   (``app.census.confirm_grade``).
+* Every save, grade confirmation and review step passes the version of the record the
+  editor loaded. A save refused as stale (someone else saved meanwhile) opens
+  :class:`~guji.gui.census.stale_dialog.StaleDialog`: reload, merge field by field
+  (:mod:`guji.census.merge`) or overwrite; a stale grade or review step says who changed
+  the record and when and loads it again.
+* The history tab says whether the record's audit entries are intact links of the
+  tamper-evident audit chain (``app.audit.entity_chain_state``).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from guji.census import vocab
 from guji.census.era import EraParseError, parse_era
+from guji.census.merge import LINK_FIELDS, LIST_FIELDS, changed_fields, three_way
 from guji.census.models import STATE_LABELS_ZH, ReviewState
 from guji.census.record import (
     FIELD_LABELS,
@@ -37,6 +45,8 @@ from guji.census.record import (
 from guji.errors import FieldProblem, ValidationError
 from guji.gui.qt import (
     QAbstractItemView,
+    QBrush,
+    QColor,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -60,14 +70,21 @@ from guji.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from guji.gui.census.stale_dialog import MERGE, OVERWRITE, RELOAD, StaleDialog
+from guji.gui.stale import show_stale
 from guji.gui.worker import run_op, show_error
+from guji.messages import msg
 from guji.models.user import Role
 from guji.services.permissions import can_edit_records_of
+from guji.services.versions import StaleEdit
 
 if TYPE_CHECKING:
+    from guji.db.audit_chain import ChainProblem
     from guji.gui.census.page import CensusPage
 
 CHECK_DEBOUNCE_MS = 300
+ENTITY = "census_record"
+HISTORY_LIMIT = 500  # what app.census.history returns at most; beyond it the entries are counted apart
 # Vocabulary fields typed into editable combo boxes (field → vocabulary).
 # Row tables' cells that choose from a vocabulary: (table, column) → vocabulary.
 _ROW_COMBOS = {("seals", 2): "seal_position", ("annotations", 1): "annotation_kind",
@@ -107,6 +124,25 @@ class Loaded:
     suggestion: Any
     next_number: str | None
     institutions: list[Any]
+    chain: ChainProblem | None = None  # the audit chain over this record's entries (None: intact)
+    audit_entries: int = 0  # how many audit entries the record has
+
+
+def fetch_loaded(app: Any, rid: int | None) -> Loaded:
+    """Everything the editor shows for record ``rid`` (None: a new record). Runs on the worker."""
+    insts = app.institutions.list()
+    if rid is None:
+        nxt = None
+        if app.actor.institution_code:
+            nxt = app.census.next_census_number()
+        return Loaded(None, {}, [], [], None, nxt, insts)
+    view = app.census.get_record(rid)
+    history = app.census.history(rid)
+    entries = len(history)
+    if entries >= HISTORY_LIMIT:
+        entries = len(app.audit.history(ENTITY, rid, limit=10_000_000))
+    return Loaded(view, app.review.open_field_comments(rid), history, app.review.rounds(rid),
+                  app.census.suggest_grade(rid), None, insts, app.audit.entity_chain_state(ENTITY, rid), entries)
 
 
 def _set_prop(w: QWidget, name: str, value: str) -> None:
@@ -136,6 +172,8 @@ class RecordEditor(QDialog):
         self._statement_from_rows = ""  # the author statement as the rows last wrote it
         self._check_seq = 0
         self._loading = True
+        self.stale_dialog: StaleDialog | None = None  # open while a stale save is being decided
+        self._after_load: tuple[str, str] | None = None  # status text and style to show after the next load
         self.setWindowTitle(self.tr("Census record"))
         self.setStyleSheet(PROBLEM_STYLE)
         self.resize(980, 760)
@@ -181,6 +219,16 @@ class RecordEditor(QDialog):
         self.status = QLabel("")
         self.status.setObjectName("status")
         buttons.addWidget(self.status, 1)
+        self.review_buttons: dict[str, QPushButton] = {}
+        for step, text in (("submit", self.tr("Submit for review")), ("approve", self.tr("Approve")),
+                           ("return", self.tr("Return for correction…")), ("reopen", self.tr("Reopen…"))):
+            b = QPushButton(text)
+            b.setObjectName(f"review_{step}")
+            b.setAutoDefault(False)
+            b.setEnabled(False)
+            b.clicked.connect(lambda _c=False, s=step: self.review_step(s))
+            self.review_buttons[step] = b
+            buttons.addWidget(b)
         self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
         self.save_button.setObjectName("save")
         self.save_button.clicked.connect(self.save)
@@ -590,6 +638,10 @@ class RecordEditor(QDialog):
         self.history_tree.setObjectName("history")
         self.history_tree.setHeaderLabels([self.tr("Action"), self.tr("By"), self.tr("When"), self.tr("Detail")])
         col.addWidget(self.history_tree, 1)
+        self.chain_label = QLabel("")
+        self.chain_label.setObjectName("chain_state")
+        self.chain_label.setWordWrap(True)
+        col.addWidget(self.chain_label)
         self.tabs.addTab(page, self.tr("History"))
 
     # --- reading and writing the form ----------------------------------------------------------------
@@ -661,25 +713,13 @@ class RecordEditor(QDialog):
 
     def load(self) -> None:
         """Load the record (or the next number of a new one) on the worker, then fill the form."""
-        app = self.page.app
-        rid = self.record_id
-
-        def fetch() -> Loaded:
-            insts = app.institutions.list()
-            if rid is None:
-                nxt = None
-                if app.actor.institution_code:
-                    nxt = app.census.next_census_number()
-                return Loaded(None, {}, [], [], None, nxt, insts)
-            view = app.census.get_record(rid)
-            return Loaded(view, app.review.open_field_comments(rid), app.census.history(rid),
-                          app.review.rounds(rid), app.census.suggest_grade(rid), None, insts)
-
         self._loading = True
         self.status.setText(self.tr("loading…"))
-        run_op(self.page.worker, self, fetch, on_done=self._show_loaded)
+        run_op(self.page.worker, self, fetch_loaded, self.page.app, self.record_id, on_done=self._show_loaded)
 
-    def _show_loaded(self, loaded: Loaded) -> None:
+    def _show_loaded(self, loaded: Loaded, data: RecordData | None = None) -> None:
+        """Fill the form from ``loaded``; ``data`` (a merge, or my edits to overwrite with) replaces the
+        stored values in the fields while the loaded record stays the version the next save names."""
         self._loading = True
         actor = self.page.app.actor
         self.view = view = loaded.view
@@ -692,7 +732,8 @@ class RecordEditor(QDialog):
         self.institution.setCurrentIndex(max(0, self.institution.findData(code)))
         self.institution.setEnabled(view is None and actor.institution_code is None)
         self.institution.blockSignals(False)
-        data = view.data if view is not None else RecordData()
+        if data is None:
+            data = view.data if view is not None else RecordData()
         for name, slot in self.slots.items():
             if slot.kind in ("table", "grade"):
                 continue
@@ -725,6 +766,7 @@ class RecordEditor(QDialog):
                                  f"[{STATE_LABELS_ZH.get(ReviewState(view.state), view.state)}]")
         self._show_grade(data.grade, loaded.suggestion)
         self._show_history(loaded.history, loaded.rounds)
+        self._show_chain(loaded)
         self.field_comments = dict(loaded.comments)
 
         # Read-only: locked by review, or not this user's institution.
@@ -737,10 +779,16 @@ class RecordEditor(QDialog):
         elif view is None and not actor.has(Role.CENSUS, Role.ADMIN):
             reason = self.tr("Read only: registering records needs the role census staff.")
         self.set_read_only(bool(reason), reason)
+        self._update_review_buttons()
         self._show_problems([], [])
         self.show_era()
         self._loading = False
-        self.status.setText("")
+        if self.status.text() == self.tr("loading…"):
+            # What the step before the reload said ("Saved …") is shown once the record is.
+            text, style = self._after_load or ("", "")
+            self.status.setText(text)
+            self.status.setStyleSheet(style)
+        self._after_load = None
         if not self.read_only:
             self.validate()
 
@@ -781,6 +829,7 @@ class RecordEditor(QDialog):
         self.history_tree.clear()
         for h in history:
             top = QTreeWidgetItem([ACTION_ZH.get(h.action, h.action), h.login, _when(h.at), h.note or ""])
+            top.setData(0, Qt.ItemDataRole.UserRole, h.id)
             for fname, change in (h.changes or {}).items():
                 if isinstance(change, list) and len(change) == 2:
                     detail = f"{_short(change[0])} → {_short(change[1])}"
@@ -792,6 +841,31 @@ class RecordEditor(QDialog):
             tree.setColumnWidth(0, 140)
             tree.setColumnWidth(1, 100)
             tree.setColumnWidth(2, 140)
+
+    def _show_chain(self, loaded: Loaded) -> None:
+        """The audit chain over this record's entries: intact (normal text) or where it breaks (red,
+        with the entry named and its line in the history marked)."""
+        self.chain_label.setStyleSheet("")
+        if loaded.view is None:
+            self.chain_label.setText("")
+            return
+        problem = loaded.chain
+        if problem is None:
+            self.chain_label.setText(msg("audit.chain.state_ok", entries=loaded.audit_entries))
+            return
+        text = msg(f"audit.chain.{problem.kind}", position=problem.position,
+                   entry=problem.entry_id if problem.entry_id is not None else "-", expected="?")
+        for i in range(self.history_tree.topLevelItemCount()):
+            item = self.history_tree.topLevelItem(i)
+            if item is None or item.data(0, Qt.ItemDataRole.UserRole) != problem.entry_id:
+                continue
+            text += "\n" + (self.tr("Entry %1: %2 by %3 at %4").replace("%1", str(problem.entry_id))
+                            .replace("%2", item.text(0)).replace("%3", item.text(1)).replace("%4", item.text(2)))
+            for c in range(self.history_tree.columnCount()):
+                item.setForeground(c, QBrush(QColor("#c0392b")))
+            self.history_tree.scrollToItem(item)
+        self.chain_label.setText(text)
+        self.chain_label.setStyleSheet("color: #c0392b; font-weight: bold;")
 
     def set_read_only(self, read_only: bool, reason: str = "") -> None:
         """Lock every input (locked record, or no right to edit) and show why."""
@@ -980,12 +1054,17 @@ class RecordEditor(QDialog):
                 return
             self.status.setText(self.tr("Saved %1").replace("%1", value.census_number))
             self.status.setStyleSheet("color: #1d6a35;")
+            self._after_load = (self.status.text(), "color: #1d6a35;")
             self.record_id = value.id
             self.page.notify(value.changes)
             self.load()
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError):
+            if isinstance(exc, StaleEdit) and rid is not None:
+                self.status.setText(self.tr("Not saved: the record was changed by someone else."))
+                self.status.setStyleSheet("color: #c0392b;")
+                self._stale(exc, data)
+            elif isinstance(exc, ValidationError):
                 self._show_problems(exc.problems, [])
                 self.status.setText(self.tr("Not saved: correct the marked fields first."))
                 self.status.setStyleSheet("color: #c0392b;")
@@ -994,9 +1073,91 @@ class RecordEditor(QDialog):
 
         run_op(self.page.worker, self, op, on_done=done, on_error=failed)
 
+    # --- someone else saved meanwhile -------------------------------------------------------------------
+
+    def edited_fields(self) -> list[str]:
+        """The record items this form edits (what :meth:`collect` fills in from the widgets)."""
+        scalars = [n for n in RecordData.__dataclass_fields__
+                   if n in self.slots and self.slots[n].kind not in ("table", "grade")]
+        return scalars + [n for n in LIST_FIELDS + LINK_FIELDS if n not in scalars]
+
+    def unsaved_fields(self) -> list[str]:
+        """The items whose value in the form differs from the loaded record (unsaved edits)."""
+        if self.view is None or self.read_only:
+            return []
+        return changed_fields(self.view.data, self.collect(), fields=self.edited_fields())
+
+    def _stale(self, exc: StaleEdit, mine: RecordData) -> None:
+        """Load the record as stored now and ask: reload, merge field by field, or overwrite."""
+        base = self.view
+        rid = self.record_id
+        if base is None or rid is None:
+            show_error(self, exc)
+            return
+
+        def ask(loaded: Loaded) -> None:
+            current = loaded.view
+            assert current is not None
+            merge = three_way(base.data, mine, current.data, fields=self.edited_fields())
+            blocked = ""
+            if current.locked:
+                blocked = self.tr("The record is now %1 and locked: it can only be reloaded.").replace(
+                    "%1", STATE_LABELS_ZH[ReviewState(current.state)])
+            elif not can_edit_records_of(self.page.app.actor, current.institution_id):
+                blocked = self.tr("Read only: you may not edit records of %1.").replace("%1", current.institution_name)
+            dialog = StaleDialog(self, exc, merge, blocked=blocked)
+            self.stale_dialog = dialog
+            dialog.finished.connect(lambda _r: self._stale_decided(dialog, loaded, mine))
+            dialog.open()
+
+        run_op(self.page.worker, self, fetch_loaded, self.page.app, rid, on_done=ask)
+
+    def _stale_decided(self, dialog: StaleDialog, loaded: Loaded, mine: RecordData) -> None:
+        """Carry out the choice made in the stale dialog (the save goes through :meth:`save` again,
+        naming the version just loaded, so a third person's save brings the dialog back)."""
+        if self.stale_dialog is dialog:
+            self.stale_dialog = None
+        assert loaded.view is not None
+        if dialog.choice == RELOAD:
+            self._show_loaded(loaded)
+            self.status.setText(self.tr("Reloaded: your edits were discarded."))
+            self.status.setStyleSheet("")
+        elif dialog.choice == MERGE and dialog.merged is not None:
+            self._show_loaded(loaded, dialog.merged)
+            self.save()
+        elif dialog.choice == OVERWRITE:
+            mine.grade = loaded.view.data.grade  # grades change only by confirmation
+            self._show_loaded(loaded, mine)
+            self.save()
+        else:
+            self.status.setText(self.tr("Not saved: the record was changed by someone else; your edits are "
+                                        "still here."))
+            self.status.setStyleSheet("color: #c0392b;")
+
+    # --- grade and review steps ---------------------------------------------------------------------------
+
+    def _refuse_unsaved(self) -> bool:
+        """True (and say so) when the form holds edits that are not saved: a step would lose them."""
+        unsaved = self.unsaved_fields()
+        if not unsaved:
+            return False
+        self.status.setText(self.tr("Save your edits first (%1).").replace(
+            "%1", "、".join(FIELD_LABELS.get(n, n) for n in unsaved)))
+        self.status.setStyleSheet("color: #9a6a00;")
+        return True
+
+    def _after_stale_step(self, exc: BaseException) -> None:
+        """A grade or review step refused: say who changed the record and when, and load it again."""
+        if isinstance(exc, StaleEdit):
+            show_stale(self, exc, self.tr("Nothing was changed. The record now shows what is stored; check it "
+                                          "and try again."))
+            self.load()
+        else:
+            show_error(self, exc)
+
     def confirm_grade(self) -> None:
         """Store the grade chosen in the grading tab (staff confirm; a suggestion is never stored by itself)."""
-        if self.record_id is None or self.read_only:
+        if self.record_id is None or self.read_only or self.view is None or self._refuse_unsaved():
             return
         code = self.grade_choice.currentData()
         rid = self.record_id
@@ -1005,7 +1166,34 @@ class RecordEditor(QDialog):
             self.page.notify(changes)
             self.load()
 
-        run_op(self.page.worker, self, self.page.app.census.confirm_grade, rid, code, on_done=done)
+        run_op(self.page.worker, self, self.page.app.census.confirm_grade, rid, code,
+               expected_version=self.view.version, on_done=done, on_error=self._after_stale_step)
+
+    def review_step(self, step: str) -> None:
+        """A review step on this record (submit, approve, return, reopen), naming the version shown."""
+        if self.view is None or self.record_id is None:
+            return
+        if step == "submit" and self._refuse_unsaved():
+            return
+        actions = self.page.review
+        fn = {"submit": actions.submit, "approve": actions.approve, "return": actions.ask_return,
+              "reopen": actions.ask_reopen}[step]
+        fn(self.record_id, on_done=lambda _c: self.load(), expected_version=self.view.version,
+           on_stale=self.load)
+
+    def _update_review_buttons(self) -> None:
+        view = self.view
+        actor = self.page.app.actor
+        state = view.state if view is not None else None
+        reviewer = actor.has(Role.REVIEWER)
+        enabled = {
+            "submit": state in ("draft", "returned") and not self.read_only,
+            "approve": reviewer and state in ("submitted", "unit_approved"),
+            "return": reviewer and state in ("submitted", "unit_approved"),
+            "reopen": reviewer and state in ("unit_approved", "centre_approved"),
+        }
+        for step, button in self.review_buttons.items():
+            button.setEnabled(bool(enabled[step]))
 
 
 def _state(value: str) -> str:

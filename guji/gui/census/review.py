@@ -2,7 +2,10 @@
 
 The actions (submit, approve, return with per-field comments, reopen with a
 reason) are the ReviewService's; this module only asks for the comments and
-shows what the service says (errors in dialogs).
+shows what the service says (errors in dialogs). Actions started from the record
+editor or the queue name the version of the record shown there: when someone changed
+the record meanwhile, the step is refused, the person reads who changed it and when,
+and what they looked at is loaded again.
 """
 
 from __future__ import annotations
@@ -32,8 +35,10 @@ from guji.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from guji.gui.worker import run_op
+from guji.gui.stale import show_stale
+from guji.gui.worker import run_op, show_error
 from guji.services.context import Changes
+from guji.services.versions import StaleEdit
 
 if TYPE_CHECKING:
     from guji.gui.census.page import CensusPage
@@ -130,38 +135,62 @@ class ReviewActions(QObject):
         super().__init__(page)
         self.page = page
 
-    def _run(self, fn: Any, *args: Any, on_done: Any = None) -> None:
+    def _run(self, fn: Any, *args: Any, on_done: Any = None, expected_version: int | None = None,
+             on_stale: Any = None) -> None:
+        """Run review step ``fn`` on the worker; ``expected_version``: the version of the record shown
+        (None: not checked); ``on_stale()`` runs after a refusal as stale (to load the record again)."""
         def done(changes: Changes) -> None:
             self.page.notify(changes)
             if on_done is not None:
                 on_done(changes)
 
-        run_op(self.page.worker, self.page, fn, *args, on_done=done)
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, StaleEdit):
+                show_stale(self.page, exc, self.tr("Nothing was done: the record changed after it was shown. "
+                                                   "It is shown again as it is now; check it and try again."))
+                if on_stale is not None:
+                    on_stale()
+            else:
+                show_error(self.page, exc)
 
-    def submit(self, record_id: int, comment: str | None = None, on_done: Any = None) -> None:
-        self._run(self.page.app.review.submit_for_review, record_id, comment, on_done=on_done)
+        kwargs = {} if expected_version is None else {"expected_version": expected_version}
+        run_op(self.page.worker, self.page, fn, *args, on_done=done, on_error=failed, **kwargs)
 
-    def approve(self, record_id: int, comment: str | None = None, on_done: Any = None) -> None:
-        self._run(self.page.app.review.approve, record_id, comment, on_done=on_done)
+    def submit(self, record_id: int, comment: str | None = None, on_done: Any = None, *,
+               expected_version: int | None = None, on_stale: Any = None) -> None:
+        self._run(self.page.app.review.submit_for_review, record_id, comment, on_done=on_done,
+                  expected_version=expected_version, on_stale=on_stale)
+
+    def approve(self, record_id: int, comment: str | None = None, on_done: Any = None, *,
+                expected_version: int | None = None, on_stale: Any = None) -> None:
+        self._run(self.page.app.review.approve, record_id, comment, on_done=on_done,
+                  expected_version=expected_version, on_stale=on_stale)
 
     def return_record(self, record_id: int, comment: str, field_comments: dict[str, str],
-                      on_done: Any = None) -> None:
-        self._run(self.page.app.review.return_for_correction, record_id, comment, field_comments, on_done=on_done)
+                      on_done: Any = None, *, expected_version: int | None = None, on_stale: Any = None) -> None:
+        self._run(self.page.app.review.return_for_correction, record_id, comment, field_comments, on_done=on_done,
+                  expected_version=expected_version, on_stale=on_stale)
 
-    def reopen(self, record_id: int, reason: str, on_done: Any = None) -> None:
-        self._run(self.page.app.review.reopen, record_id, reason, on_done=on_done)
+    def reopen(self, record_id: int, reason: str, on_done: Any = None, *,
+               expected_version: int | None = None, on_stale: Any = None) -> None:
+        self._run(self.page.app.review.reopen, record_id, reason, on_done=on_done,
+                  expected_version=expected_version, on_stale=on_stale)
 
-    def ask_return(self, record_id: int, on_done: Any = None) -> None:
+    def ask_return(self, record_id: int, on_done: Any = None, *, expected_version: int | None = None,
+                   on_stale: Any = None) -> None:
         dialog = ReturnDialog(self.page)
         if dialog.exec():
             comment, fields = dialog.values()
-            self.return_record(record_id, comment, fields, on_done=on_done)
+            self.return_record(record_id, comment, fields, on_done=on_done, expected_version=expected_version,
+                               on_stale=on_stale)
 
-    def ask_reopen(self, record_id: int, on_done: Any = None) -> None:
+    def ask_reopen(self, record_id: int, on_done: Any = None, *, expected_version: int | None = None,
+                   on_stale: Any = None) -> None:
         dialog = ReasonDialog(self.page, self.tr("Reopen record"),
                               self.tr("Why must this approved record be corrected?"))
         if dialog.exec():
-            self.reopen(record_id, dialog.value(), on_done=on_done)
+            self.reopen(record_id, dialog.value(), on_done=on_done, expected_version=expected_version,
+                        on_stale=on_stale)
 
 
 class ReviewPanel(QWidget):
@@ -192,16 +221,23 @@ class ReviewPanel(QWidget):
                                                  self.tr("Edition"), self.tr("Review state"), self.tr("Institution")])
         _plain(self.awaiting)
         self.awaiting.itemActivated.connect(lambda item: self._act(self.page.open_editor))
+        # The row selected is read again (its state and version): a step names the version shown.
+        self.shown_versions: dict[int, int] = {}
+        self.awaiting.itemSelectionChanged.connect(self._selected)
         bl.addWidget(self.awaiting)
         row = QHBoxLayout()
         # open_editor is looked up on each click: other pages may wrap it (imaging feeds the 影像 tab).
-        for text, fn in ((self.tr("Open"), lambda rid: self.page.open_editor(rid)),
-                         (self.tr("Submit for review"), self.page.review.submit),
-                         (self.tr("Approve"), self.page.review.approve),
-                         (self.tr("Return for correction…"), self.page.review.ask_return),
-                         (self.tr("Reopen…"), self.page.review.ask_reopen)):
+        b = QPushButton(self.tr("Open"))
+        b.clicked.connect(lambda _c=False: self._act(lambda rid: self.page.open_editor(rid)))
+        row.addWidget(b)
+        self.step_buttons: dict[str, QPushButton] = {}
+        for key, text, fn in (("submit", self.tr("Submit for review"), self.page.review.submit),
+                              ("approve", self.tr("Approve"), self.page.review.approve),
+                              ("return", self.tr("Return for correction…"), self.page.review.ask_return),
+                              ("reopen", self.tr("Reopen…"), self.page.review.ask_reopen)):
             b = QPushButton(text)
-            b.clicked.connect(lambda _c=False, f=fn: self._act(f))
+            b.clicked.connect(lambda _c=False, f=fn: self._step(f))
+            self.step_buttons[key] = b
             row.addWidget(b)
         row.addStretch(1)
         bl.addLayout(row)
@@ -231,6 +267,28 @@ class ReviewPanel(QWidget):
         if rid is not None:
             fn(rid)
 
+    def _step(self, fn: Any) -> None:
+        """A review step on the selected record, naming the version its row shows."""
+        rid = self.selected_id()
+        if rid is not None:
+            fn(rid, expected_version=self.shown_versions.get(rid), on_stale=self.refresh)
+
+    def _selected(self) -> None:
+        """Read the selected record again: its row shows the state now, and a step names that version."""
+        rid = self.selected_id()
+        if rid is None:
+            return
+        row = self.awaiting.currentRow()
+
+        def show(view: Any) -> None:
+            if self.selected_id() != rid:
+                return  # another row was selected meanwhile
+            self.shown_versions[rid] = view.version
+            self.awaiting.setItem(row, 3, QTableWidgetItem(state_label(view.state)))
+
+        run_op(self.page.worker, None, self.page.app.census.get_record, rid, on_done=show,
+               on_error=lambda _e: self.shown_versions.pop(rid, None))
+
     def refresh(self) -> None:
         app = self.page.app
 
@@ -247,14 +305,18 @@ class ReviewPanel(QWidget):
                 for c, v in enumerate((e.institution_name, state_label(e.state), str(e.count))):
                     self.queue.setItem(r, c, QTableWidgetItem(v))
             self.awaiting_ids = [row.id for row in rows]
+            self.shown_versions.clear()
+            self.awaiting.blockSignals(True)
             self.awaiting.setRowCount(len(rows))
             names = self.page.model.institution_names
             for r, row in enumerate(rows):
                 for c, v in enumerate((row.census_number, row.title, row.edition_statement or "",
                                        state_label(row.state), names.get(row.institution_code, row.institution_code))):
                     self.awaiting.setItem(r, c, QTableWidgetItem(v))
+            self.awaiting.blockSignals(False)
             self.queue.resizeColumnsToContents()
             self.awaiting.resizeColumnsToContents()
+            self._selected()  # the row still selected is read again
 
         run_op(self.page.worker, None, load, on_done=show)
 

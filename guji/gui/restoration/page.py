@@ -2,6 +2,12 @@
 
 Every service call runs on the database worker (``self.run``); widgets only ever
 see the plain data of :mod:`restoration.views`.
+
+Changes name the version the page loaded: the plan editor the plan's version (0 when
+there was no plan), the workflow steps, the damage grade and the acceptance the job's.
+When someone else changed the job meanwhile, the service refuses; the page says who
+changed it and when and loads the job again (no merge: the person redoes the step on
+what is stored now).
 """
 
 from __future__ import annotations
@@ -40,7 +46,10 @@ from guji.gui.restoration.charts import HoursChart, PhChart
 from guji.gui.restoration.grids import PhGrid, TrialGrid, stats_text
 from guji.gui.restoration.photos import PhotosPanel
 from guji.gui.restoration.recipe_dialog import RecipeDialog, RecipeLibraryPanel
+from guji.gui.stale import show_stale
+from guji.gui.worker import show_error
 from guji.services.context import Changes
+from guji.services.versions import StaleEdit
 from restoration.views import (
     AssessmentInput,
     JobArchive,
@@ -712,23 +721,48 @@ class RestorationPage(Page):
     def _done(self, _result: Any = None) -> None:
         self.window_.changed(Changes.of("restoration_job", [self.job_id] if self.job_id else []))
 
+    def job_version(self) -> int | None:
+        """The version of the job as loaded (what a change to it names), None before one is loaded."""
+        if self.archive is None or self.archive.job.id != self.job_id:
+            return None
+        return self.archive.job.version
+
+    def plan_version(self) -> int:
+        """The version of the plan as loaded; 0 when the job had no plan."""
+        plan = self.archive.plan if self.archive is not None and self.archive.job.id == self.job_id else None
+        return plan.version if plan is not None else 0
+
+    def _failed(self, exc: BaseException) -> None:
+        """A refused change: a stale one says who changed the job and when and loads it again."""
+        if isinstance(exc, StaleEdit):
+            number = self.archive.job.job_number if self.archive is not None else ""
+            show_stale(self, exc, self.tr("Nothing was saved. %1 has been loaded again as it is now; make your "
+                                          "change again if it is still needed.").replace("%1", number))
+            if self.job_id is not None:
+                self.window_.changed(Changes.of("restoration_job", [self.job_id]))
+        else:
+            show_error(self, exc)
+
     def _action(self, key: str) -> None:
         if self.job_id is None:
             return
         svc = self.app.restoration
         jid = self.job_id
+        version = self.job_version()
         if key in ("send_back", "reopen"):
             reason, ok = QInputDialog.getText(self, self.tr("Reason"), self.tr("Why?"))
             if not ok:
                 return
-            self.run(getattr(svc, key), jid, reason, on_done=self._done)
+            self.run(getattr(svc, key), jid, reason, expected_version=version, on_done=self._done,
+                     on_error=self._failed)
         else:
-            self.run(getattr(svc, key), jid, on_done=self._done)
+            self.run(getattr(svc, key), jid, expected_version=version, on_done=self._done, on_error=self._failed)
 
     def _confirm_grade(self) -> None:
         if self.job_id is not None:
             self.run(self.app.restoration.confirm_damage_grade, self.job_id, self.grade_combo.currentData(),
-                     note=self.grade_note.text().strip() or None, on_done=self._done)
+                     note=self.grade_note.text().strip() or None, expected_version=self.job_version(),
+                     on_done=self._done, on_error=self._failed)
 
     def _new_job(self) -> None:
         number, ok = QInputDialog.getText(self, self.tr("New job"), self.tr("Census number of the item:"))
@@ -804,7 +838,8 @@ class RestorationPage(Page):
         data = PlanInput(operations=ops, estimated_hours=f"{self.plan_hours.value():.2f}",
                          planned_leaves=self.plan_leaves.value() or None,
                          description=self.plan_description.text().strip() or None)
-        self.run(self.app.restoration.save_plan, self.job_id, data, on_done=self._done)
+        self.run(self.app.restoration.save_plan, self.job_id, data, expected_version=self.plan_version(),
+                 on_done=self._done, on_error=self._failed)
 
     def _add_material(self) -> None:
         data = MaterialInput(kind=self.mat_kind.currentData(), name=self.mat_name.text(), unit=self.mat_unit.text(),
@@ -881,7 +916,8 @@ class RestorationPage(Page):
     def _accept(self) -> None:
         if self.job_id is not None:
             self.run(self.app.restoration.accept, self.job_id, self.quality.currentData(),
-                     comments=self.accept_comments.text().strip() or None, on_done=self._done)
+                     comments=self.accept_comments.text().strip() or None, expected_version=self.job_version(),
+                     on_done=self._done, on_error=self._failed)
 
     def _report(self) -> None:
         if self.archive is None:
