@@ -176,10 +176,12 @@ def test_inputs_are_not_changed() -> None:
     assert (base.volumes, mine.volumes, base.authors) == ("4", "5", [])
 
 
-def test_merged_record_saves_through_the_service(org: dict[str, Guji]) -> None:
-    """Two clerks of one institution: the second save is refused as stale, the merge keeps both changes."""
+def test_merged_record_saves_through_the_service(any_org: dict[str, Guji]) -> None:
+    """Two clerks of one institution: the second save is refused as stale, the merge keeps both changes
+    (SQLite and PostgreSQL)."""
     from tests.conftest import PASSWORD
 
+    org = any_org
     org["admin"].users.add_user("census.a2", PASSWORD, ["census"], institution="210000-0101", full_name="王二")
     me, other = org["census_a"], Guji.sign_in(org["admin"].db, "census.a2", PASSWORD)
     rid = me.census.register_book(book()).id

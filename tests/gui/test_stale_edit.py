@@ -157,6 +157,31 @@ def test_merge_that_is_stale_again_asks_again(gui_app, clerks, qtbot) -> None:  
     assert (final.call_number, final.volumes, final.extant) == ("善 101A", 6, "存卷一至十")
 
 
+def test_merge_through_the_worker_thread(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """With the real database thread: the refusal, the current record and the merged save arrive by signal."""
+    from guji.gui.mainwindow import MainWindow
+    from guji.gui.worker import DbWorker
+
+    me, other, rid = clerks["me"], clerks["other"], clerks["rid"]
+    window = MainWindow(me, DbWorker())
+    qtbot.addWidget(window)
+    page = window.show_page("census")
+    try:
+        editor = page.open_editor(rid)
+        qtbot.waitUntil(lambda: editor.view is not None and not editor._loading, timeout=10000)
+        editor.set_value("call_number", "善 101A")
+        other_saves(other, rid, volumes=6)
+        editor.save()
+        qtbot.waitUntil(lambda: editor.stale_dialog is not None and editor.stale_dialog.isVisible(), timeout=10000)
+        assert set(rows_of(editor.stale_dialog)) == {"call_number", "volumes"}
+        editor.stale_dialog.merge_button.click()
+        qtbot.waitUntil(lambda: me.census.get_record(rid).data.call_number == "善 101A", timeout=10000)
+        assert me.census.get_record(rid).data.volumes == 6
+        qtbot.waitUntil(lambda: editor.value("volumes") == "6" and not editor._loading, timeout=10000)
+    finally:
+        window.close()  # stops the worker thread (quit + wait)
+
+
 def test_overwrite_after_confirmation_replaces_their_changes(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
     window, page = window_for(me, qtbot)
