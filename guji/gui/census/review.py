@@ -278,13 +278,12 @@ class ReviewPanel(QWidget):
         rid = self.selected_id()
         if rid is None:
             return
-        row = self.awaiting.currentRow()
 
         def show(view: Any) -> None:
             if self.selected_id() != rid:
                 return  # another row was selected meanwhile
             self.shown_versions[rid] = view.version
-            self.awaiting.setItem(row, 3, QTableWidgetItem(state_label(view.state)))
+            self.awaiting.setItem(self.awaiting.currentRow(), 3, QTableWidgetItem(state_label(view.state)))
 
         run_op(self.page.worker, None, self.page.app.census.get_record, rid, on_done=show,
                on_error=lambda _e: self.shown_versions.pop(rid, None))
