@@ -44,9 +44,12 @@ class Guji:
         self.exchange = ExchangeService(self)
 
     @classmethod
-    def sign_in(cls, db: Database, login: str, password: str) -> "Guji":
-        """Check the schema, authenticate, and return the application for that user."""
+    def sign_in(cls, db: Database, login: str, password: str, *, client: str = "desktop") -> "Guji":
+        """Check the schema, authenticate, and return the application for that user.
+
+        ``client`` is ``desktop`` (each sign-in is a session) or ``cli`` (calls close together
+        are one session): the audit log gets one ``login`` entry per session."""
         from guji.db.migrate import check_schema
 
         check_schema(db)
-        return cls(db, auth.authenticate(db, login, password))
+        return cls(db, auth.authenticate(db, login, password, client=client))

@@ -13,8 +13,8 @@ from guji.db.engine import Database
 from guji.services import auth
 
 DEMO_LOGIN = "demo"
-DEMO_PASSWORD = "guji-demo"
-DEMO_STAFF_PASSWORD = "guji-demo"
+DEMO_PASSWORD = "guji-demo-2026"
+DEMO_STAFF_PASSWORD = "guji-demo-2026"
 
 DEMO_INSTITUTIONS = [
     # name, region, unit, is_centre

@@ -70,3 +70,8 @@ class ValidationError(GujiError):
     @property
     def fields(self) -> list[str]:
         return [p.field for p in self.problems]
+
+    @property
+    def key(self) -> str | None:
+        """The catalogue key of the (first) problem's message, when it came from the catalogue."""
+        return getattr(self.problems[0].message, "key", None) if self.problems else None

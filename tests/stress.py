@@ -81,7 +81,7 @@ def prepare(url: str, *, records: int = 6, materials: int = 3, jobs: int = 4) ->
 
     db = Database.open(url, create=True)
     migrate.upgrade(db)
-    admin = Guji(db, auth.bootstrap_admin(db, "admin", "admin-pass-12"))
+    admin = Guji(db, auth.bootstrap_admin(db, "admin", "keeper-of-books-1"))
     admin.institutions.add_institution("遼寧省古籍保護中心", "210000", "0001", is_centre=True)
     admin.institutions.add_institution("遼寧省圖書館", "210000", "0101")
     for login, role in (("census.a", "census"), ("reviewer.a", "reviewer"), ("reviewer.a2", "reviewer"),

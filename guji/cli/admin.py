@@ -65,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--full-name")
     g = a.add_mutually_exclusive_group()
     g.add_argument("--disable", action="store_true")
+    a.add_argument("--unlock", action="store_true", help="lift the lock set by repeated failed sign-ins")
     g.add_argument("--enable", action="store_true")
     a.set_defaults(func=cmd_user_set)
 
@@ -202,7 +203,7 @@ def cmd_user_set(args: argparse.Namespace) -> int:
     app = sign_in(args)
     active = True if args.enable else False if args.disable else None
     app.users.update_user(args.login, roles=args.role, institution=args.institution, full_name=args.full_name,
-                          active=active)
+                          active=active, unlock=args.unlock)
     print(f"updated {args.login}")
     return 0
 

@@ -37,7 +37,7 @@ def sign_in(args: argparse.Namespace) -> Guji:
     if not login:
         raise AuthenticationError("say who you are: --user NAME (or set GUJI_USER)")
     db = open_db(args)
-    return Guji.sign_in(db, login, read_password(f"Password for {login}: "))
+    return Guji.sign_in(db, login, read_password(f"Password for {login}: "), client="cli")
 
 
 def print_json(obj: Any) -> None:

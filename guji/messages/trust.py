@@ -22,6 +22,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.chain.bad_head": ("链头应写作 条数:哈希（例如 120:3f…），而不是 {value}",
                              "a chain head is written entries:hash (e.g. 120:3f…), not {value}"),
     "audit.chain.state_ok": ("审计链完整（{entries} 条）", "audit chain intact ({entries} entries)"),
+    # --- passwords and signing in
+    "password.too_short": ("密码至少 {n} 个字符", "must be at least {n} characters"),
+    "password.spaces": ("密码首尾不能有空格", "must not start or end with spaces"),
+    "password.common": ("这个密码太常见，容易被猜中；请另选一个", "this password is too common to guess-proof; choose another"),
+    "password.contains_login": ("密码不能是登录名加数字或符号", "must not be the login with digits or signs added"),
+    "login.failed": ("用户名或密码不正确（{login}）", "unknown user or wrong password for {login}"),
+    "login.locked": ("连续多次登录失败，账号 {login} 已暂时锁定，请于 {until} 后再试，或请管理员解锁",
+                     "too many failed sign-ins: the account {login} is locked until {until}; try again then "
+                     "or ask an administrator"),
+    "login.disabled": ("账号 {login} 已停用", "the account {login} is disabled"),
     # --- versions and stale edits
     "edit.stale": ("{what} 已被 {who} 于 {when} 修改，您看到的是旧版本；请重新载入后再改，或合并、覆盖",
                    "{what} was changed by {who} at {when} since you opened it; reload it and make your change "

@@ -2,7 +2,7 @@
 
 from guji.models.audit import AuditChainLink, AuditEntry
 from guji.models.institution import Institution
-from guji.models.user import Role, User, UserRole
+from guji.models.user import Role, User, UserRole, UserSession
 
 # Capability modules keep their tables beside their code; importing them here
 # puts every table on the one metadata that Alembic and the backup use.
@@ -18,7 +18,7 @@ from guji.census.models import (  # noqa: E402
 
 __all__ = [
     "AuditChainLink", "AuditEntry", "CensusRecord", "Institution", "RecordAnnotation", "RecordAuthor", "RecordSeal", "ReviewRound",
-    "Role", "SerialCounter", "User", "UserRole", "VaultMovement",
+    "Role", "SerialCounter", "User", "UserRole", "UserSession", "VaultMovement",
 ]
 from guji.images.models import ImageAnalysis, ImageDerivative, JobImage, RecordImage, StoredImage  # noqa: E402,F401
 import restoration.models  # noqa: E402,F401  (restoration archive tables)

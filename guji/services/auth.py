@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import datetime as dt
+import time
+from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from guji.db.base import utcnow
 from guji.db.engine import Database
 from guji.errors import AuthenticationError, Conflict
-from guji.models.user import Role, User, UserRole
+from guji.messages import msg
+from guji.models.audit import AuditEntry
+from guji.models.user import Role, User, UserRole, UserSession
 from guji.services import audit
 from guji.services.context import SYSTEM, Actor
 from guji.services.passwords import check_rules, hash_password, needs_rehash, verify_password
@@ -30,27 +38,100 @@ def actor_for(user: User) -> Actor:
     )
 
 
-def authenticate(db: Database, login: str, password: str) -> Actor:
+LOCK_AFTER = 5  # failed sign-ins in a row that lock an account
+LOCK_FOR = dt.timedelta(minutes=15)
+CLI_SESSION_IDLE = dt.timedelta(minutes=30)  # command-line calls closer than this are one session
+MAX_DELAY_S = 8.0
+
+
+def failure_delay(failures: int) -> float:
+    """Seconds a failed sign-in waits before it answers: 0.25 s, doubling with each failure in a
+    row, at most 8 s (so a guesser gets a few tries a minute, not seven a second)."""
+    return 0.0 if failures <= 0 else min(0.25 * 2 ** (failures - 1), MAX_DELAY_S)
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _local(at: dt.datetime) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def authenticate(db: Database, login: str, password: str, *, client: str = "desktop") -> Actor:
     """The actor for ``login`` if ``password`` is right; :class:`AuthenticationError` otherwise.
 
-    The message does not say whether the login or the password was wrong.
-    A successful sign-in is written to the audit log.
+    The message does not say whether the login or the password was wrong. A failed sign-in
+    is written to the audit log (``login_failed``) and answered only after a delay that grows
+    with the failures in a row; after :data:`LOCK_AFTER` of them the account is locked for
+    :data:`LOCK_FOR` (an administrator can unlock it sooner). A good sign-in starts a session
+    with one ``login`` entry (see :class:`~guji.models.user.UserSession`).
     """
-    login = (login or "").strip()
+    login = (login or "").strip()[:64]
+    now = utcnow()
+    failures = 0
+    error: AuthenticationError | None = None
     with db.write_session() as s:
-        user = s.scalar(select(User).where(User.login == login))
-        if user is None:
-            verify_password(_DUMMY_HASH, password or "")
-            raise AuthenticationError(f"unknown user or wrong password for {login!r}")
-        if not verify_password(user.password_hash, password or ""):
-            raise AuthenticationError(f"unknown user or wrong password for {login!r}")
-        if not user.active:
-            raise AuthenticationError(f"the account {login!r} is disabled")
-        if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        actor = actor_for(user)
-        audit.record(s, actor, "login", "user_account", user.id)
-        return actor
+        user = s.scalar(select(User).where(User.login == login).with_for_update(of=User)
+                        .execution_options(populate_existing=True))
+        ok = verify_password(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+        if user is not None and user.locked_until is not None and user.locked_until > now:
+            error = AuthenticationError(msg("login.locked", login=login, until=_local(user.locked_until)))
+            audit.record(s, _someone(login, user), "login_refused", "user_account", user.id, {},
+                         note="locked")
+        elif user is None or not ok:
+            if user is None:
+                failures = 1 + int(s.scalar(select(func.count()).select_from(AuditEntry).where(
+                    AuditEntry.action == "login_failed", AuditEntry.login == login,
+                    AuditEntry.at > now - LOCK_FOR)) or 0)
+                entity_id: int | str = "-"
+                changes: dict[str, Any] = {}
+            else:
+                user.failed_logins += 1
+                failures = user.failed_logins
+                changes = {"failed_logins": [failures - 1, failures]}
+                if failures >= LOCK_AFTER:
+                    user.locked_until = now + LOCK_FOR
+                    changes["locked_until"] = [None, user.locked_until.isoformat()]
+                entity_id = user.id
+            audit.record(s, _someone(login, user), "login_failed", "user_account", entity_id, changes)
+            error = AuthenticationError(msg("login.failed", login=login))
+        elif not user.active:
+            error = AuthenticationError(msg("login.disabled", login=login))
+        else:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(password)
+            if user.failed_logins or user.locked_until is not None:
+                user.failed_logins, user.locked_until = 0, None
+            actor = actor_for(user)
+            start_session(s, actor, client, now)
+            return actor
+    _sleep(failure_delay(failures))
+    raise error
+
+
+def _someone(login: str, user: User | None) -> Actor:
+    """Who a failed sign-in is written under: the account tried, when it exists."""
+    if user is None:
+        return Actor(user_id=None, login=login or "?", roles=frozenset(), institution_id=None)
+    return Actor(user_id=user.id, login=user.login, roles=user.roles, institution_id=user.institution_id)
+
+
+def start_session(s: Session, actor: Actor, client: str, now: dt.datetime) -> None:
+    """Begin a session with its one ``login`` entry, or continue the person's command-line
+    session when their last call was less than :data:`CLI_SESSION_IDLE` ago."""
+    if client == "cli":
+        current = s.scalar(select(UserSession).where(
+            UserSession.user_id == actor.user_id, UserSession.client == "cli",
+            UserSession.last_seen_at > now - CLI_SESSION_IDLE).order_by(UserSession.id.desc()).limit(1))
+        if current is not None:
+            current.last_seen_at = now
+            current.calls += 1
+            return
+    session = UserSession(user_id=actor.user_id, client=client, started_at=now, last_seen_at=now, calls=1)
+    s.add(session)
+    s.flush()
+    audit.record(s, actor, "login", "user_account", actor.user_id or "-", {"client": [None, client]})
 
 
 def user_count(db: Database) -> int:
@@ -67,7 +148,7 @@ def bootstrap_admin(db: Database, login: str, password: str, full_name: str = ""
     from guji.services.users import validate_login
 
     login = validate_login(login)
-    check_rules(password)
+    check_rules(password, login)
     with db.write_session() as s:
         if s.scalar(select(func.count()).select_from(User)):
             raise Conflict("the database already has users; sign in as an administrator to add more")

@@ -100,7 +100,7 @@ class UserService:
         self._require_admin("add users")
         login = validate_login(login)
         role_set = parse_roles(roles)
-        check_rules(password)
+        check_rules(password, login)
         if institution in (None, "") and role_set != {Role.ADMIN}:
             raise ValidationError("census staff, reviewers and restorers must belong to an institution", "institution")
         try:
@@ -145,7 +145,7 @@ class UserService:
         own = login == actor.login
         if not own and not can_manage_users(actor):
             raise PermissionDenied(f"{actor.login} may not change the password of {login!r}")
-        check_rules(new_password)
+        check_rules(new_password, login)
         with self.ctx.write() as s:
             u = s.scalar(select(User).where(User.login == login))
             if u is None:
@@ -161,10 +161,11 @@ class UserService:
 
     def update_user(
         self, login: str, *, roles: Iterable[str | Role] | None = None, institution: str | None = None,
-        full_name: str | None = None, active: bool | None = None, expected_version: int | None = None,
+        full_name: str | None = None, active: bool | None = None, unlock: bool = False,
+        expected_version: int | None = None,
     ) -> Changes:
-        """Change a user's roles, institution, name or state (administrators); ``expected_version``
-        is the version of the account the administrator saw."""
+        """Change a user's roles, institution, name or state, or lift a sign-in lock
+        (administrators); ``expected_version`` is the version of the account the administrator saw."""
         self._require_admin("change users")
         with self.ctx.write() as s:
             u = s.scalar(select(User).where(User.login == login).with_for_update(of=User)
@@ -183,6 +184,8 @@ class UserService:
                 u.institution_id = inst.id if inst else None
             if full_name is not None:
                 u.full_name = full_name.strip()
+            if unlock:
+                u.failed_logins, u.locked_until = 0, None
             if active is not None:
                 if u.id == self.ctx.actor.user_id and not active:
                     raise Conflict("you cannot disable your own account")

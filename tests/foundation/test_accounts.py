@@ -36,16 +36,21 @@ def test_sign_in(admin: Guji) -> None:
 
 
 @pytest.mark.parametrize("login,password", [("admin", "wrong-password"), ("nobody", ADMIN_PASSWORD), ("admin", "")])
-def test_sign_in_failures_say_the_same_thing(admin: Guji, login: str, password: str) -> None:
-    before = counts(admin)
-    with pytest.raises(AuthenticationError, match="unknown user or wrong password"):
+def test_sign_in_failures_say_the_same_thing(admin: Guji, login: str, password: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(auth, "_sleep", lambda _s: None)
+    insts, users, entries = counts(admin)
+    with pytest.raises(AuthenticationError, match="用户名或密码不正确") as err:
         Guji.sign_in(admin.db, login, password)
-    assert counts(admin) == before
+    assert err.value.key == "login.failed"
+    # Nothing changes but the audit log, which records the failed attempt.
+    assert counts(admin) == (insts, users, entries + 1)
+    assert admin.audit.history()[0].action == "login_failed"
 
 
 def test_disabled_account_cannot_sign_in(org: dict[str, Guji]) -> None:
     org["admin"].users.update_user("census.a", active=False)
-    with pytest.raises(AuthenticationError, match="disabled"):
+    with pytest.raises(AuthenticationError, match="已停用"):
         Guji.sign_in(org["admin"].db, "census.a", PASSWORD)
 
 
@@ -102,7 +107,7 @@ def test_users_need_known_roles_and_an_institution(admin: Guji) -> None:
         admin.users.add_user("x2", PASSWORD, ["census"])
     with pytest.raises(NotFound, match="210000-0999"):
         admin.users.add_user("x3", PASSWORD, ["census"], institution="210000-0999")
-    with pytest.raises(ValidationError, match="at least 8"):
+    with pytest.raises(ValidationError, match="至少 10 个字符"):
         admin.users.add_user("x4", "short", ["census"], institution="210000-0101")
     with pytest.raises(ValidationError, match="login"):
         admin.users.add_user("bad login!", PASSWORD, ["census"], institution="210000-0101")

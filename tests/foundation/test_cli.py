@@ -84,9 +84,9 @@ def test_bad_values_exit_non_zero_and_write_nothing(cli, argv: list[str], messag
 def test_wrong_password_and_unknown_user(cli) -> None:  # type: ignore[no-untyped-def]
     cli("init", "--admin", "admin", user=None)
     code, _, err = cli("institution", "list", password="nope")
-    assert code == 1 and "unknown user or wrong password" in err
+    assert code == 1 and "用户名或密码不正确" in err
     code, _, err = cli("institution", "list", user="ghost")
-    assert code == 1 and "unknown user or wrong password" in err
+    assert code == 1 and "用户名或密码不正确" in err
     code, _, err = cli("institution", "list", user=None)
     assert code == 1 and "--user" in err
 

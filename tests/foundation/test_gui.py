@@ -99,7 +99,7 @@ def test_login_dialog(gui_app, org: dict[str, Guji], qtbot) -> None:  # type: ig
     qtbot.addWidget(dialog)
     dialog.password_edit.setText("wrong")
     assert not dialog.try_sign_in()
-    assert "wrong password" in dialog.message.text()
+    assert "用户名或密码不正确" in dialog.message.text()
     assert dialog.app is None
     dialog.password_edit.setText(PASSWORD)
     assert dialog.try_sign_in()
@@ -133,7 +133,7 @@ def test_demo_screenshot(tmp_path: Path) -> None:
         (["--db", "mysql://u@h/x", "--screenshot", "x.png"], {}, "unsupported database"),
         (["--db", "/nonexistent/x.sqlite3", "--screenshot", "x.png"], {}, "no database at"),
         (["--screenshot", "x.png"], {"GUJI_DB": "{db}"}, "--user"),
-        (["--user", "admin", "--screenshot", "x.png"], {"GUJI_DB": "{db}", "GUJI_PASSWORD": "bad"}, "wrong password"),
+        (["--user", "admin", "--screenshot", "x.png"], {"GUJI_DB": "{db}", "GUJI_PASSWORD": "bad"}, "用户名或密码不正确"),
     ],
 )
 def test_desktop_errors(tmp_path: Path, admin: Guji, args: list[str], env: dict[str, str], message: str) -> None:
