@@ -277,7 +277,7 @@ class RestorationService:
             raise NotFound(f"no restoration job with id {job_id}")
         if not self._visible(job.institution_id, job.workshop_id):
             raise PermissionDenied(f"{self.actor.login} may not see restoration jobs of another institution")
-        versions.check(s, job, expected_version, entity=JOB, what=job.job_number)
+        versions.check(s, job, expected_version, entity=JOB, what=job.job_number, merge=False)
         return job
 
     def _unlocked(self, job: RestorationJob) -> None:
@@ -351,7 +351,7 @@ class RestorationService:
             row = s.get(RestorationSetting, key, with_for_update=True, populate_existing=True)
             if expected_version is not None and (row.version if row else 0) != expected_version:
                 raise versions.stale(s, entity="restoration_setting", entity_id=key, what=key,
-                                     current_version=row.version if row else 0)
+                                     current_version=row.version if row else 0, merge=False)
             before = row.value if row else None
             if row is None:
                 row = RestorationSetting(key=key, value=text)
@@ -767,7 +767,7 @@ class RestorationService:
             if expected_version is not None and (row.version if row else 0) != expected_version:
                 raise versions.stale(s, entity=JOB, entity_id=job.id, what=msg("restoration.plan_of",
                                                                               number=job.job_number),
-                                     current_version=row.version if row else 0, actions=("plan",))
+                                     current_version=row.version if row else 0, actions=("plan",), merge=False)
             before = self._plan_snapshot(row) if row else {}
             if row is None:
                 row = Plan(job_id=job.id)
@@ -1131,7 +1131,7 @@ class RestorationService:
                 raise PermissionDenied(f"{a.login} may not change another institution's trials")
             if t.job_id is not None:
                 self._unlocked(self._job(s, t.job_id, for_update=True))
-            versions.check(s, t, expected_version, entity="restoration_trial", what=f"{r.name} #{t.seq}")
+            versions.check(s, t, expected_version, entity="restoration_trial", what=f"{r.name} #{t.seq}", merge=False)
             before = t.accepted
             t.accepted = bool(accepted)
             audit.record(s, a, "update", "restoration_trial", t.id, {"accepted": [before, t.accepted]})

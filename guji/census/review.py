@@ -66,7 +66,7 @@ class ReviewService:
         a = self.ctx.actor
         if not visibility.may_see(a, rec.institution_id):
             raise PermissionDenied(f"{a.login} may not see records of another institution")
-        versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
+        versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number, merge=False)
         return rec
 
     def _step(self, s: Session, rec: CensusRecord, action: str, to_state: ReviewState, comment: str | None,

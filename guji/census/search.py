@@ -107,6 +107,7 @@ class RecordRow:
     grade: str | None
     damage_grade: str | None
     year_start: int | None
+    version: int = 0  # the version shown, for review actions started from the table
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,13 @@ ROW_COLUMNS = (
     CensusRecord.id, CensusRecord.census_number, CensusRecord.call_number, CensusRecord.title,
     CensusRecord.author_statement, CensusRecord.edition_statement, CensusRecord.volumes, CensusRecord.extant,
     CensusRecord.state, Institution.region_code, Institution.unit_code, CensusRecord.grade,
-    CensusRecord.damage_grade, CensusRecord.year_start,
+    CensusRecord.damage_grade, CensusRecord.year_start, CensusRecord.version,
 )
 
 
 def _row(r: Any) -> RecordRow:
-    return RecordRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], f"{r[9]}-{r[10]}", r[11], r[12], r[13])
+    return RecordRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], f"{r[9]}-{r[10]}", r[11], r[12], r[13],
+                     r[14])
 
 
 _FTS = table("census_fts", column("rowid"))

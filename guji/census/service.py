@@ -381,7 +381,7 @@ class CensusService:
         """Delete a draft that was never submitted. Its number is not reused."""
         with self.ctx.write() as s:
             rec = self._get(s, record_id, for_update=True)
-            versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
+            versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number, merge=False)
             self._require_edit(rec.institution_id, "delete this record")
             if rec.state != ReviewState.DRAFT.value or rec.review_round > 0:
                 raise Conflict(f"{rec.census_number} has been through review and cannot be deleted")
@@ -405,7 +405,7 @@ class CensusService:
         with self.ctx.write() as s:
             rec = self._get(s, record_id, for_update=True)
             self._require_edit(rec.institution_id, "confirm the grade")
-            versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number)
+            versions.check(s, rec, expected_version, entity=ENTITY, what=rec.census_number, merge=False)
             if not ReviewState(rec.state).editable:
                 raise Conflict(f"{rec.census_number} is locked")
             before = {"grade": rec.grade}

@@ -36,6 +36,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit.stale": ("{what} 已被 {who} 于 {when} 修改，您看到的是旧版本；请重新载入后再改，或合并、覆盖",
                    "{what} was changed by {who} at {when} since you opened it; reload it and make your change "
                    "again, or merge, or overwrite"),
+    "edit.stale_reload": ("{what} 已被 {who} 于 {when} 修改，您看到的是旧版本，什么也没有写入；请重新载入后再改",
+                          "{what} was changed by {who} at {when} since you opened it; nothing was written, reload "
+                          "it and make your change again"),
     "edit.stale_unknown": ("{what} 在您打开后已被他人修改；请重新载入后再改",
                            "{what} was changed by someone else since you opened it; reload it and make your "
                            "change again"),

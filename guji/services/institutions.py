@@ -106,7 +106,7 @@ class InstitutionService:
         region, unit = parse_institution_code(code)
         with self.ctx.write() as s:
             inst = self._get(s, region, unit, for_update=True)
-            versions.check(s, inst, expected_version, entity="institution", what=inst.name)
+            versions.check(s, inst, expected_version, entity="institution", what=inst.name, merge=False)
             before = audit.snapshot(inst, FIELDS)
             if name is not None:
                 new_name, _, _ = _validated(name, region, unit)

@@ -172,7 +172,7 @@ class UserService:
                          .execution_options(populate_existing=True))
             if u is None:
                 raise NotFound(f"no user {login!r}")
-            versions.check(s, u, expected_version, entity="user_account", what=login)
+            versions.check(s, u, expected_version, entity="user_account", what=login, merge=False)
             before = _snap(u)
             if roles is not None:
                 role_set = parse_roles(roles)

@@ -70,21 +70,25 @@ def last_change(s: Session, entity: str, entity_id: int | str,
 
 
 def stale(s: Session, *, entity: str, entity_id: int | str, what: str, current_version: int | None,
-          actions: tuple[str, ...] | None = None) -> StaleEdit:
-    """The :class:`StaleEdit` for ``what`` (a name a person recognises: a census number, a job number)."""
+          actions: tuple[str, ...] | None = None, merge: bool = True) -> StaleEdit:
+    """The :class:`StaleEdit` for ``what`` (a name a person recognises: a census number, a job number).
+
+    ``merge``: whether the desktop offers a merge for this kind of data (census records) or
+    only a reload (a job's state, a plan); the words say which."""
     who, when = last_change(s, entity, entity_id, actions)
     if who is None:
         text = msg("edit.stale_unknown", what=what)
     else:
-        text = msg("edit.stale", what=what, who=who, when=local_time(when))
+        text = msg("edit.stale" if merge else "edit.stale_reload", what=what, who=who, when=local_time(when))
     return StaleEdit(text, entity=entity, entity_id=entity_id, current_version=current_version, who=who, when=when)
 
 
 def check(s: Session, row: Any, expected: int | None, *, entity: str, what: str,
-          actions: tuple[str, ...] | None = None) -> None:
+          actions: tuple[str, ...] | None = None, merge: bool = True) -> None:
     """Refuse the save when ``expected`` (the version the person saw) is not the row's version."""
     if expected is not None and row.version != expected:
-        raise stale(s, entity=entity, entity_id=row.id, what=what, current_version=row.version, actions=actions)
+        raise stale(s, entity=entity, entity_id=row.id, what=what, current_version=row.version, actions=actions,
+                    merge=merge)
 
 
 def locked(s: Session, model: type[T], key: Any, *, missing: str) -> T:

@@ -468,3 +468,19 @@ def test_editor_empty_statement_is_written_from_the_rows(gui_app, org, records, 
     table.cellWidget(0, 2).setCurrentText("集注")
     assert editor.author_rows() == [AuthorData("朱熹", "宋", "集注")]
     assert editor._edit("author_statement").text() == "（宋）朱熹集注"
+
+
+def test_editor_keeps_fields_it_does_not_show(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A field entered elsewhere (版本类型细目 from Excel) survives a save from the editor."""
+    app = org["census_a"]
+    rid = records[0]
+    view = app.census.get_record(rid)
+    data = view.data
+    data.edition_subtype = "遞修"
+    app.census.update_record(rid, data, expected_version=view.version)
+    window, page = window_for(app, qtbot)
+    editor = page.open_editor(rid)
+    editor.set_value("title", "墨子十五卷（補）")
+    editor.save()
+    stored = app.census.get_record(rid).data
+    assert stored.title == "墨子十五卷（補）" and stored.edition_subtype == "遞修"

@@ -155,6 +155,9 @@ def _set_prop(w: QWidget, name: str, value: str) -> None:
         style.polish(w)
 
 
+KEPT_OFF_FORM = ("edition_subtype",)
+
+
 class RecordEditor(QDialog):
     """Edit or register one census record. ``record_id`` None: a new record."""
 
@@ -700,6 +703,12 @@ class RecordEditor(QDialog):
         free = {n for n in VOCAB_COMBOS if self.value(n) and not vocab.is_valid(VOCAB_COMBOS[n], self.value(n))}
         data = RecordData(**values, free_text=free, authors=self.author_rows())
         data.grade = self.view.data.grade if self.view is not None else None  # grades change only by confirmation
+        if self.view is not None:
+            # Entered elsewhere (Excel, census XML) and not on this form: kept as stored, never
+            # cleared by a save from here. (The dating fields are not kept: the service dates
+            # the record again from its edition statement.)
+            for name in KEPT_OFF_FORM:
+                setattr(data, name, getattr(self.view.data, name))
         data.seals = [SealData(t, o or None, p or None) for t, o, p in self._table_rows("seals")]
         data.annotations = [AnnotationData(p or None, k or None, d or None) for p, k, d in self._table_rows("annotations")]
         return data
