@@ -55,7 +55,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import JSON, Connection, Table, Text, TypeDecorator, cast, func, insert, select, text
+from sqlalchemy import column as sa_column
+from sqlalchemy import table as sa_table
 
 import guji.models  # noqa: F401 - registers every table
 from guji import __version__
@@ -209,6 +211,41 @@ def _tables() -> list[Table]:
 def _columns(table: Table) -> list[Any]:
     skip = DERIVED_COLUMNS.get(table.name, set())
     return [c for c in table.columns if c.name not in skip]
+
+
+def _dump_select(table: Table) -> Any:
+    """The rows of ``table`` as the dump writes them.
+
+    The audit log goes in the order of its hash chain, with each entry's ``changes`` as the
+    exact text stored, so that the database's trigger, linking the entries as restore puts
+    them back, computes the very hashes of the chain the backup also carries (which is how
+    restore tells a forged or altered entry).
+    """
+    cols = _columns(table)
+    if table.name != "audit_log":
+        pk = list(table.primary_key.columns) or list(table.columns)
+        return select(*cols).order_by(*pk)
+    chain = Base.metadata.tables["audit_chain"]
+    cols = [cast(c, Text).label("changes") if c.name == "changes" else c for c in cols]
+    return (select(*cols).outerjoin(chain, chain.c.entry_id == table.c.id)
+            .order_by(func.coalesce(chain.c.seq, 2**62), table.c.id))
+
+
+class _JsonText(TypeDecorator[str]):
+    """A JSON column given its text as it is: no encoding on the way in."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:  # type: ignore[override]
+        return None
+
+
+def _audit_insert(table: Table) -> Any:
+    """INSERT into the audit log taking ``changes`` as the stored JSON text (not re-encoded)."""
+    light = sa_table(table.name, *(sa_column(c.name, _JsonText() if c.name == "changes" else c.type)
+                                   for c in _columns(table)))
+    return insert(light)
 
 
 def _encode(value: Any) -> Any:
@@ -493,8 +530,7 @@ def _write_dump(db: Database, dest: Path, progress: Progress | None
                         fh.write(_line({"table": table.name, "columns": names}))
                         cite = table.name in IMAGE_TABLES
                         rel_at = names.index("relpath") if cite else -1
-                        pk = list(table.primary_key.columns) or list(table.columns)
-                        result = conn.execution_options(yield_per=BATCH).execute(select(*cols).order_by(*pk))
+                        result = conn.execution_options(yield_per=BATCH).execute(_dump_select(table))
                         n = 0
                         for row in result:
                             if cite:
@@ -763,6 +799,27 @@ def _restore_images(db: Database, src: Path, manifest: dict[str, Any] | None, re
     return copied, skipped, []
 
 
+def _check_chain(s: Any, links: list[tuple[Any, ...]], head: str | None, dump: Path) -> None:
+    """The audit entries just restored must give back the backup's chain, link for link, and
+    end at the head its header names; else the backup's audit log was altered (nothing is
+    committed). A backup made before the chain existed carries no links to compare."""
+    from guji.db import audit_chain
+
+    if not links and head is None:
+        return
+    restored = s.execute(text("SELECT entry_id, prev_hash, hash FROM audit_chain ORDER BY seq")).all()
+    for pos, (mine, theirs) in enumerate(zip(restored, links), 1):
+        if tuple(mine) != tuple(theirs):
+            raise BackupError(msg("backup.restore_chain", path=dump, position=pos, entry=theirs[0]))
+    if len(restored) != len(links):
+        raise BackupError(msg("backup.restore_chain", path=dump, position=min(len(restored), len(links)) + 1,
+                              entry="-"))
+    if head is not None:
+        now = audit_chain.head(s.connection())
+        if now is None or str(now) != head:
+            raise BackupError(msg("backup.restore_chain_head", path=dump, head=head))
+
+
 def _restore_data(db: Database, dump: Path, tables: dict[str, Table], scan: _Scan, admin_row: dict[str, Any],
                   src: Path, progress: Progress | None) -> dict[str, int]:
     from guji.models.system import SystemSetting
@@ -780,9 +837,21 @@ def _restore_data(db: Database, dump: Path, tables: dict[str, Table], scan: _Sca
             settings: list[dict[str, Any]] = []
             done = 0
 
+            links: list[tuple[Any, ...]] = []  # the backup's own audit chain, checked below
+            if not db.is_sqlite:
+                # Link each audit entry as it goes in (not at commit), so the chain can be
+                # compared with the backup's before anything is committed.
+                s.execute(text("SET CONSTRAINTS audit_log_chain IMMEDIATE"))
+
             def flush() -> None:
                 if table is not None and batch:
-                    s.execute(insert(table), batch)
+                    if table.name == "audit_log":
+                        for row in batch:  # a dump from before the exact text was kept
+                            if not isinstance(row.get("changes"), str):
+                                row["changes"] = json.dumps(row.get("changes") or {})
+                        s.execute(_audit_insert(table), batch)
+                    else:
+                        s.execute(insert(table), batch)
                     batch.clear()
 
             for obj in lines:
@@ -791,6 +860,9 @@ def _restore_data(db: Database, dump: Path, tables: dict[str, Table], scan: _Sca
                     counts[table.name] += 1
                     done += 1
                     if table.name in REBUILT_TABLES:  # the database writes these itself
+                        if table.name == "audit_chain":
+                            row = dict(zip(columns, obj["r"]))
+                            links.append((row.get("entry_id"), row.get("prev_hash"), row.get("hash")))
                         continue
                     row = dict(zip(columns, (_decode(v) for v in obj["r"])))
                     if table.name == SETTINGS_TABLE:
@@ -816,6 +888,7 @@ def _restore_data(db: Database, dump: Path, tables: dict[str, Table], scan: _Sca
                     counts[table.name] = 0
                 elif obj.get("end"):
                     flush()
+            _check_chain(s, links, scan.header.get("audit_chain"), dump)
             for row in settings:
                 existing = s.get(SystemSetting, row["key"])
                 if existing is None:

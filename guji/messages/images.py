@@ -132,6 +132,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "備份含有 {count} 幅影像，但數據庫 {db} 沒有影像庫：先用 `guji init --image-store 路徑` 設定；未寫入任何內容",
         "the backup holds {count} images but the database {db} has no image store: set one first with "
         "`guji init --image-store PATH`; nothing was written"),
+    "backup.restore_chain": ("{path} 中的审计日志与其审计链不符（第 {position} 条，记录 {entry}）：备份中的审计记录被改动过；未恢复任何数据",
+                             "the audit log in {path} does not match its chain (link {position}, entry {entry}): "
+                             "audit entries in the backup were altered; nothing was restored"),
+    "backup.restore_chain_head": ("{path} 的审计链没有结束在备份头记载的链头 {head}：审计记录被截去或改动；未恢复任何数据",
+                                  "the audit chain in {path} does not end at the head {head} its header records: "
+                                  "audit entries were cut off or altered; nothing was restored"),
     "backup.restore_damaged": ("{path} 已損壞或不完整（{reason}）；未恢復任何數據",
                                "{path} is damaged or truncated ({reason}); nothing was restored"),
     "backup.restored": (

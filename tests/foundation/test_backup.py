@@ -6,6 +6,7 @@ tests/foundation/test_backup_images.py."""
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 import json
 from pathlib import Path
 
@@ -145,3 +146,74 @@ def test_restored_register_is_searchable_and_identical(any_url: str, tmp_path: P
     restored = Guji.sign_in(target, "census.a", "secret-pass-1")
     assert [r.title for r in restored.search.search("万历").rows] == ["［萬曆］金華府志三十卷"]
     assert restored.search.search("天一阁").total == 1
+
+
+def _rewrite_dump(folder: Path, change: Callable[[list[dict]], list[dict]]) -> Path:
+    """An old-style single-file copy of the folder's dump with its lines changed by ``change``."""
+    raw = gzip.decompress(next(folder.glob("data-*.jsonl.gz")).read_bytes())
+    objs = [json.loads(line) for line in raw.decode().splitlines()]
+    out = folder.parent / "forged.gz"
+    out.write_bytes(gzip.compress(("\n".join(json.dumps(o, ensure_ascii=False) for o in change(objs)) + "\n")
+                                  .encode()))
+    return out
+
+
+def _audit_rows(objs: list[dict]) -> tuple[list[str], list[dict]]:
+    """The audit_log's column names and row objects of a dump."""
+    start = next(i for i, o in enumerate(objs) if o.get("table") == "audit_log")
+    columns = objs[start]["columns"]
+    rows = []
+    for o in objs[start + 1:]:
+        if "r" not in o:
+            break
+        rows.append(o)
+    return columns, rows
+
+
+@pytest.mark.parametrize("forgery", ["altered", "inserted", "deleted", "head"])
+def test_forged_audit_rows_in_a_backup_are_refused(any_url: str, tmp_path: Path, forgery: str) -> None:
+    src = _org_app(any_url)
+    folder = tmp_path / "b.guji"
+    backup.backup(src, folder)
+
+    def change(objs: list[dict]) -> list[dict]:
+        columns, rows = _audit_rows(objs)
+        login = columns.index("login")
+        if forgery == "altered":
+            rows[3]["r"][login] = "someone-else"
+        elif forgery == "inserted":  # 34 forged rows, each with its own fresh id
+            top = max(r["r"][0] for r in rows)
+            at = objs.index(rows[-1]) + 1
+            for k in range(34):
+                fake = json.loads(json.dumps(rows[-1]))
+                fake["r"][0] = top + 1 + k
+                fake["r"][login] = "forger"
+                objs.insert(at + k, fake)
+            end = objs[-1]
+            end["counts"]["audit_log"] += 34
+            objs[0]["counts"]["audit_log"] += 34
+        elif forgery == "deleted":
+            objs.remove(rows[2])
+            objs[-1]["counts"]["audit_log"] -= 1
+            objs[0]["counts"]["audit_log"] -= 1
+        else:
+            objs[0]["audit_chain"] = "999:" + "0" * 64
+        return objs
+
+    forged = _rewrite_dump(folder, change)
+    target = make_db(str(tmp_path / "t.sqlite3"))
+    with pytest.raises(ValidationError) as err:
+        backup.restore(target, forged, **ADMIN)
+    assert err.value.key in ("backup.restore_chain", "backup.restore_chain_head")
+    assert all(not rows for rows in backup.dump_rows(target).values())
+
+
+def test_an_untouched_dump_restores_with_its_chain(any_url: str, tmp_path: Path) -> None:
+    src = _org_app(any_url)
+    folder = tmp_path / "b.guji"
+    backup.backup(src, folder)
+    same = _rewrite_dump(folder, lambda objs: objs)
+    target = make_db(str(tmp_path / "t.sqlite3"))
+    backup.restore(target, same, **ADMIN)
+    report = Guji.sign_in(target, "admin", ADMIN_PASSWORD).audit.verify_chain()
+    assert report.ok
