@@ -48,8 +48,17 @@ class Guji:
         """Check the schema, authenticate, and return the application for that user.
 
         ``client`` is ``desktop`` (each sign-in is a session) or ``cli`` (calls close together
-        are one session): the audit log gets one ``login`` entry per session."""
+        are one session): the audit log gets one ``login`` entry per session.
+
+        On a shared PostgreSQL database reached without a user in its URL (every desk), the
+        person signs in as their own database role and the application runs as that role
+        (guji.db.pg_security); with the owner's URL (the administrator's maintenance
+        connection) guji checks the password itself, as on SQLite."""
         from guji.db.migrate import check_schema
 
+        if db.anonymous:
+            mine, actor = auth.sign_in_as_role(db, login, password, client=client)
+            check_schema(mine)
+            return cls(mine, actor)
         check_schema(db)
         return cls(db, auth.authenticate(db, login, password, client=client))

@@ -18,10 +18,10 @@ os.environ.pop("GUJI_PASSWORD", None)
 os.environ.pop("GUJI_USER", None)
 
 import pytest  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import URL, create_engine, text  # noqa: E402
 
 from guji.app import Guji  # noqa: E402
-from guji.db import migrate  # noqa: E402
+from guji.db import migrate, pg_security  # noqa: E402
 from guji.db.engine import Database  # noqa: E402
 from guji.services import auth  # noqa: E402
 
@@ -99,6 +99,8 @@ def pg_url(pg_server: str) -> Iterator[str]:
     yield f"{base}/{name}"
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # The database's roles live in the cluster, not in the database: drop them too.
+        pg_security.drop_roles(c, pg_security.prefix_for(name))
     admin.dispose()
 
 
@@ -163,6 +165,15 @@ def any_org(any_admin: Guji) -> dict[str, Guji]:
     return build_org(any_admin)
 
 
+def desk(database: Database) -> Database:
+    """The database as a desk reaches it: on PostgreSQL a URL without the owner's user, so that
+    people sign in as their own roles (row-level security and grants apply); SQLite as it is."""
+    if database.is_sqlite:
+        return database
+    u = database.url
+    return Database.open(URL.create(u.drivername, host=u.host, port=u.port, database=u.database, query=u.query))
+
+
 def build_org(admin: Guji) -> dict[str, Guji]:
     admin.institutions.add_institution("遼寧省古籍保護中心", "210000", "0001", is_centre=True)
     admin.institutions.add_institution("遼寧省圖書館", "210000", "0101")
@@ -176,9 +187,10 @@ def build_org(admin: Guji) -> dict[str, Guji]:
         "centre_reviewer": (["reviewer"], "210000-0001"),
     }
     apps: dict[str, Guji] = {"admin": admin}
+    desks = desk(admin.db)
     for login, (roles, inst) in people.items():
         admin.users.add_user(login.replace("_", "."), PASSWORD, roles, institution=inst)
-        apps[login] = Guji.sign_in(admin.db, login.replace("_", "."), PASSWORD)
+        apps[login] = Guji.sign_in(desks, login.replace("_", "."), PASSWORD)
     return apps
 
 

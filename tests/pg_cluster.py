@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 
+PASSWORD = "guji-test-cluster"  # the throw-away cluster's superuser; loopback only
+
+
 def find_bin(name: str) -> str | None:
     found = shutil.which(name)
     if found:
@@ -63,17 +66,27 @@ def start(base: str | Path) -> str:
         shutil.chown(sock, "postgres")
         os.chmod(base, 0o755)
     port = free_port()
+    # Connections over TCP check passwords (scram-sha-256), as a real server does: the tests
+    # sign desks in as their own roles and must see a wrong password refused. The socket,
+    # used by nobody but pg_ctl, trusts.
+    pwfile = base / "pwfile"
+    pwfile.write_text(PASSWORD + "\n")
+    if prefix:
+        shutil.chown(pwfile, "postgres")
     subprocess.run(
-        prefix + [initdb, "-D", str(data), "-U", "guji", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+        prefix + [initdb, "-D", str(data), "-U", "guji", f"--pwfile={pwfile}", "--auth-host=scram-sha-256",
+                  "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    pwfile.unlink()
+    opts = (f"-c listen_addresses=127.0.0.1 -p {port} -k {sock} -c fsync=off -c synchronous_commit=off "
+            "-c full_page_writes=off -c max_connections=400")
     subprocess.run(
         prefix + [pg_ctl, "-D", str(data), "-l", str(base / "server.log"), "-o", opts, "-w", "-t", "60", "start"],
         check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     (base / "port").write_text(str(port))
-    url = f"postgresql://guji@127.0.0.1:{port}/postgres"
+    url = f"postgresql://guji:{PASSWORD}@127.0.0.1:{port}/postgres"
     for _ in range(50):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):

@@ -143,7 +143,7 @@ def _desk(url: str, setup: Setup, seconds: float, seed: int, queue: Any) -> None
     res = DeskResult()
     rng = random.Random(seed)
     try:
-        db = Database.open(url)
+        db = _desk_database(url)
         clerk = Guji.sign_in(db, "census.a", PASSWORD)
         reviewers = [Guji.sign_in(db, "reviewer.a", PASSWORD), Guji.sign_in(db, "reviewer.a2", PASSWORD)]
         restorer = Guji.sign_in(db, "restorer.a", PASSWORD)
@@ -221,6 +221,21 @@ def _desk(url: str, setup: Setup, seconds: float, seed: int, queue: Any) -> None
             res.bugs.append(f"{op}: {traceback.format_exc()}")
     db.dispose()
     queue.put(res)
+
+
+def _desk_database(url: str) -> Any:
+    """The database as a desk opens it: on PostgreSQL without the owner's credentials, so each
+    person signs in as their own role (grants and row-level security apply)."""
+    from sqlalchemy import URL
+    from sqlalchemy.engine import make_url
+
+    from guji.db.engine import Database
+
+    if "://" not in url:
+        return Database.open(url)
+    u = make_url(url)
+    return Database.open(URL.create(u.drivername, host=u.host, port=u.port, database=u.database, query=u.query)
+                         .render_as_string(hide_password=False))
 
 
 @dataclasses.dataclass

@@ -153,12 +153,19 @@ class Database:
     def __init__(self, url: URL, engine: Engine):
         self.url = url
         self.engine = engine
+        # A PostgreSQL URL without a user: a desk that signs in as its own role
+        # (guji.db.pg_security); nothing can be read before that.
+        self.anonymous = url.get_backend_name() == "postgresql" and not url.username
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(engine.execution_options(guji_write=True), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.get_backend_name() == "postgresql"
 
     @property
     def name(self) -> str:
@@ -205,8 +212,13 @@ class Database:
         if resolved.get_backend_name() == "sqlite":
             _install_sqlite_hooks(engine)
         db = cls(resolved, engine)
-        db.ping()
+        if not db.anonymous:
+            db.ping()
         return db
+
+    def as_role(self, username: str, password: str) -> "Database":
+        """The same database reached as another PostgreSQL role (a desk signing in as itself)."""
+        return Database.open(self.url.set(username=username, password=password))
 
     def ping(self) -> None:
         """Connect once and run a trivial query; raise :class:`DatabaseUnavailable` if that fails."""

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 from guji.db.engine import Database
 from guji.errors import SchemaOutOfDate
@@ -80,12 +81,37 @@ def upgrade(db: Database, revision: str = "heads") -> tuple[str | None, str | No
             from guji.census.search_index import ensure_current
 
             ensure_current(conn)
+            if not db.is_sqlite:
+                secure(conn)
     return before, current_revision(db)
+
+
+def secure(conn: Connection) -> bool:
+    """On PostgreSQL: the roles, grants, row-level security and functions of
+    :mod:`guji.db.pg_security`, and a login role for every user; False when the connected role
+    may not create roles (the database then has no boundary of its own: run ``guji init`` as
+    a role with CREATEROLE)."""
+    from sqlalchemy import text
+
+    from guji.db import pg_security
+
+    if not pg_security.can_install(conn):
+        return False
+    prefix = pg_security.install(conn)
+    for user_id, login in conn.execute(text("SELECT id, login FROM user_account WHERE db_role IS NULL")).all():
+        conn.execute(text("UPDATE user_account SET db_role = :r WHERE id = :i"),
+                     {"r": pg_security.user_role(prefix, login), "i": user_id})
+        conn.execute(text("SELECT guji_sync_login(:i, NULL)"), {"i": user_id})
+    return True
 
 
 def downgrade(db: Database, revision: str) -> None:
     cfg = _config()
     with db.engine.begin() as conn:
+        if not db.is_sqlite:
+            from guji.db import pg_security
+
+            pg_security.uninstall(conn)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
 

@@ -62,7 +62,8 @@ def start(qapp: QApplication, args: argparse.Namespace) -> int:
             db = Database.open(args.db)
             from guji.db.migrate import check_schema
 
-            check_schema(db)
+            if not db.anonymous:  # a desk of a shared database reads nothing before signing in
+                check_schema(db)
             login = args.user or os.environ.get("GUJI_USER")
             password = os.environ.get("GUJI_PASSWORD")
             if login and password is not None:

@@ -39,11 +39,14 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(100), default="")
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # Deferred: never read unless asked for (on PostgreSQL the desks may not read it at all).
+    password_hash: Mapped[str] = mapped_column(String(255), deferred=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # On PostgreSQL, the login role the user signs in as (guji.db.pg_security).
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True)
     # Failed sign-ins since the last good one, and the lock they set (guji.services.auth).
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

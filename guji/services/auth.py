@@ -6,12 +6,12 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from guji.db.base import utcnow
 from guji.db.engine import Database
-from guji.errors import AuthenticationError, Conflict
+from guji.errors import AuthenticationError, Conflict, DatabaseUnavailable
 from guji.messages import msg
 from guji.models.audit import AuditEntry
 from guji.models.user import Role, User, UserRole, UserSession
@@ -110,6 +110,47 @@ def authenticate(db: Database, login: str, password: str, *, client: str = "desk
     raise error
 
 
+def sign_in_as_role(db: Database, login: str, password: str, *, client: str = "desktop") -> tuple[Database, Actor]:
+    """Sign in on a shared PostgreSQL database as the user's own role (guji.db.pg_security).
+
+    The server checks the password. Before trying, the gate says whether the account is locked;
+    after a failed try, the gate records it (audited, counted, locking after five), and the
+    answer waits as on SQLite. Returns the database reached as that role, and the actor.
+    """
+    from guji.db import pg_security
+
+    login = (login or "").strip()[:64]
+    prefix = pg_security.prefix_for(db.url.database or "")
+    gate = db.as_role(pg_security.group(prefix, "gate"), pg_security.GATE_PASSWORD)
+    try:
+        with gate.write_session() as s:
+            locked = s.execute(text("SELECT guji_login_state(:l)"), {"l": login}).scalar()
+        if locked is not None:
+            raise AuthenticationError(msg("login.locked", login=login, until=_local(locked)))
+        try:
+            mine = db.as_role(pg_security.user_role(prefix, login), password or "")
+        except DatabaseUnavailable as exc:
+            if not pg_security.refused_sign_in(exc):
+                raise
+            with gate.write_session() as s:
+                failures, locked = s.execute(text("SELECT * FROM guji_login_failed(:l)"), {"l": login}).one()
+            _sleep(failure_delay(int(failures)))
+            if locked is not None:
+                raise AuthenticationError(msg("login.locked", login=login, until=_local(locked))) from None
+            raise AuthenticationError(msg("login.failed", login=login)) from None
+    finally:
+        gate.dispose()
+    with mine.write_session() as s:
+        user = s.scalar(select(User).where(User.login == login))
+        if user is None or not user.active:
+            mine.dispose()
+            raise AuthenticationError(msg("login.disabled", login=login))
+        s.execute(text("SELECT guji_login_succeeded()"))
+        actor = actor_for(user)
+        start_session(s, actor, client, utcnow())
+    return mine, actor
+
+
 def _someone(login: str, user: User | None) -> Actor:
     """Who a failed sign-in is written under: the account tried, when it exists."""
     if user is None:
@@ -156,5 +197,8 @@ def bootstrap_admin(db: Database, login: str, password: str, full_name: str = ""
         user.role_rows = [UserRole(role=Role.ADMIN.value)]
         s.add(user)
         s.flush()
+        from guji.db import pg_security
+
+        pg_security.sync_login(s.connection(), user.id, login, password)
         audit.record_create(s, SYSTEM, "user_account", user.id, {"login": login, "roles": ["admin"]})
         return actor_for(user)

@@ -13,6 +13,7 @@ from guji.db.base import utcnow
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role, User, UserRole
+from guji.db import pg_security
 from guji.services import audit, versions, visibility
 from guji.services.context import Changes, ServiceContext
 from guji.services.institutions import parse_institution_code
@@ -115,6 +116,7 @@ class UserService:
                 user.role_rows = [UserRole(role=r.value) for r in sorted(role_set, key=lambda r: r.value)]
                 s.add(user)
                 s.flush()
+                pg_security.sync_login(s.connection(), user.id, login, password)
                 s.refresh(user)
                 audit.record_create(s, self.ctx.actor, "user_account", user.id, _snap(user))
                 return _info(user)
@@ -146,6 +148,16 @@ class UserService:
         if not own and not can_manage_users(actor):
             raise PermissionDenied(f"{actor.login} may not change the password of {login!r}")
         check_rules(new_password, login)
+        db = self.ctx.db
+        if own and not can_manage_users(actor) and db.is_postgres and db.url.username and db.url.password:
+            # A desk on a shared database: the server checks the old password, and the new one is
+            # set through the database's own function (desks cannot read or write password hashes).
+            self._check_own_password_with_server(old_password)
+            with self.ctx.write() as s:
+                if pg_security.set_own_password(s.connection(), new_password, hash_password(new_password)):
+                    audit.record(s, actor, "passwd", "user_account", actor.user_id or "-",
+                                 {"password": ["***", "***"]})
+                    return Changes.of("user", [actor.user_id or 0])
         with self.ctx.write() as s:
             u = s.scalar(select(User).where(User.login == login))
             if u is None:
@@ -155,6 +167,7 @@ class UserService:
                     raise PermissionDenied("the current password is wrong")
             u.password_hash = hash_password(new_password)
             u.password_changed_at = utcnow()
+            pg_security.sync_login(s.connection(), u.id, u.login, new_password)
             # The hash itself never goes into the log; the fact of the change does.
             audit.record(s, actor, "passwd", "user_account", u.id, {"password": ["***", "***"]})
             return Changes.of("user", [u.id])
@@ -191,6 +204,18 @@ class UserService:
                     raise Conflict("you cannot disable your own account")
                 u.active = active
             s.flush()
+            pg_security.sync_login(s.connection(), u.id, u.login)
             s.expire(u, ["institution"])
             audit.record_update(s, self.ctx.actor, "user_account", u.id, before, _snap(u))
             return Changes.of("user", [u.id])
+
+    def _check_own_password_with_server(self, old_password: str | None) -> None:
+        from guji.errors import DatabaseUnavailable
+
+        db = self.ctx.db
+        try:
+            db.as_role(db.url.username or "", old_password or "").dispose()
+        except DatabaseUnavailable as exc:
+            if pg_security.refused_sign_in(exc):
+                raise PermissionDenied("the current password is wrong") from None
+            raise

@@ -252,7 +252,7 @@ def test_filters_find_what_the_records_say(any_org: dict[str, Guji], register: d
         if rebuilt:
             from guji.census import search_index
 
-            with c.db.write_session() as s:
+            with any_org["admin"].db.write_session() as s:  # maintenance: the owner's connection
                 search_index.rebuild(s.connection())
         for f in filters:
             assert set(found(c, "刻", f, limit=100)) == _expected(c, every, f), f
