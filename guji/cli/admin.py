@@ -100,6 +100,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"{db.name}: schema is up to date ({after})")
     else:
         print(f"{db.name}: schema {before or 'empty'} -> {after}")
+    if db.is_postgres:
+        from guji.db import pg_security
+
+        with db.engine.connect() as conn:
+            if pg_security.installed(conn):
+                print(msg("security.installed", prefix=pg_security.prefix_for(db.url.database or "")))
+            else:
+                print(msg("security.not_installed"), file=sys.stderr)
     users = auth.user_count(db)
     if args.image_store:
         if users:

@@ -22,6 +22,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.chain.bad_head": ("链头应写作 条数:哈希（例如 120:3f…），而不是 {value}",
                              "a chain head is written entries:hash (e.g. 120:3f…), not {value}"),
     "audit.chain.state_ok": ("审计链完整（{entries} 条）", "audit chain intact ({entries} entries)"),
+    # --- the database boundary (PostgreSQL)
+    "security.installed": ("数据库权限已就绪：每人以自己的数据库角色登录（角色前缀 {prefix}）",
+                           "the database's boundary is in place: everyone signs in as their own role "
+                           "(role prefix {prefix})"),
+    "security.not_installed": ("警告：运行 guji init 的角色不能创建角色（需要 CREATEROLE），数据库自身没有设权限边界；"
+                               "请以有 CREATEROLE 的所有者角色重新运行 guji init",
+                               "warning: the role running guji init may not create roles (CREATEROLE), so the "
+                               "database has no boundary of its own; run guji init again as an owner with "
+                               "CREATEROLE"),
     # --- passwords and signing in
     "password.too_short": ("密码至少 {n} 个字符", "must be at least {n} characters"),
     "password.spaces": ("密码首尾不能有空格", "must not start or end with spaces"),

@@ -162,3 +162,22 @@ def test_desks_work_as_their_own_roles(world: dict[str, Guji]) -> None:
     assert Guji.sign_in(desk(app.db), "census.a", "a-new-secret-42")
     with pytest.raises(AuthenticationError):
         Guji.sign_in(desk(app.db), "census.a", PASSWORD)
+
+
+def test_init_and_the_command_line_of_a_desk(pg_url: str, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy.engine import make_url
+
+    from guji.cli.main import main as cli_main
+
+    monkeypatch.setenv("GUJI_PASSWORD", "keeper-of-books-1")
+    assert cli_main(["--db", pg_url, "init", "--admin", "wang"]) == 0
+    assert "数据库权限已就绪" in capsys.readouterr().out
+    u = make_url(pg_url)
+    desk_url = f"postgresql://{u.host}:{u.port}/{u.database}"  # a desk's URL: no user, no password
+    assert cli_main(["--db", desk_url, "--user", "wang", "institution", "add", "--name", "遼寧省圖書館",
+                     "--region", "210000", "--unit", "0101"]) == 0
+    monkeypatch.setenv("GUJI_PASSWORD", "not-the-password")
+    monkeypatch.setattr(auth, "_sleep", lambda _s: None)
+    assert cli_main(["--db", desk_url, "--user", "wang", "institution", "list"]) == 1
+    assert "用户名或密码不正确" in capsys.readouterr().err
