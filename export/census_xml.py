@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from pathlib import Path
 from typing import IO, Any
 
 from lxml import etree
@@ -45,6 +44,7 @@ from guji.census.service import load_children
 from guji.census.service import visible_filter
 from guji.db import audit_chain
 from guji.errors import NotFound, ValidationError
+from guji.jobs import atomic_write
 from guji.models.institution import Institution
 from guji.services import audit
 from export.census_exchange import NS, FORMAT_VERSION, ExchangeCancelled, is_free, q, relic_level
@@ -406,24 +406,14 @@ def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, insti
         raise ValidationError(f"unknown review state {state!r}: one of "
                               + ", ".join(s.value for s in ReviewState), "state")
     if isinstance(out, (str, os.PathLike)):
-        target = Path(out)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
         marks = tempfile.TemporaryFile()
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with atomic_write(out) as fh:
                 n = write_stream(app, fh, institution=institution, state=state, since=since, progress=progress,
                                  cancel=cancel, marks=marks if mark else None)
-                fh.flush()
-                os.fsync(fh.fileno())
+            # Marked as sent (and audited) only once the file is really there.
             if mark:
                 _apply_marks(app, marks, n, institution, state)
-            os.replace(tmp_name, target)
-        except BaseException:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
-            raise
         finally:
             marks.close()
         return n

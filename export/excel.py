@@ -18,7 +18,6 @@ Excel shows it and never runs it (:func:`guji.census.excel.text_cell`).
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +40,7 @@ from guji.census.models import CensusRecord, ReviewState
 from guji.census.record import RecordData
 from guji.census.service import visible_filter
 from guji.errors import GujiError, NotFound, ValidationError
+from guji.jobs import atomic_write
 from guji.messages import msg
 from guji.models.institution import Institution
 
@@ -167,22 +167,10 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
             raise GujiError(msg("census.export.unstorable", number=num)) from None
     if progress is not None:
         progress(0.9, f"saving {target.name}")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent or "."))
-    except OSError as exc:
-        raise GujiError(f"cannot write {target}: {exc.strerror}") from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
+    with atomic_write(target) as fh:
+        wb.save(fh)
         if cancel is not None and cancel.is_set():
             raise ExcelExportCancelled("export cancelled; no file was written")
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
     if progress is not None:
         progress(1.0, f"{n} records written to {target.name}")
     return n

@@ -1541,6 +1541,7 @@ class RestorationService:
                 select(Assessment).where(Assessment.job_id == job.id).order_by(Assessment.id)))
             grade = self._grade_view(self._job_suggestion(s, job)) if assessments else None
             p = s.scalar(select(Plan).where(Plan.job_id == job.id))
+            plan = self._plan_view(s, p) if p else None
             sessions = tuple(self._session_view(s, r) for r in s.scalars(
                 select(RepairSession).where(RepairSession.job_id == job.id)
                 .order_by(RepairSession.day, RepairSession.id)))
@@ -1559,7 +1560,7 @@ class RestorationService:
             view = self._job_view(s, job)
         totals = self.job_totals(job_id)
         return JobArchive(
-            job=view, assessments=assessments, grade=grade, plan=self.plan(job_id), ph_sets=tuple(phsets),
+            job=view, assessments=assessments, grade=grade, plan=plan, ph_sets=tuple(phsets),
             ph_comparison=tuple(_compare(phsets, "before_treatment", None)), recipes=recipe_views,
             sessions=sessions, materials_used=tuple(used.values()), totals=totals,
             progress=self.progress(job_id), photos=photos, acceptances=acceptances,

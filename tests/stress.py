@@ -136,7 +136,6 @@ def prepare(url: str, *, records: int = 6, materials: int = 3, jobs: int = 4) ->
 def _desk(url: str, setup: Setup, seconds: float, seed: int, queue: Any) -> None:
     _env()
     from guji.app import Guji
-    from guji.db.engine import Database
     from guji.errors import GujiError
     from restoration.views import PlanInput
 

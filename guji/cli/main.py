@@ -8,6 +8,7 @@ import sys
 
 from guji import __version__
 from guji.errors import GujiError
+from guji.messages import msg
 
 # Each module adds its own subcommands; the list is the whole command line.
 COMMAND_MODULES = ["guji.cli.admin", "guji.cli.era", "guji.cli.export", "guji.cli.import_", "guji.cli.imaging", "guji.cli.census", "guji.cli.restoration", "guji.cli.exchange"]
@@ -40,6 +41,18 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except GujiError as exc:
         print(f"guji: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file the command was given or writes: one line, not a traceback
+        print(f"guji: error: {msg('error.file', path=exc.filename or '-', reason=exc.strerror or exc)}",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # The database refused something no service foresaw: one line, not a traceback. (Told
+        # apart by module, so that commands which never touch the database never import it.)
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"guji: error: {msg('error.database', detail=detail)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("guji: interrupted; nothing more was written", file=sys.stderr)
