@@ -50,10 +50,12 @@ without a saved value and merged ranges, which openpyxl's read-only mode cannot.
 
 from __future__ import annotations
 
+import copyreg
 import multiprocessing as mp
 import os
-import queue
+import pickle
 import re
+import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -85,6 +87,15 @@ ProgressFn = Callable[[float, str], None]
 
 class ExcelImportError(GujiError):
     """The import could not finish (a process reading the file stopped or failed). Nothing was written."""
+
+
+def _reduce_message(m: Message) -> tuple[Any, tuple[str, str | None]]:
+    return Message, (str(m), m.key)
+
+
+# A catalogue message (a problem found in a worker process) crosses to the importing process with
+# its key: pickling a str subclass by default rebuilds it from the text alone.
+copyreg.pickle(Message, _reduce_message)
 
 
 # --------------------------------------------------------------------- cells we write
@@ -772,37 +783,39 @@ def _import_excel(app: Any, path: Path, institution: str, dry_run: bool, all_or_
                      app.db.is_sqlite, max(1, workers), _CHUNK)
     # Read and validate every row first, with no transaction open: other desks go on saving and
     # signing in meanwhile (on SQLite the write transaction locks the whole database).
-    prepared: list[list[Prepared]] = []
-    if issues:  # problems of the header (an unknown column…) block an all-or-nothing import too
-        prepared.append([failed(header_row, (FieldProblem(_UNREADABLE, "the header has problems"),))])
-    blocks = _blocks_on_workers(spec) if workers > 0 else _read_part(spec, 0)
-    try:
-        for block in blocks:
-            if cancel is not None and cancel.is_set():
-                report.cancelled = True
-                report.elapsed_s = time.perf_counter() - started
-                return report
-            issues.extend(block.issues)
-            report.warnings.extend(block.warnings)
-            report.rows += block.rows
-            prepared.append(block.prepared)
-            say(0.9 * min(1.0, block.position / max(1, block.size)), f"read {report.rows} rows")
-    finally:
-        blocks.close()  # stops and joins the worker processes (see below)
-    say(0.9, msg("census.import.validated", rows=report.rows))
+    with _Held() as held:
+        if issues:  # problems of the header (an unknown column…) block an all-or-nothing import too
+            held.add([failed(header_row, (FieldProblem(_UNREADABLE, "the header has problems"),))])
+        blocks = _blocks_on_workers(spec) if workers > 0 else _read_part(spec, 0)
+        try:
+            for block in blocks:
+                if cancel is not None and cancel.is_set():
+                    report.cancelled = True
+                    report.elapsed_s = time.perf_counter() - started
+                    return report
+                issues.extend(block.issues)
+                report.warnings.extend(block.warnings)
+                report.rows += block.rows
+                if block.pickled is not None:
+                    held.add_pickled(block.pickled)
+                else:
+                    held.add(block.prepared)
+                say(0.9 * min(1.0, block.position / max(1, block.size)), f"read {report.rows} rows")
+        finally:
+            blocks.close()  # stops and joins the worker processes (see below)
+        say(0.9, msg("census.import.validated", rows=report.rows))
 
-    total = len(prepared)
+        total = len(held)
 
-    def batches() -> Iterator[list[Prepared]]:
-        for i in range(total):
-            batch, prepared[i] = prepared[i], []  # the writer keeps what it needs; free the rest
-            yield batch
-            say(0.9 + 0.02 * (i + 1) / total, msg("census.import.writing", done=i + 1, total=total))
+        def batches() -> Iterator[list[Prepared]]:
+            for i, batch in enumerate(held.batches()):
+                yield batch
+                say(0.9 + 0.02 * (i + 1) / total, msg("census.import.writing", done=i + 1, total=total))
 
-    with bulk_options(allow_duplicates=allow_duplicates):
-        result = app.census.register_stream(
-            batches(), institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
-            progress=say, cancel=cancel, note=f"Excel import: {path.name}")
+        with bulk_options(allow_duplicates=allow_duplicates):
+            result = app.census.register_stream(
+                batches(), institution=institution, dry_run=dry_run, all_or_nothing=all_or_nothing,
+                progress=say, cancel=cancel, note=f"Excel import: {path.name}")
     if result.cancelled:
         report.cancelled = True
         report.elapsed_s = time.perf_counter() - started
@@ -857,6 +870,52 @@ class _Block:
     rows: int  # data rows (not empty) in the block
     position: int  # bytes of sheet XML read, of size
     size: int
+    pickled: bytes | None = None  # from a worker: the prepared rows, still pickled (see _Held)
+
+
+class _Held:
+    """The checked rows of an import between reading and writing.
+
+    Blocks read in this process are kept as they are; blocks from the worker processes arrive
+    pickled and go to a temporary file as they are, so that the rows of a large register are
+    not all in memory at once (about 3.5 KB a row as objects, 2 KB pickled): they are unpickled
+    one batch at a time while they are written.
+    """
+
+    def __init__(self) -> None:
+        self._items: list[list[Any] | tuple[int, int]] = []
+        self._file: Any = None
+
+    def __enter__(self) -> "_Held":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._items = []
+        if self._file is not None:
+            self._file.close()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, rows: list[Any]) -> None:
+        self._items.append(rows)
+
+    def add_pickled(self, data: bytes) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="guji-import-")
+        at = self._file.seek(0, os.SEEK_END)
+        self._file.write(data)
+        self._items.append((at, len(data)))
+
+    def batches(self) -> Iterator[list[Any]]:
+        """Every batch in order (each given out once: what the writer does not keep is freed)."""
+        for i, item in enumerate(self._items):
+            self._items[i] = []
+            if isinstance(item, tuple):
+                self._file.seek(item[0])
+                yield pickle.loads(self._file.read(item[1]))
+            else:
+                yield item
 
 
 def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
@@ -953,7 +1012,9 @@ def _worker(spec: _ReadSpec, part: int, out: Any) -> None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), name="guji-excel-parent", daemon=True).start()
     try:
         for block in _read_part(spec, part):
-            out.send(block)
+            rows, block.prepared = block.prepared, []
+            out.send(block)  # what the import reports as it reads …
+            out.send_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))  # … and what it keeps for later
         out.send(_DONE)
     except ExcelFileError as exc:
         _send_quietly(out, ("error", "excel", str(exc), getattr(exc.args[0] if exc.args else None, "key", None)))
@@ -979,15 +1040,16 @@ def _send_quietly(out: Any, message: Any) -> None:
         pass
 
 
-def _receive(conn: Any, proc: Any) -> Any:
-    """The next message of a worker; :class:`ExcelImportError` when it died without sending it."""
+def _receive(conn: Any, proc: Any, *, raw: bool = False) -> Any:
+    """The next message of a worker (``raw``: as bytes); :class:`ExcelImportError` when it died
+    without sending it."""
     from multiprocessing.connection import wait
 
     while True:
         wait([conn, proc.sentinel])
         if conn.poll():
             try:
-                return conn.recv()
+                return conn.recv_bytes() if raw else conn.recv()
             except (EOFError, OSError):  # it died, perhaps halfway through a message
                 break
         elif not proc.is_alive():
@@ -1030,6 +1092,7 @@ def _blocks_on_workers(spec: _ReadSpec) -> Iterator[_Block]:
                     raise ExcelFileError(Message(text, key) if key else text)
                 raise ExcelImportError(msg("census.import.worker_failed", error=f"{kind}: {text}"))
             assert message.index == index, (message.index, index)
+            message.pickled = _receive(conns[k], procs[k], raw=True)
             yield message
             index += 1
     finally:
