@@ -20,6 +20,7 @@ install: $(STAMP)
 # Starts the desktop on the embedded SQLite database; the first start creates it
 # with demo data and the account demo/demo (see README).
 run: $(STAMP)
+	$(PY) -m guji.syscheck
 	$(VENV)/bin/guji-desktop --first-run-demo
 
 test: $(STAMP)
