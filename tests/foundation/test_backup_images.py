@@ -225,7 +225,7 @@ def test_a_full_disk_removes_the_partial_files(tmp_path: Path, monkeypatch: pyte
     out = tmp_path / "b"
     with pytest.raises(GujiError) as info:
         backup.backup(org["admin"], out)
-    assert info.value.key == "backup.write_failed" and "磁盤已滿" in str(info.value)
+    assert info.value.key == "backup.write_failed" and "磁盘已满" in str(info.value)
     assert not out.exists()
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
