@@ -484,20 +484,23 @@ def _report_rows(report: ImportReport) -> Iterator[list[Any]]:
         said.setdefault(i.row, []).append(f"{i.column}: {i.message}" if i.column else i.message)
     shown = report.written or report.dry_run
     blocked = bool(report.errors) and not report.written and not report.dry_run
+    labels = {o: msg(f"census.report.outcome_{o}") for o in _OUTCOME.values()}
+    assigned = msg("census.report.assigned" if report.written else "census.report.assigned_preview")
+    not_written = msg("census.report.not_written")
     for row in sorted(report.outcomes):
         outcome = report.outcomes[row]
-        notes = list(said.get(row, ()))
-        number = report.row_numbers.get(row, "")
+        notes = said.get(row)
+        number = report.row_numbers.get(row)
         if row in report.assigned:
             if shown:
-                notes = [msg("census.report.assigned" if report.written else "census.report.assigned_preview")] + notes
+                notes = [assigned, *(notes or ())]
             else:
-                number = ""  # not taken: nothing was written
+                number = None  # not taken: nothing was written
         elif row in report.matched:
-            notes = [msg("census.report.matched", call_number=report.matched[row])] + notes
+            notes = [msg("census.report.matched", call_number=report.matched[row]), *(notes or ())]
         if blocked and outcome in ("new", "updated"):
-            notes.append(msg("census.report.not_written"))
-        yield [row, number or None, msg(f"census.report.outcome_{outcome}"), "\n".join(notes) or None]
+            notes = [*(notes or ()), not_written]
+        yield [row, number or None, labels.get(outcome, outcome), "\n".join(notes) if notes else None]
 
 
 def _write_report(report: ImportReport) -> None:
