@@ -983,7 +983,11 @@ class RestorationService:
         if reason == "receipt" and d < 0:
             raise _problem("delta", "a receipt adds stock; book a correction to take stock away", delta)
         with self.ctx.write() as s:
-            m = self._material(s, material_id, "material_id", inst_id)
+            m = s.get(Material, material_id) if isinstance(material_id, int) else None
+            if m is None or not self._visible(m.institution_id):
+                raise NotFound(msg("restoration.no_material", material=material_id))
+            if m.institution_id != inst_id:
+                raise PermissionDenied(msg("perm.other_institution", login=self.actor.login))
             before, new = self._move_stock(s, m, d, reason=reason, field="delta", note=_text(note))
             audit.record(s, self.actor, "stock_" + reason, "restoration_material", m.id,
                          {"quantity": [str(before), str(new)]}, note=_text(note))

@@ -41,6 +41,7 @@ from guji.census.record import (
 from guji.census import search_index
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from guji.messages import msg
 from guji.models.institution import Institution
 from guji.models.user import Role
 from guji.services import audit, versions, visibility
@@ -216,6 +217,10 @@ class CensusService:
             raise NotFound(f"no institution with the code {code}")
         return inst
 
+    def _require_visible(self, institution_id: int) -> None:
+        if not visibility.may_see(self.actor, institution_id):
+            raise PermissionDenied(msg("perm.other_institution", login=self.actor.login))
+
     def _require_edit(self, institution_id: int, action: str) -> None:
         if not can_edit_records_of(self.actor, institution_id):
             if not self.actor.has(Role.CENSUS, Role.ADMIN):
@@ -229,10 +234,12 @@ class CensusService:
         """Validate without saving (the editor calls this as staff type): errors, warnings, derived items.
 
         Also warns about likely duplicates (same folded title and edition in the same institution)
-        and refuses a census number another record has.
+        and refuses a census number another record has. Only for an institution the actor may see
+        (the warnings name its records).
         """
         with self.ctx.read() as s:
             inst = self._holding_institution(s, institution)
+            self._require_visible(inst.id)
             checked = check(data, region_code=inst.region_code, unit_code=inst.unit_code)
             self._check_against_database(s, checked, inst, record_id)
             return checked
@@ -286,9 +293,11 @@ class CensusService:
         return counter.last_serial
 
     def next_census_number(self, institution: str | None = None) -> str:
-        """The number the next registration would get (a preview: it is only taken on save)."""
+        """The number the next registration would get (a preview: it is only taken on save), for an
+        institution the actor may see."""
         with self.ctx.read() as s:
             inst = self._holding_institution(s, institution)
+            self._require_visible(inst.id)
             counter = s.get(SerialCounter, inst.id)
             held = s.scalar(select(func.max(CensusRecord.serial)).where(CensusRecord.institution_id == inst.id)) or 0
             return format_census_number(inst.region_code, inst.unit_code, max(counter.last_serial if counter else 0,

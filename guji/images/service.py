@@ -726,25 +726,33 @@ class ImageService:
                 out[sha] = str(p)
         return out
 
+    def _job_owners(self, s: Session, job_id: int) -> list[int | None]:
+        """(holding institution, workshop) of a restoration job, from the restoration capability's
+        owner registered with the audit log; NotFound when there is no such job."""
+        owner = audit.OWNERS.get("restoration_job")
+        owners = list(owner(s, str(job_id))) if owner is not None else []
+        if not owners:
+            raise NotFound(msg("images.no_job", job=job_id))
+        return owners
+
     def _job_visible(self, s: Session, job_id: int) -> None:
-        """Refuse a job whose images another institution attached (the job is theirs)."""
-        if self._sees_all():
+        """Refuse a job the actor may not change images of: only the institution that performs it
+        (its own workshop, or the one it was sent to) and administrators attach to a job."""
+        holding, workshop = (self._job_owners(s, job_id) + [None])[:2]
+        performer = workshop if workshop is not None else holding
+        if self.actor.has(Role.ADMIN) or performer == self.actor.institution_id:
             return
-        other = s.scalar(select(JobImage.id).where(JobImage.job_id == job_id,
-                                                   JobImage.institution_id != (self.actor.institution_id or -1))
-                         .limit(1))
-        if other is not None:
-            raise PermissionDenied(f"{self.actor.login} may not change job {job_id}: it belongs to another institution")
+        raise PermissionDenied(f"{self.actor.login} may not change job {job_id}: it belongs to another institution")
 
     def images_of_job(self, job_id: int) -> list[AttachedImage]:
         """The job's images, before → during → after, each stage in order."""
         order = {st: i for i, st in enumerate(JOB_STAGES)}
         with self.ctx.read() as s:
-            stmt = (select(JobImage, StoredImage).join(StoredImage, StoredImage.id == JobImage.image_id)
-                    .where(JobImage.job_id == job_id))
-            if not self._sees_all():
-                stmt = stmt.where(JobImage.institution_id == (self.actor.institution_id or -1))
-            rows = s.execute(stmt).all()
+            if not visibility.may_see(self.actor, *self._job_owners(s, job_id)):
+                raise PermissionDenied(msg("perm.other_institution", login=self.actor.login))
+            # Whoever may see the job sees all its images (its workshop's too).
+            rows = s.execute(select(JobImage, StoredImage).join(StoredImage, StoredImage.id == JobImage.image_id)
+                             .where(JobImage.job_id == job_id)).all()
         if not rows:
             return []
         root = self.store_root()

@@ -1,6 +1,7 @@
 """Messages of the images area: the image store, its location, backups (see :mod:`guji.messages`)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "images.no_job": ("没有编号为 {job} 的修复档案", "no restoration job with id {job}"),
     # --- where the image store is -------------------------------------------------------
     "images.store_unset": (
         "数据库 {db} 尚未设定影像库：请中心管理员用 `guji settings image-store 路径` 设定各工作站共用的影像库文件夹",

@@ -67,6 +67,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "vault.own_workshop": ("这是本单位，无需送修：本单位修复师直接建修复档案即可",
                            "that is the item's own institution: its restorers open the job directly"),
     "vault.sent_for_restoration": ("送修：{workshop}", "sent for restoration to {workshop}"),
+    "restoration.no_material": ("没有编号为 {material} 的材料", "no material with id {material}"),
     "restoration.plan_of": ("{number} 的修复方案", "the plan of {number}"),
     "restoration.stock_short": ("{name}：库存只有 {have} {unit}，不能取用 {want}",
                                 "{name}: only {have} {unit} in stock, cannot take {want}"),

@@ -201,25 +201,31 @@ def test_images_of_another_institution_are_private(org: dict[str, Guji], tmp_pat
 
 
 def test_job_images_by_stage(org: dict[str, Guji], tmp_path: Path) -> None:
+    from tests.restoration.conftest import open_job
+
     app = org["restorer_a"]
+    jid = open_job(org)
     imgs = [app.images.add_image(small_png(tmp_path / f"{i}.png", (40 + 5 * i, 40))) for i in range(3)]
-    app.images.attach_to_job(imgs[0].id, 7, "after", "修復後全葉")
-    app.images.attach_to_job(imgs[1].id, 7, "修復前", "蟲蛀")
-    app.images.attach_to_job(imgs[2].id, 7, "during")
-    got = app.images.images_of_job(7)
+    app.images.attach_to_job(imgs[0].id, jid, "after", "修復後全葉")
+    app.images.attach_to_job(imgs[1].id, jid, "修復前", "蟲蛀")
+    app.images.attach_to_job(imgs[2].id, jid, "during")
+    got = app.images.images_of_job(jid)
     assert [(a.role, a.caption) for a in got] == [("before", "蟲蛀"), ("during", None), ("after", "修復後全葉")]
     n = counts(app)
     with pytest.raises(ValidationError) as err:
-        app.images.attach_to_job(imgs[0].id, 8, "repairing")
+        app.images.attach_to_job(imgs[0].id, jid, "repairing")
     assert err.value.fields == ["stage"]
     with pytest.raises(PermissionDenied, match="restorer"):
-        org["census_a"].images.attach_to_job(imgs[0].id, 8, "before")
+        org["census_a"].images.attach_to_job(imgs[0].id, jid, "before")
     with pytest.raises(Conflict):
-        app.images.attach_to_job(imgs[0].id, 7, "before")
+        app.images.attach_to_job(imgs[0].id, jid, "before")
+    with pytest.raises(NotFound):
+        app.images.attach_to_job(imgs[0].id, jid + 100, "before")
     assert counts(app) == n
-    assert org["census_b"].images.images_of_job(7) == []
+    with pytest.raises(PermissionDenied):  # another institution's job: neither seen nor changed
+        org["census_b"].images.images_of_job(jid)
     app.images.detach(got[0].attachment_id, kind="job")
-    assert len(app.images.images_of_job(7)) == 2
+    assert len(app.images.images_of_job(jid)) == 2
 
 
 # ------------------------------------------------------------------------ analysis and frame size
@@ -336,5 +342,8 @@ def test_the_whole_round_on_sqlite_and_postgresql(any_org: dict[str, Guji], tmp_
     # Refused by the service (SQLite), or not even seen (PostgreSQL's row-level security).
     with pytest.raises((PermissionDenied, NotFound)):
         any_org["census_b"].images.images_of_record(rec.id)
-    job = any_org["restorer_a"].images.attach_to_job(att.image.id, 3, "before", "修復前")
-    assert any_org["restorer_a"].images.images_of_job(3) == [job]
+    from tests.restoration.conftest import open_job
+
+    jid = open_job(any_org)
+    job = any_org["restorer_a"].images.attach_to_job(att.image.id, jid, "before", "修復前")
+    assert any_org["restorer_a"].images.images_of_job(jid) == [job]
