@@ -6,23 +6,34 @@ CLI and the tests reach the data::
     db = Database.open(url)
     app = Guji.sign_in(db, "wang", password)
     app.institutions.add_institution("遼寧省圖書館", "210000", "0101")
+
+A service is made (and its module imported) the first time it is used, so a command that
+needs only the census search never loads the imaging or restoration code.
 """
 
 from __future__ import annotations
 
-from guji.census.review import ReviewService
-from guji.census.search import SearchService
-from guji.census.service import CensusService
-from guji.census.vault import VaultService
-from guji.db.engine import Database
-from guji.exchange.service import ExchangeService
-from guji.images.service import ImageService
-from guji.services import auth
-from guji.services.audit import AuditService
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from guji.services.context import Actor, ServiceContext
-from guji.services.institutions import InstitutionService
-from guji.services.users import UserService
-from restoration.service import RestorationService
+
+if TYPE_CHECKING:
+    from guji.census.review import ReviewService
+    from guji.census.search import SearchService
+    from guji.census.service import CensusService
+    from guji.census.vault import VaultService
+    from guji.db.engine import Database
+    from guji.exchange.service import ExchangeService
+    from guji.images.service import ImageService
+    from guji.services.audit import AuditService
+    from guji.services.institutions import InstitutionService
+    from guji.services.users import UserService
+    from restoration.service import RestorationService
+
+#: The services of the application, by attribute name (each a cached property below).
+SERVICES = ("institutions", "users", "audit", "census", "review", "search", "vault", "images", "restoration",
+            "exchange")
 
 
 class Guji:
@@ -30,21 +41,71 @@ class Guji:
         self.db = db
         self.actor = actor
         self.ctx = ServiceContext(db, actor)
-        self.institutions = InstitutionService(self.ctx)
-        self.users = UserService(self.ctx)
-        self.audit = AuditService(self.ctx)
-        self.census = CensusService(self.ctx)
-        self.review = ReviewService(self.ctx)
-        self.search = SearchService(self.ctx)
-        self.vault = VaultService(self.ctx)
-        self.images = ImageService(self.ctx, self.census)
+
+    @cached_property
+    def institutions(self) -> InstitutionService:
+        from guji.services.institutions import InstitutionService
+
+        return InstitutionService(self.ctx)
+
+    @cached_property
+    def users(self) -> UserService:
+        from guji.services.users import UserService
+
+        return UserService(self.ctx)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from guji.services.audit import AuditService
+
+        return AuditService(self.ctx)
+
+    @cached_property
+    def census(self) -> CensusService:
+        from guji.census.service import CensusService
+
+        return CensusService(self.ctx)
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from guji.census.review import ReviewService
+
+        return ReviewService(self.ctx)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from guji.census.search import SearchService
+
+        return SearchService(self.ctx)
+
+    @cached_property
+    def vault(self) -> VaultService:
+        from guji.census.vault import VaultService
+
+        return VaultService(self.ctx)
+
+    @cached_property
+    def images(self) -> ImageService:
+        from guji.images.service import ImageService
+
+        return ImageService(self.ctx, self.census)
+
+    @cached_property
+    def restoration(self) -> RestorationService:
+        from restoration.service import RestorationService
+
         # Job photographs go into the same image store as census page images.
-        self.restoration = RestorationService(self.ctx, images=self.images)
+        return RestorationService(self.ctx, images=self.images)
+
+    @cached_property
+    def exchange(self) -> ExchangeService:
+        from guji.exchange.service import ExchangeService
+
         # Signed exchange packages between offline units and the centre.
-        self.exchange = ExchangeService(self)
+        return ExchangeService(self)
 
     @classmethod
-    def sign_in(cls, db: Database, login: str, password: str, *, client: str = "desktop") -> "Guji":
+    def sign_in(cls, db: Database, login: str, password: str, *, client: str = "desktop") -> Guji:
         """Check the schema, authenticate, and return the application for that user.
 
         ``client`` is ``desktop`` (each sign-in is a session) or ``cli`` (calls close together
@@ -55,6 +116,7 @@ class Guji:
         (guji.db.pg_security); with the owner's URL (the administrator's maintenance
         connection) guji checks the password itself, as on SQLite."""
         from guji.db.migrate import check_schema
+        from guji.services import auth
 
         if db.anonymous:
             mine, actor = auth.sign_in_as_role(db, login, password, client=client)

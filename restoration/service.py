@@ -110,26 +110,6 @@ COLOUR_SOURCES = ("colorimeter", "scan")
 S = workflow.JobState
 
 
-def _owner_of(model: Any, *columns: str) -> audit.Owner:
-    def owner(s: Session, entity_id: str) -> list[int | None]:
-        row = s.execute(select(*(getattr(model, c) for c in columns))
-                        .where(model.id == int(entity_id))).first() if entity_id.isdigit() else None
-        return list(row) if row else []
-    return owner
-
-
-def _trial_owner(s: Session, entity_id: str) -> list[int | None]:
-    row = s.execute(select(Recipe.institution_id).join(Trial, Trial.recipe_id == Recipe.id)
-                    .where(Trial.id == int(entity_id))).first() if entity_id.isdigit() else None
-    return list(row) if row else []
-
-
-audit.register_owner(JOB, _owner_of(RestorationJob, "institution_id", "workshop_id"))
-audit.register_owner("restoration_material", _owner_of(Material, "institution_id"))
-audit.register_owner("restoration_recipe", _owner_of(Recipe, "institution_id"))
-audit.register_owner("restoration_trial", _trial_owner)
-
-
 # ------------------------------------------------------------------ parsing helpers
 
 def _problem(field: str, message: str, value: object = None) -> ValidationError:

@@ -46,6 +46,7 @@ from guji.census.models import CensusRecord
 from guji.census.search_index import TEXT_COLUMNS, facet_for, facet_grams, query_year_tokens
 from guji.census.search_keys import query_grams
 from guji.census.service import visible_filter
+from guji.census.sorts import SORT_NAMES
 from guji.errors import ValidationError
 from guji.models.institution import Institution
 from guji.services.context import ServiceContext
@@ -74,6 +75,7 @@ SORTS = {
     "year": CensusRecord.year_start,
     "updated": CensusRecord.updated_at,
 }
+assert tuple(SORTS) == SORT_NAMES
 
 
 @dataclass

@@ -25,7 +25,6 @@ from guji.census.models import (
     RecordSeal,
     ReviewState,
     SerialCounter,
-    VaultMovement,
 )
 from guji.census.numbers import format_census_number, parse_census_number
 from guji.census.record import (
@@ -164,24 +163,6 @@ def _link(session: Session, number: str | None, field_name: str, rec: CensusReco
     if target == rec.id:
         raise ValidationError(FieldProblem(field_name, "a record cannot be linked to itself", number))
     return target
-
-
-def _record_owner(s: Session, entity_id: str) -> list[int | None]:
-    return [s.scalar(select(CensusRecord.institution_id).where(CensusRecord.id == int(entity_id)))
-            if entity_id.isdigit() else None]
-
-
-def _movement_owner(s: Session, entity_id: str) -> list[int | None]:
-    if not entity_id.isdigit():
-        return []
-    row = s.execute(select(CensusRecord.institution_id, VaultMovement.to_institution_id)
-                    .join(VaultMovement, VaultMovement.record_id == CensusRecord.id)
-                    .where(VaultMovement.id == int(entity_id))).first()
-    return list(row) if row else []
-
-
-audit.register_owner(ENTITY, _record_owner)
-audit.register_owner("vault_movement", _movement_owner)
 
 
 def visible_filter(actor: Actor) -> Any:

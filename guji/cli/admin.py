@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from guji import backup as backup_mod
-from guji.app import Guji
 from guji.cli.common import open_db, print_json, print_table, read_password, sign_in
-from guji.db import audit_chain, migrate
 from guji.messages import msg
-from guji.services import auth
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -92,7 +88,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from guji.app import Guji
+    from guji.db import migrate
     from guji.images import location
+    from guji.services import auth
 
     db = open_db(args, create=True)
     before, after = migrate.upgrade(db)
@@ -217,6 +216,8 @@ def cmd_user_set(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from guji import backup as backup_mod
+
     if args.verify:
         # Checking a backup reads only the folder: no database, no sign-in.
         report = backup_mod.verify(args.folder)
@@ -233,6 +234,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     import os
 
+    from guji import backup as backup_mod
+    from guji.db import migrate
     from guji.errors import AuthenticationError
 
     # The target is empty, so nobody can sign in to it: --user names an administrator of the backup,
@@ -251,6 +254,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    from guji.db import audit_chain
+
     app = sign_in(args)
     if args.what == "verify":
         from guji.services.audit import describe_chain

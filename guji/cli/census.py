@@ -111,7 +111,8 @@ def cmd_census_import_excel(args: argparse.Namespace) -> int:
 # --- search ------------------------------------------------------------------------------------
 
 def _add_search(csub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from guji.census.search import SORTS
+    # The names only: building the command line does not load the search (and the database) code.
+    from guji.census.sorts import SORT_NAMES
 
     a = csub.add_parser("search", help="search the register (traditional or simplified, any field); best first")
     a.add_argument("query", nargs="?", default="", help="words to find (all must match); empty: every record")
@@ -124,7 +125,7 @@ def _add_search(csub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     a.add_argument("--state", help="draft, submitted, returned, unit_approved, centre_approved")
     a.add_argument("--year-from", type=int, metavar="YEAR")
     a.add_argument("--year-to", type=int, metavar="YEAR")
-    a.add_argument("--sort", choices=list(SORTS), default="rank")
+    a.add_argument("--sort", choices=list(SORT_NAMES), default="rank")
     a.add_argument("--desc", action="store_true", help="descending (for --sort other than rank)")
     a.add_argument("--limit", type=int, default=20, metavar="N", help="rows to show (default 20)")
     a.add_argument("--offset", type=int, default=0, metavar="N")

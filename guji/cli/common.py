@@ -7,14 +7,18 @@ import getpass
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from guji.app import Guji
-from guji.db.engine import Database
 from guji.errors import AuthenticationError, GujiError
+
+if TYPE_CHECKING:
+    from guji.app import Guji
+    from guji.db.engine import Database
 
 
 def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
+    from guji.db.engine import Database
+
     return Database.open(args.db, create=create)
 
 
@@ -36,6 +40,8 @@ def sign_in(args: argparse.Namespace) -> Guji:
     login = args.user or os.environ.get("GUJI_USER")
     if not login:
         raise AuthenticationError("say who you are: --user NAME (or set GUJI_USER)")
+    from guji.app import Guji
+
     db = open_db(args)
     return Guji.sign_in(db, login, read_password(f"Password for {login}: "), client="cli")
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from guji.app import Guji
 from guji.cli.common import print_json, print_table, sign_in
+
+if TYPE_CHECKING:
+    from guji.app import Guji
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -1,22 +1,32 @@
-"""Creating and upgrading the schema: Alembic, driven from guji itself."""
+"""Creating and upgrading the schema: Alembic, driven from guji itself.
+
+Checking a database's schema at sign-in reads the revision ids from the migration files and the
+database's ``alembic_version`` row directly, so that every command does not load Alembic.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from guji.db.engine import Database
 from guji.errors import SchemaOutOfDate
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
@@ -41,6 +51,7 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 def schema_diff(db: Database) -> list[object]:
     """Differences between the database's schema and the models (empty when the migrations are right)."""
     from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
 
     import guji.models  # noqa: F401
     from guji.db.base import Base
@@ -56,14 +67,40 @@ def schema_diff(db: Database) -> list[object]:
 # is the sorted heads joined by "+", one value that fits messages and backups.
 
 
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*=\s*(.+)$", re.MULTILINE)
+
+
+@functools.cache
+def _revisions() -> dict[str, tuple[str, ...]]:
+    """Every revision of the migration files and the revisions it follows."""
+    out: dict[str, tuple[str, ...]] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found: dict[str, Any] = {k: ast.literal_eval(v.strip()) for k, v in _ASSIGNMENT.findall(path.read_text("utf-8"))}
+        if "revision" not in found:
+            continue
+        down = found.get("down_revision")
+        out[found["revision"]] = tuple(down) if isinstance(down, (tuple, list)) else ((down,) if down else ())
+    return out
+
+
 def head_revision() -> str:
-    heads = ScriptDirectory.from_config(_config()).get_heads()
-    return "+".join(sorted(heads))
+    """The revisions no other follows (sorted, joined by "+")."""
+    revisions = _revisions()
+    followed = {d for downs in revisions.values() for d in downs}
+    return "+".join(sorted(set(revisions) - followed))
 
 
 def current_revision(db: Database) -> str | None:
-    with db.engine.connect() as conn:
-        heads = MigrationContext.configure(conn).get_current_heads()
+    try:
+        with db.engine.connect() as conn:
+            heads = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except DBAPIError as exc:
+        low = str(exc.orig).lower()
+        if "alembic_version" in low and ("no such table" in low or "does not exist" in low):
+            return None  # not a guji database yet
+        from guji.db.engine import translate_error
+
+        raise (translate_error(exc, db.url) or exc) from None
     return "+".join(sorted(heads)) if heads else None
 
 
@@ -71,6 +108,8 @@ def upgrade(db: Database, revision: str = "heads") -> tuple[str | None, str | No
     """Bring the schema to ``revision`` (every branch head by default) in one transaction;
     return the (before, after) revisions."""
     before = current_revision(db)
+    from alembic import command
+
     cfg = _config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -106,6 +145,8 @@ def secure(conn: Connection) -> bool:
 
 
 def downgrade(db: Database, revision: str) -> None:
+    from alembic import command
+
     cfg = _config()
     with db.engine.begin() as conn:
         if not db.is_sqlite:
@@ -124,9 +165,7 @@ def check_schema(db: Database) -> None:
         return
     if current is None:
         raise SchemaOutOfDate(f"{db.name} is not a guji database yet; create it with `guji init --admin NAME`")
-    script = ScriptDirectory.from_config(_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    if not set(current.split("+")) <= known:
+    if not set(current.split("+")) <= set(_revisions()):
         raise SchemaOutOfDate(
             f"{db.name} was made by a newer guji (schema {current}); install the newer version to open it"
         )

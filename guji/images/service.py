@@ -78,19 +78,6 @@ ENTITY_RECORD_IMAGE = "record_image"
 ENTITY_JOB_IMAGE = "job_image"
 
 
-def _image_owners(s: Session, entity_id: str) -> list[int | None]:
-    """The institutions an image belongs to: the one that stored it, and those whose records show it."""
-    if not entity_id.isdigit():
-        return []
-    image_id = int(entity_id)
-    owners: list[int | None] = [s.scalar(select(StoredImage.institution_id).where(StoredImage.id == image_id))]
-    owners += s.scalars(select(CensusRecord.institution_id).join(RecordImage, RecordImage.record_id == CensusRecord.id)
-                        .where(RecordImage.image_id == image_id))
-    owners += s.scalars(select(JobImage.institution_id).where(JobImage.image_id == image_id))
-    return owners if any(o is not None for o in owners) else []
-
-
-audit.register_owner(ENTITY_IMAGE, _image_owners)
 
 #: What an image shows for a census record. 書影 is the general "book image"; the
 #: others are the pages catalogues ask for by name.
@@ -729,8 +716,7 @@ class ImageService:
     def _job_owners(self, s: Session, job_id: int) -> list[int | None]:
         """(holding institution, workshop) of a restoration job, from the restoration capability's
         owner registered with the audit log; NotFound when there is no such job."""
-        owner = audit.OWNERS.get("restoration_job")
-        owners = list(owner(s, str(job_id))) if owner is not None else []
+        owners = audit.owners_of(s, "restoration_job", job_id)
         if not owners:
             raise NotFound(msg("images.no_job", job=job_id))
         return owners

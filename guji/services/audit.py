@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from guji.db import audit_chain
 from guji.errors import PermissionDenied, ValidationError
 from guji.messages import msg
 from guji.models.audit import AuditEntry
-from guji.models.user import Role, User
+from guji.models.user import Role
 from guji.services import visibility
 from guji.services.context import Actor, ServiceContext
 
@@ -94,22 +94,35 @@ def record_update(
     return True
 
 
-# Which institutions an audited entity belongs to, for the visibility of its history:
-# entity name -> function(session, entity_id) -> institution ids (empty: not found). Each
-# capability registers its own entities (register_owner) when its service module loads.
-Owner = Callable[[Session, str], Iterable[int | None]]
-OWNERS: dict[str, Owner] = {}
+# Which institutions an audited entity belongs to, for the visibility of its history: one query
+# per kind of entity, naming the institution columns that make a row visible (a job: its holding
+# institution and its workshop; an image: who stored it and whose records and jobs show it).
+OWNER_SQL: dict[str, str] = {
+    "census_record": "SELECT institution_id FROM census_record WHERE id = :id",
+    "vault_movement": "SELECT r.institution_id, m.to_institution_id FROM vault_movement m "
+                      "JOIN census_record r ON r.id = m.record_id WHERE m.id = :id",
+    "restoration_job": "SELECT institution_id, workshop_id FROM restoration_job WHERE id = :id",
+    "restoration_material": "SELECT institution_id FROM restoration_material WHERE id = :id",
+    "restoration_recipe": "SELECT institution_id FROM restoration_recipe WHERE id = :id",
+    "restoration_trial": "SELECT r.institution_id FROM restoration_trial t "
+                         "JOIN restoration_recipe r ON r.id = t.recipe_id WHERE t.id = :id",
+    "user_account": "SELECT institution_id FROM user_account WHERE id = :id",
+    "stored_image": "SELECT institution_id FROM stored_image WHERE id = :id "
+                    "UNION ALL SELECT c.institution_id FROM record_image ri "
+                    "JOIN census_record c ON c.id = ri.record_id WHERE ri.image_id = :id "
+                    "UNION ALL SELECT institution_id FROM job_image WHERE image_id = :id",
+}
 
 
-def register_owner(entity: str, owner: Owner) -> None:
-    OWNERS[entity] = owner
-
-
-def _id(entity_id: str) -> int | None:
-    return int(entity_id) if entity_id.isdigit() else None
-
-
-register_owner("user_account", lambda s, i: [s.scalar(select(User.institution_id).where(User.id == _id(i)))])
+def owners_of(s: Session, entity: str, entity_id: int | str) -> list[int | None]:
+    """The institutions an entity belongs to (empty: no such entity, or one of no institution,
+    which only the centre and administrators see)."""
+    sql = OWNER_SQL.get(entity)
+    key = str(entity_id)
+    if sql is None or not key.isdigit() or len(key) > 18:
+        return []
+    owners = [v for row in s.execute(text(sql), {"id": int(key)}) for v in row]
+    return owners if any(o is not None for o in owners) else []
 
 
 @dataclass(frozen=True)
@@ -151,8 +164,7 @@ class AuditService:
         with self.ctx.read() as s:
             if not visibility.sees_all(actor):
                 if entity is not None and entity_id is not None:
-                    owner = OWNERS.get(entity)
-                    owners = list(owner(s, str(entity_id))) if owner is not None else []
+                    owners = owners_of(s, entity, entity_id)
                     if not owners or not visibility.may_see(actor, *owners):
                         raise PermissionDenied(msg("perm.other_institution", login=actor.login))
                 else:

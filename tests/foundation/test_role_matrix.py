@@ -30,6 +30,7 @@ import inspect
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -449,9 +450,17 @@ PLUMBING = (Database, Actor, ServiceContext)
 
 
 def services(app: Guji) -> dict[str, object]:
-    """The service objects ``app`` holds: attributes whose class lives in guji, restoration or export."""
-    return {name: obj for name, obj in vars(app).items()
-            if type(obj).__module__.split(".")[0] in PACKAGES and not isinstance(obj, PLUMBING)}
+    """The service objects ``app`` offers: its attributes (made on first use, so found on the class as
+    well as on the instance) whose class lives in guji, restoration or export."""
+    names = set(vars(app)) | {n for n in dir(type(app)) if not n.startswith("_")}
+    out: dict[str, object] = {}
+    for name in sorted(names):
+        if not isinstance(inspect.getattr_static(app, name), (cached_property, property)) and name not in vars(app):
+            continue
+        obj = getattr(app, name)
+        if type(obj).__module__.split(".")[0] in PACKAGES and not isinstance(obj, PLUMBING):
+            out[name] = obj
+    return out
 
 
 def service_methods(app: Guji) -> dict[str, Callable[..., Any]]:
