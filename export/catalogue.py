@@ -57,28 +57,22 @@ from reportlab.platypus import (
 
 from export import fonts
 from export.fonts import PRIMARY, MissingChars, markup
-from export.selection import (
-    ExportCancelled,
-    ExportFilters,
-    ExportRecord,
-    Progress,
-    atomic_path,
-    check_cancel,
-    load_records,
-    select_ids,
-)
+from export.registry import ExportData, ExportRecord, ExportResult
 from guji.census import vocab
 from guji.census.record import AuthorData, authors_from_statement
+from guji.jobs import Progress, check_cancel
 from guji.text.fold import pinyin_key, stroke_key
+from guji.text.numerals import format_number
 
 __all__ = [
-    "CatalogueReport",
-    "write_register_pdf",
-    "write_illustrated_pdf",
     "build_register",
     "build_illustrated",
+    "description_items",
     "find_images_in_dir",
-    "record_images",
+    "pick_images",
+    "prepare_image",
+    "render_register",
+    "render_illustrated",
 ]
 
 PAGE_W, PAGE_H = A4
@@ -97,24 +91,6 @@ REGISTER_COLUMNS: tuple[tuple[str, float], ...] = (
     ("序號", 24), ("普查編號", 73), ("索書號", 46), ("題名卷數", 98), ("著者", 80), ("版本", 96),
     ("冊數", 22), ("存缺卷數", 68),
 )
-
-
-@dataclass(frozen=True)
-class CatalogueReport:
-    """What a catalogue export produced.
-
-    ``entries`` printed, ``pages`` of the PDF, ``missing_chars`` no bundled font has
-    (printed as 〓), ``warnings`` for the user (missing characters, unreadable or
-    absent images), ``without_image`` census numbers printed with no 書影.
-    """
-
-    path: str
-    entries: int
-    pages: int
-    missing_chars: list[str]
-    warnings: list[str] = field(default_factory=list)
-    without_image: list[str] = field(default_factory=list)
-    images: int = 0
 
 
 # ----------------------------------------------------------------------------- shared
@@ -197,14 +173,6 @@ def _author_statement(rec: ExportRecord) -> str:
 
 def _sort_key(text: str) -> tuple[str, str]:
     return (pinyin_key(text), stroke_key(text))
-
-
-def _load(app: Any, filters: ExportFilters | None, progress: Progress | None,
-          cancel: threading.Event | None, share: float) -> list[ExportRecord]:
-    ids = select_ids(app, filters)
-    if progress:
-        progress(0.0, f"reading {len(ids)} records")
-    return list(load_records(app, ids, progress=progress, cancel=cancel, share=share))
 
 
 def _institution_title(records: Sequence[ExportRecord], kind: str) -> str:
@@ -386,11 +354,11 @@ def _index_tables(title: str, items: list[tuple[tuple[str, str], str, list[int]]
     return out
 
 
-def build_register(records: Sequence[ExportRecord], out: str | os.PathLike[str], *, title: str | None = None,
-                   progress: Progress | None = None, cancel: threading.Event | None = None) -> CatalogueReport:
-    """Write the register PDF of ``records`` (any order: they are sorted here) to ``out``.
+def build_register(records: Sequence[ExportRecord], out: IO[bytes], *, title: str | None = None,
+                   progress: Progress | None = None, cancel: threading.Event | None = None) -> ExportResult:
+    """Write the 普查登記目錄 of ``records`` (any order: they are sorted here) to the binary file ``out``.
 
-    The lower half of :func:`write_register_pdf`, for callers that already hold the records.
+    Raises :class:`guji.jobs.Cancelled` when ``cancel`` is set.
     """
     st = _styles()
     missing = MissingChars()
@@ -448,28 +416,22 @@ def build_register(records: Sequence[ExportRecord], out: str | os.PathLike[str],
                       _Heading("著者索引", st["h1"], outline="著者索引", level=0, running="著者索引", missing=missing)]
             story += _index_tables("著者索引", author_items, st, missing, col_w)
 
-    with atomic_path(out) as tmp, fonts.binary_streams():
-        doc = _RegisterDoc(tmp, title=cat_title, total=len(numbered), progress=progress, cancel=cancel,
+    with fonts.binary_streams():
+        doc = _RegisterDoc(out, title=cat_title, total=len(numbered), progress=progress, cancel=cancel,
                            missing=missing)
         doc.build(story)
         pages = doc.page
     warnings = [w for w in [missing.warning()] if w]
     if progress:
         progress(1.0, f"{len(numbered)} entries, {pages} pages")
-    return CatalogueReport(str(out), len(numbered), pages, missing.sorted(), warnings)
+    return ExportResult("register", "", len(numbered), "entries", pages, tuple(warnings), tuple(missing.sorted()))
 
 
-def write_register_pdf(app: Any, out: str | os.PathLike[str], *, filters: ExportFilters | None = None,
-                       title: str | None = None, progress: Progress | None = None,
-                       cancel: threading.Event | None = None) -> CatalogueReport:
-    """Write the 普查登記目錄 of the records ``filters`` select (default: all the user may see) to ``out``.
-
-    Returns a :class:`CatalogueReport`. Raises :class:`ValidationError` for bad filters or
-    an output folder that does not exist, :class:`ExportCancelled` when ``cancel`` is set
-    (no file is left behind in either case).
-    """
-    records = _load(app, filters, progress, cancel, 0.5)
-    return build_register(records, out, title=title, progress=progress, cancel=cancel)
+def render_register(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+                    cancel: threading.Event | None = None) -> ExportResult:
+    """The register (the ``register`` format of :mod:`export.registry`); option ``title``."""
+    return build_register(list(data.records), out, title=data.options.get("title"), progress=progress,
+                          cancel=cancel)
 
 
 # ------------------------------------------------------------------------- illustrated
@@ -495,31 +457,19 @@ def find_images_in_dir(folder: str | os.PathLike[str], census_number: str) -> li
     return sorted(found, key=natural)
 
 
-def record_images(app: Any, rec: ExportRecord, *, images: Mapping[str, Any] | None = None,
-                  images_dir: str | os.PathLike[str] | None = None) -> list[Path]:
-    """The image files of a record, first the 書影: an explicit mapping census number → path (or list
-    of paths) wins, then files named by census number in ``images_dir``, then the images service
-    (``app.images``) when this build has one."""
-    if images and rec.census_number in images:
-        v = images[rec.census_number]
+def pick_images(census_number: str, *, images: Mapping[str, Any] | None = None,
+                images_dir: str | os.PathLike[str] | None = None) -> list[Path] | None:
+    """The image files of a record, first the 書影, from what the person named: an explicit mapping
+    census number → path (or list of paths) wins, then files named by census number in
+    ``images_dir``; None when neither names any (the stored images are then used)."""
+    if images and census_number in images:
+        v = images[census_number]
         return [Path(p) for p in v] if isinstance(v, (list, tuple)) else [Path(v)]
     if images_dir is not None:
-        found = find_images_in_dir(images_dir, rec.census_number)
+        found = find_images_in_dir(images_dir, census_number)
         if found:
             return found
-    service = getattr(app, "images", None) if app is not None else None
-    if service is not None:
-        return _service_images(service, rec.id)
-    return []
-
-
-def _service_images(service: Any, record_id: int) -> list[Path]:
-    """Master files of a record's stored images (``app.images.images_of_record``), 書影 first, then in order."""
-    fn = getattr(service, "images_of_record", None)
-    if fn is None:
-        return []
-    attached = sorted(fn(record_id), key=lambda a: (a.role != "書影", a.seq))
-    return [Path(a.image.path) for a in attached if getattr(a.image, "path", None)]
+    return None
 
 
 @dataclass(frozen=True)
@@ -609,19 +559,9 @@ def _layout_text(d: Any) -> str | None:
         return d.layout_statement
     parts = []
     if d.lines_per_half_leaf and d.chars_per_line:
-        parts.append(f"半葉{_zh_num(d.lines_per_half_leaf)}行行{_zh_num(d.chars_per_line)}字")
+        parts.append(f"半葉{format_number(d.lines_per_half_leaf)}行行{format_number(d.chars_per_line)}字")
     parts += [x for x in (d.commentary, d.banko, d.border, d.fishtail) if x]
     return "，".join(parts) or None
-
-
-def _zh_num(n: int) -> str:
-    digits = "〇一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    return str(n)
 
 
 def _list_numbers(d: Any) -> str | None:
@@ -762,34 +702,42 @@ class _Illustrated:
         return self.pages
 
 
-def build_illustrated(records: Sequence[ExportRecord], out: str | os.PathLike[str], *, app: Any = None,
-                      images: Mapping[str, Any] | None = None, images_dir: str | os.PathLike[str] | None = None,
-                      dpi: int = 200, title: str | None = None, progress: Progress | None = None,
-                      cancel: threading.Event | None = None, progress_start: float = 0.0,
-                      workers: int | None = None) -> CatalogueReport:
-    """Write the illustrated catalogue of ``records`` to ``out`` (the lower half of
-    :func:`write_illustrated_pdf`)."""
+def check_dpi(dpi: int) -> None:
+    """Raise :class:`ValidationError` for a print resolution outside 72–600 dpi."""
     if not 72 <= dpi <= 600:
         from guji.errors import FieldProblem, ValidationError
 
         raise ValidationError(FieldProblem("dpi", "print resolution must be between 72 and 600 dpi", dpi))
+
+
+def build_illustrated(records: Sequence[ExportRecord], out: IO[bytes], *,
+                      images: Mapping[str, Sequence[Path]] | None = None, dpi: int = 200, title: str | None = None,
+                      progress: Progress | None = None, cancel: threading.Event | None = None,
+                      workers: int | None = None) -> ExportResult:
+    """Write the 珍貴古籍圖錄 of ``records`` to the binary file ``out``.
+
+    ``images`` maps census numbers to image files, the first is the 書影. Entries without an
+    image are printed with an empty frame and listed in the result's warnings. Images are
+    resampled to ``dpi`` at their printed size. Raises :class:`ValidationError` for a bad
+    ``dpi``, :class:`guji.jobs.Cancelled` when ``cancel`` is set.
+    """
+    check_dpi(dpi)
     missing = MissingChars()
     ordered = _ordered(records)
     cat_title = title or _institution_title(records, "珍貴古籍圖錄")
     paths: list[Path | None] = []
     for _, rec in ordered:
-        found = record_images(app, rec, images=images, images_dir=images_dir)
-        paths.append(found[0] if found else None)
+        found = (images or {}).get(rec.census_number) or ()
+        paths.append(Path(found[0]) if found else None)
     warnings: list[str] = []
     without: list[str] = []
     embedded = 0
-    with atomic_path(out) as tmp, fonts.binary_streams():
-        doc = _Illustrated(tmp, cat_title, missing)
+    with fonts.binary_streams():
+        doc = _Illustrated(out, cat_title, missing)
         pipe = _ImagePipeline(paths, doc.image_w, doc.image_h, dpi, workers)
         try:
             doc.cover(len(ordered))
             branch = None
-            span = 1.0 - progress_start
             for i, (section, rec) in enumerate(ordered):
                 check_cancel(cancel)
                 if section.branch_label != branch:
@@ -807,7 +755,7 @@ def build_illustrated(records: Sequence[ExportRecord], out: str | os.PathLike[st
                     embedded += 1
                 doc.entry(i + 1, rec, prepared, note)
                 if progress and (i % 10 == 0 or i == len(ordered) - 1):
-                    progress(progress_start + span * (i + 1) / max(len(ordered), 1),
+                    progress((i + 1) / max(len(ordered), 1),
                              f"set {i + 1} / {len(ordered)} entries")
             pages = doc.finish()
         finally:
@@ -818,24 +766,14 @@ def build_illustrated(records: Sequence[ExportRecord], out: str | os.PathLike[st
     w = missing.warning()
     if w:
         warnings.insert(0, w)
-    return CatalogueReport(str(out), len(ordered), pages, missing.sorted(), warnings, without, embedded)
+    return ExportResult("illustrated", "", len(ordered), "entries", pages, tuple(warnings), tuple(missing.sorted()),
+                        tuple(without), embedded)
 
 
-def write_illustrated_pdf(app: Any, out: str | os.PathLike[str], *, filters: ExportFilters | None = None,
-                          images: Mapping[str, Any] | None = None, images_dir: str | os.PathLike[str] | None = None,
-                          dpi: int = 200, title: str | None = None, progress: Progress | None = None,
-                          cancel: threading.Event | None = None) -> CatalogueReport:
-    """Write the 珍貴古籍圖錄 of the records ``filters`` select to ``out``.
-
-    Images: ``images`` maps census numbers to a file (or list of files, the first is the
-    書影); else files named by census number in ``images_dir``; else the images service.
-    Entries without an image are printed with an empty frame and listed in the report's
-    warnings. Images are resampled to ``dpi`` at their printed size. Raises as
-    :func:`write_register_pdf` does.
-    """
-    records = _load(app, filters, progress, cancel, 0.2)
-    return build_illustrated(records, out, app=app, images=images, images_dir=images_dir, dpi=dpi, title=title,
-                             progress=progress, cancel=cancel, progress_start=0.2)
-
-
-__all__ += ["ExportCancelled", "prepare_image", "description_items"]
+def render_illustrated(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+                       cancel: threading.Event | None = None) -> ExportResult:
+    """The illustrated catalogue (the ``illustrated`` format of :mod:`export.registry`); options
+    ``dpi`` and ``title``, the records' images in ``data.images``."""
+    o = data.options
+    return build_illustrated(list(data.records), out, images=data.images, dpi=int(o.get("dpi") or 200),
+                             title=o.get("title"), progress=progress, cancel=cancel, workers=o.get("workers"))

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from guji.census.era import EraRecord, eras, ganzhi_of_year
 from guji.census.numbers import format_census_number
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData, statement_from_authors
+from guji.text.numerals import format_number
 
 if TYPE_CHECKING:
     from guji.app import Guji
@@ -244,33 +245,12 @@ _ACQUIRE = ("{y}年購自北京中國書店", "{y}年購自上海古籍書店", 
             "{y}年購自瀋陽古舊書店", "{y}年接收")
 _FISHTAILS = ("單黑魚尾", "雙黑魚尾", "雙對黑魚尾", "單白魚尾", "雙順黑魚尾", "單花魚尾", "雙對線魚尾")
 _BORDERS = ("四周單邊", "四周雙邊", "左右雙邊", "四周雙邊", "左右雙邊")
-_NUMERALS = "〇一二三四五六七八九"
 _SEAL_POSITIONS = ("卷端", "卷末", "書衣", "扉頁", "序首", "目錄首", "卷端", "卷端")
 _DAMAGE = (("wanhao", 12), ("qingdu", 40), ("zhongdu", 28), ("yanzhong", 14), ("techan", 6))
 
 
-def cn_number(n: int) -> str:
-    """Chinese numeral as catalogues write juan and years (1…9999): 十, 十五, 二十, 一百三十, 一千."""
-    if n <= 0:
-        raise ValueError(n)
-    if n < 10:
-        return _NUMERALS[n]
-    if n < 20:
-        return "十" + (_NUMERALS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _NUMERALS[n // 10] + "十" + (_NUMERALS[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("〇" + _NUMERALS[rest] if rest < 10 else
-                                     ("一" + cn_number(rest) if rest < 20 else cn_number(rest)))
-        return _NUMERALS[n // 100] + "百" + tail
-    rest = n % 1000
-    tail = "" if rest == 0 else ("〇" + cn_number(rest) if rest < 100 else cn_number(rest))
-    return _NUMERALS[n // 1000] + "千" + tail
-
-
 def _year_words(year_of_era: int) -> str:
-    return "元" if year_of_era == 1 else cn_number(year_of_era)
+    return "元" if year_of_era == 1 else format_number(year_of_era)
 
 
 # --------------------------------------------------------------------------- the pools
@@ -438,9 +418,9 @@ class _Generator:
             elif dating.era:
                 title = f"［{dating.era}］{title}"
         if rng.random() < 0.04 and juan > 2:
-            d.title = f"{title}{cn_number(juan)}卷首一卷"
+            d.title = f"{title}{format_number(juan)}卷首一卷"
         else:
-            d.title = f"{title}{cn_number(juan)}卷"
+            d.title = f"{title}{format_number(juan)}卷"
         d.juan_count = juan
         if rng.random() < 0.03:
             d.other_titles = w.title.replace("注疏", "正義") if "注疏" in w.title else f"新刻{w.title}"
@@ -528,7 +508,7 @@ class _Generator:
         d.edition_type = top
         d.edition_subtype = subtype
         if rng.random() < 0.02:
-            d.edition_supplement = f"卷{cn_number(rng.randint(1, 3))}配{dating.dynasty}抄本"
+            d.edition_supplement = f"卷{format_number(rng.randint(1, 3))}配{dating.dynasty}抄本"
 
     def _layout(self, d: RecordData, dating: _Dating) -> None:
         rng = self.rng
@@ -537,7 +517,7 @@ class _Generator:
             return
         lines = rng.choice((8, 9, 9, 10, 10, 10, 11, 12, 13))
         chars = rng.choice((18, 19, 20, 20, 21, 22, 22, 23, 24, 25))
-        parts = [f"半葉{cn_number(lines)}行行{cn_number(chars)}字"]
+        parts = [f"半葉{format_number(lines)}行行{format_number(chars)}字"]
         if rng.random() < 0.4:
             parts.append("小字雙行同")
             d.commentary = "小字雙行同"
@@ -570,12 +550,12 @@ class _Generator:
             b = rng.randint(a, juan)
             form = rng.random()
             if form < 0.5:
-                d.extant = f"存卷{cn_number(a)}至{cn_number(b)}"
+                d.extant = f"存卷{format_number(a)}至{format_number(b)}"
             elif form < 0.8:
-                d.extant = f"存{cn_number(b - a + 1)}卷（卷{cn_number(a)}至{cn_number(b)}）"
+                d.extant = f"存{format_number(b - a + 1)}卷（卷{format_number(a)}至{format_number(b)}）"
             else:
-                d.extant = f"缺卷{cn_number(a)}"
-            d.incomplete_note = rng.choice(("殘本", "殘存", f"卷{cn_number(a)}有缺葉", "餘卷佚"))
+                d.extant = f"缺卷{format_number(a)}"
+            d.incomplete_note = rng.choice(("殘本", "殘存", f"卷{format_number(a)}有缺葉", "餘卷佚"))
 
     def _grades(self, d: RecordData, dating: _Dating) -> None:
         rng = self.rng
@@ -600,7 +580,7 @@ class _Generator:
         if d.grade and d.grade[0] in "12" and rng.random() < 0.15:
             d.national_list_number = f"{rng.randint(1, 13036):05d}"
         elif d.grade and d.grade[0] in "123" and rng.random() < 0.1:
-            d.provincial_list = f"遼寧省珍貴古籍名錄第{cn_number(rng.randint(1, 5))}批 {rng.randint(1, 2000):04d}"
+            d.provincial_list = f"遼寧省珍貴古籍名錄第{format_number(rng.randint(1, 5))}批 {rng.randint(1, 2000):04d}"
         if rng.random() < 0.55:
             names = [n for n, _ in _DAMAGE]
             d.damage_grade = rng.choices(names, [w for _, w in _DAMAGE])[0]

@@ -9,7 +9,7 @@ import pytest
 
 from guji.app import Guji
 from guji.census import vocab
-from guji.census.demo_records import cn_number, generate, seed_records
+from guji.census.demo_records import generate, seed_records
 from guji.census.era import parse_era
 from guji.census.numbers import parse_census_number
 from guji.census.record import check
@@ -71,13 +71,6 @@ def test_records_look_like_a_register() -> None:
     assert grades.get("1A", 0) + grades.get("1B", 0) < len(recs) * 0.03
     assert sum(1 for r in recs if r.seals) > len(recs) // 3
     assert sum(1 for r in recs if r.extant) > 0
-
-
-def test_cn_number() -> None:
-    assert [cn_number(n) for n in (1, 10, 15, 20, 28, 100, 105, 130, 416, 1000)] == [
-        "一", "十", "十五", "二十", "二十八", "一百", "一百〇五", "一百三十", "四百一十六", "一千"]
-    with pytest.raises(ValueError):
-        cn_number(0)
 
 
 def test_generate_refuses_bad_arguments() -> None:
