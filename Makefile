@@ -1,9 +1,10 @@
-# The two commands of the README: `make run` and `make test`.
+# The commands of the README: `make run`, `make test` and `make lint`.
 # Everything the project needs is installed from here (Python packages into .venv).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LINT_STAMP := $(VENV)/.installed-lint
 
 .PHONY: run test install clean lint
 
@@ -15,6 +16,11 @@ $(STAMP): $(PY) setup.cfg pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The linters (pinned in setup.cfg's `lint` extra) beside the test dependencies.
+$(LINT_STAMP): $(PY) setup.cfg pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,lint]'
+	touch $(LINT_STAMP)
+
 install: $(STAMP)
 
 # Starts the desktop on the embedded SQLite database; the first start creates it
@@ -25,6 +31,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 -q
+
+# ruff, mypy and the import-linter contracts, configured in pyproject.toml; all three run
+# even when one fails, and the target fails if any did.
+lint: $(LINT_STAMP)
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/mypy || status=1; \
+	$(VENV)/bin/lint-imports || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info
