@@ -1,24 +1,15 @@
-"""The bundled CJK fonts for reportlab, and per-character font fallback.
+"""The bundled fonts for reportlab, with per-character font fallback.
 
-reportlab draws a string in one font and has no glyph fallback: a character the
-font lacks comes out as an empty box (.notdef) without any warning. Old books use
-rare characters (CJK Ext. A and beyond), so every string printed by the exports
-goes through :func:`split_by_font`, which cuts it into runs by the first font of
-the chain that has each character:
+Which face sets which kind of text is decided once, in :mod:`guji.fonts` (the chains
+:data:`~guji.fonts.RECORD_TEXT` and :data:`~guji.fonts.INTERFACE_TEXT`); this module is its
+reportlab side. reportlab draws a string in one font and has no glyph fallback: a character
+the font lacks comes out as an empty box (.notdef) without any warning. Old books use rare
+characters (CJK Ext. A and beyond), so every string printed goes through
+:func:`split_by_font`, which cuts it into runs by the first face of the chain that has each
+character. A character no face has is printed as 〓 and reported, so the user sees a warning
+listing it instead of a silent box.
 
-1. AR PL UMing **TW** (``uming.ttc`` sub-font 2). The collection holds four faces
-   (0 CN, 1 HK, 2 TW, 3 TW MBE); the catalogues print traditional characters as
-   recorded, so the Taiwan face with traditional glyph shapes is the primary one.
-2. AR PL UMing **HK** (sub-font 1): the same design with ~2,300 more characters
-   (HKSCS), so a rare character keeps the look of the surrounding text.
-3. Hanazono Mincho A (``HanaMinA.ttf``): GlyphWiki's large coverage of CJK Ext. A.
-
-A character none of them has is *missing*: it is printed as 〓 (the geta mark that
-Chinese and Japanese typesetting use for a character the type case lacks) and
-reported, so the user sees a warning listing it instead of a silent box.
-
-Both files are TrueType (glyf outlines); reportlab embeds only the subset of
-glyphs used.
+The files are TrueType (glyf outlines); reportlab embeds only the subset of glyphs used.
 """
 
 from __future__ import annotations
@@ -32,7 +23,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from resources import path as resource_path
+from guji.fonts import ALL_FACES, MISSING_MARK, RECORD_TEXT, Face, face_path
 
 __all__ = [
     "MISSING_MARK",
@@ -48,31 +39,25 @@ __all__ = [
     "binary_streams",
 ]
 
-# (reportlab name, file, sub-font index or None for a single font file), in fallback order.
-FONT_CHAIN: tuple[tuple[str, str, int | None], ...] = (
-    ("GujiUMingTW", "uming.ttc", 2),
-    ("GujiUMingHK", "uming.ttc", 1),
-    ("GujiHanaMinA", "HanaMinA.ttf", None),
-)
-PRIMARY = FONT_CHAIN[0][0]
-MISSING_MARK = "〓"
+# (reportlab name, file, sub-font index), in the fallback order of record text.
+FONT_CHAIN: tuple[tuple[str, str, int], ...] = tuple((f.pdf_name, f.file, f.index) for f in RECORD_TEXT)
+PRIMARY = RECORD_TEXT[0].pdf_name
 
 _lock = threading.Lock()
 _cmaps: dict[str, frozenset[int] | set[int]] = {}
 
 
 def register_fonts() -> tuple[str, ...]:
-    """Register the font chain with reportlab (once per process); return the font names in order.
+    """Register every bundled face with reportlab (once per process); return the record-text chain's names.
 
     Raises ``OSError`` when a bundled font file is missing (a broken installation).
     """
     with _lock:
         if not _cmaps:
-            for name, filename, index in FONT_CHAIN:
-                file = str(resource_path("fonts", filename))
-                font = TTFont(name, file, subfontIndex=index or 0)
+            for face in ALL_FACES:
+                font = TTFont(face.pdf_name, str(face_path(face)), subfontIndex=face.index)
                 pdfmetrics.registerFont(font)
-                _cmaps[name] = frozenset(font.face.charToGlyph)
+                _cmaps[face.pdf_name] = frozenset(font.face.charToGlyph)
         return tuple(name for name, _, _ in FONT_CHAIN)
 
 
@@ -112,15 +97,18 @@ def _invisible(ch: str) -> bool:
     return 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF or ch in "\u200b\u200c\u200d\ufeff"
 
 
-def split_by_font(text: str, missing: MissingChars | None = None) -> list[tuple[str, str]]:
-    """Cut ``text`` into ``(font name, run)`` pairs, each character in the first font that has it.
+def split_by_font(text: str, missing: MissingChars | None = None,
+                  chain: tuple[Face, ...] = RECORD_TEXT) -> list[tuple[str, str]]:
+    """Cut ``text`` into ``(font name, run)`` pairs, each character in the first face of ``chain`` that has it.
 
-    Characters in no font become :data:`MISSING_MARK` (in the primary font) and are
+    Characters in no face become :data:`MISSING_MARK` (in the chain's first face) and are
     added to ``missing`` when given. Line breaks and tabs are kept as they are (in
     the primary font) for the caller to handle. Adjacent characters of one font form
     one run; the concatenated runs equal ``text`` except for the replaced characters.
     """
-    names = register_fonts()
+    register_fonts()
+    names = [f.pdf_name for f in chain]
+    primary = names[0]
     runs: list[tuple[str, str]] = []
     cur_font: str | None = None
     buf: list[str] = []
@@ -128,49 +116,52 @@ def split_by_font(text: str, missing: MissingChars | None = None) -> list[tuple[
         if _invisible(ch):
             continue
         if ch in "\n\r\t":
-            font = cur_font or PRIMARY
+            font = cur_font or primary
         else:
             cp = ord(ch)
             font = next((n for n in names if cp in _cmaps[n]), "")
             if not font:
                 if missing is not None:
                     missing.add(ch, text)
-                font, ch = PRIMARY, MISSING_MARK
+                font, ch = primary, MISSING_MARK
         if font != cur_font and buf:
-            runs.append((cur_font or PRIMARY, "".join(buf)))
+            runs.append((cur_font or primary, "".join(buf)))
             buf = []
         cur_font = font
         buf.append(ch)
     if buf:
-        runs.append((cur_font or PRIMARY, "".join(buf)))
+        runs.append((cur_font or primary, "".join(buf)))
     return runs
 
 
-def markup(text: str, missing: MissingChars | None = None) -> str:
-    """``text`` as reportlab Paragraph markup: XML-escaped, runs outside the primary font in ``<font>`` tags.
+def markup(text: str, missing: MissingChars | None = None, chain: tuple[Face, ...] = RECORD_TEXT) -> str:
+    """``text`` as reportlab Paragraph markup: XML-escaped, runs outside the chain's first face in ``<font>`` tags.
 
-    The Paragraph's style must use :data:`PRIMARY` as its font (and ``wordWrap="CJK"``
-    to break lines between CJK characters). Newlines become ``<br/>``.
+    The Paragraph's style must use the chain's first face (:data:`PRIMARY` for record text)
+    as its font (and ``wordWrap="CJK"`` to break lines between CJK characters). Newlines
+    become ``<br/>``.
     """
+    primary = chain[0].pdf_name
     parts = []
-    for font, run in split_by_font(text, missing):
+    for font, run in split_by_font(text, missing, chain):
         run = escape(run).replace("\n", "<br/>")
-        parts.append(run if font == PRIMARY else f'<font face="{font}">{run}</font>')
+        parts.append(run if font == primary else f'<font face="{font}">{run}</font>')
     return "".join(parts)
 
 
-def text_width(text: str, size: float, missing: MissingChars | None = None) -> float:
+def text_width(text: str, size: float, missing: MissingChars | None = None,
+               chain: tuple[Face, ...] = RECORD_TEXT) -> float:
     """Width in points of ``text`` set at ``size`` with the font chain."""
-    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in split_by_font(text, missing))
+    return sum(pdfmetrics.stringWidth(run, font, size) for font, run in split_by_font(text, missing, chain))
 
 
 def draw_text(canvas: object, x: float, y: float, text: str, size: float, *, anchor: str = "left",
-              missing: MissingChars | None = None) -> float:
+              missing: MissingChars | None = None, chain: tuple[Face, ...] = RECORD_TEXT) -> float:
     """Draw one line of ``text`` on a reportlab canvas with per-character fallback; return its width.
 
     ``anchor`` is ``left``, ``centre`` or ``right`` (x is that edge or the middle).
     """
-    runs = split_by_font(text, missing)
+    runs = split_by_font(text, missing, chain)
     width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs)
     if anchor == "centre":
         x -= width / 2

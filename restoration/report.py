@@ -8,10 +8,10 @@ with the trial ΔE table and colour swatches, the plan, the sessions, the
 materials used, before/after photographs side by side, and the acceptance with
 signatures.
 
-Fonts: AR PL UMing (``resources/fonts/uming.ttc``, face 0) carries the text;
-a character UMing lacks is set in Hanazono Mincho A (``HanaMinA.ttf``), run by
-run, so rare characters print instead of empty boxes. Both are TrueType and
-reportlab embeds the subset of glyphs used.
+Fonts: the archive is a working document in simplified Chinese with record text
+inside, so it is set in the interface chain of :mod:`guji.fonts` (AR PL UMing CN,
+then HK, then Hanazono for rare characters, run by run) through the reportlab
+adapter :mod:`export.fonts`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
@@ -29,8 +28,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -41,51 +38,24 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-import resources
+from export import fonts as pdf_fonts
+from guji.fonts import INTERFACE_TEXT
 from restoration.srgb import lab_to_srgb
 from restoration.views import JobArchive, PhSetView, RecipeView
 from restoration.vocab import RestorationVocab, default_vocab
 from restoration.workflow import JobState
 
-FONT = "UMing"
-FALLBACK = "HanaMinA"
-_fonts_ready = False
+FONT = INTERFACE_TEXT[0].pdf_name
 
 
 def register_fonts() -> None:
     """Register the bundled fonts with reportlab (once)."""
-    global _fonts_ready
-    if _fonts_ready:
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(resources.path("fonts", "uming.ttc")), subfontIndex=0))
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(resources.path("fonts", "HanaMinA.ttf"))))
-    _fonts_ready = True
-
-
-def _has(font: str, ch: str) -> bool:
-    face = pdfmetrics.getFont(font).face
-    return ord(ch) in face.charToGlyph
+    pdf_fonts.register_fonts()
 
 
 def markup(text: object) -> str:
-    """Paragraph markup for ``text``: escaped, with runs UMing lacks set in the fallback font."""
-    register_fonts()
-    s = "" if text is None else str(text)
-    out: list[str] = []
-    run: list[str] = []
-    fallback = False
-    for ch in s:
-        fb = not ch.isspace() and not _has(FONT, ch) and _has(FALLBACK, ch)
-        if fb != fallback and run:
-            chunk = escape("".join(run))
-            out.append(f'<font name="{FALLBACK}">{chunk}</font>' if fallback else chunk)
-            run = []
-        fallback = fb
-        run.append(ch)
-    if run:
-        chunk = escape("".join(run))
-        out.append(f'<font name="{FALLBACK}">{chunk}</font>' if fallback else chunk)
-    return "".join(out).replace("\n", "<br/>")
+    """Paragraph markup for ``text``: escaped, each run in the first face of the interface chain that has it."""
+    return pdf_fonts.markup("" if text is None else str(text), chain=INTERFACE_TEXT)
 
 
 # ---------------------------------------------------------------------- styles

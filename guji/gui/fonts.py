@@ -1,16 +1,12 @@
-"""Registering the bundled CJK fonts, so Chinese renders on machines without any CJK font."""
+"""The Qt side of :mod:`guji.fonts`: the bundled fonts in Qt's database, the interface chain as the application font."""
 
 from __future__ import annotations
 
-from resources import path as resource_path
-
+from guji.fonts import FONT_FILES, INTERFACE_TEXT, font_file
 from guji.gui.qt import QApplication, QFont, QFontDatabase
 
-FONT_FILES = ("uming.ttc", "HanaMinA.ttf")
-# AR PL UMing carries CN/HK/TW faces with the same coverage; the CN face suits a
-# simplified-Chinese interface and still has every traditional character.
-PRIMARY_FAMILY = "AR PL UMing CN"
-FALLBACK_FAMILY = "HanaMinA"
+PRIMARY_FAMILY = INTERFACE_TEXT[0].family
+FALLBACK_FAMILIES = [f.family for f in INTERFACE_TEXT[1:]]
 
 _families: list[str] = []
 
@@ -20,7 +16,7 @@ def register_fonts() -> list[str]:
     if _families:
         return list(_families)
     for name in FONT_FILES:
-        font_id = QFontDatabase.addApplicationFont(str(resource_path("fonts", name)))
+        font_id = QFontDatabase.addApplicationFont(str(font_file(name)))
         if font_id < 0:
             raise RuntimeError(f"cannot load the bundled font {name}")
         _families.extend(QFontDatabase.applicationFontFamilies(font_id))
@@ -28,13 +24,11 @@ def register_fonts() -> list[str]:
 
 
 def apply_app_font(app: QApplication, point_size: float = 10.5) -> QFont:
-    """Make the bundled font the application font, with per-character fallback to Hanazono."""
+    """Make the interface chain the application font: Qt falls back family by family per character."""
     families = register_fonts()
     primary = PRIMARY_FAMILY if PRIMARY_FAMILY in families else families[0]
     font = QFont(primary)
-    # Qt falls back family by family for characters the first one lacks (CJK Ext. A
-    # characters of old books are in Hanazono but not in UMing).
-    font.setFamilies([primary, FALLBACK_FAMILY])
+    font.setFamilies([primary, *(f for f in FALLBACK_FAMILIES if f in families)])
     font.setPointSizeF(point_size)
     app.setFont(font)
     return font
