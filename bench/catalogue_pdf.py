@@ -7,7 +7,7 @@ Registers ``--entries`` generated records (guji.census.demo_records) through the
 service in an SQLite database (not timed), then times :func:`write_illustrated_pdf`
 with one image per entry — the real scans in ../shared/data/scans, cycled — and
 :func:`write_register_pdf` of the same records. Prints wall time, file size, pages and
-embedded images. Targets (issue 6): illustrated ≤ 60 s and ≤ 150 MB.
+embedded images. Targets: illustrated ≤ 60 s and ≤ 150 MB.
 
 Each entry gets its own path (a symbolic link per entry to a cycled scan), so every
 image is decoded and resampled once per entry, as with 1,000 distinct scans. The
@@ -28,12 +28,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from export.catalogue import prepare_image, write_illustrated_pdf, write_register_pdf  # noqa: E402
-from guji.app import Guji  # noqa: E402
-from guji.census.demo_records import generate  # noqa: E402
-from guji.db import migrate  # noqa: E402
-from guji.db.engine import Database  # noqa: E402
-from guji.services import auth  # noqa: E402
+from export.catalogue import prepare_image, write_illustrated_pdf, write_register_pdf
+from guji.app import Guji
+from guji.census.demo_records import generate
+from guji.db import migrate
+from guji.db.engine import Database
+from guji.services import auth
 
 SCANS = Path(__file__).resolve().parents[2] / "shared" / "data" / "scans"
 

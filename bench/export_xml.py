@@ -9,7 +9,7 @@ Each database is bulk-loaded once with ``bench/datagen.py`` (generated records f
 :func:`export.census_xml.write_census_xml` in a fresh subprocess per size, so the peak
 resident set (``VmHWM`` from /proc/self/status, else ``ru_maxrss``) belongs to that export
 alone. The output is also checked against the XSD by a streaming validating parse.
-Targets (issue 6): 1,000,000 records in ≤ 120 s, peak memory < 400 MB, flat as the count grows.
+Targets: 1,000,000 records in ≤ 120 s, peak memory < 400 MB, flat as the count grows.
 """
 
 from __future__ import annotations
@@ -40,13 +40,11 @@ def peak_rss_mb() -> float:
 
 def child(db_path: str, out: str, validate: bool) -> None:
     """Runs in the subprocess: sign in, export, validate, print one JSON line of figures."""
-    from guji.app import Guji
-    from guji.db.engine import Database
-    from export.census_xml import write_census_xml
-
     from bench.datagen import ADMIN
-
+    from export.census_xml import write_census_xml
+    from guji.app import Guji
     from guji.db import migrate
+    from guji.db.engine import Database
 
     db = Database.open(db_path)
     migrate.upgrade(db)  # a database loaded before a newer migration landed
@@ -82,7 +80,7 @@ def child(db_path: str, out: str, validate: bool) -> None:
 def ensure_db(path: Path, count: int) -> None:
     if path.exists():
         return
-    from bench.datagen import load  # the shared bulk loader (another engineer's bench/datagen.py)
+    from bench.datagen import load  # the shared bulk loader (bench/datagen.py)
 
     print(f"loading {count:,} records into {path} …", flush=True)
     t = load(str(path), count, progress=lambda m: None)

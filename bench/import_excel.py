@@ -12,7 +12,7 @@ Writes a register of ``--rows`` (default 100,000) realistic rows with openpyxl, 
 
 each with rows/s and the ratio to the openpyxl pass, by wall-clock time and by CPU time (this
 process and its worker processes: the sheet is read and the rows checked on ``min(4, cores)``
-workers when it is large, see :func:`guji.census.excel.import_excel`). The target (issue 3) is
+workers when it is large, see :func:`guji.census.excel.import_excel`). The target is
 100,000 rows at >= 5,000 rows/s including validation: the wall-clock figure of "import into fresh
 SQLite". ``--workers 0`` times the in-process path (one core) for comparison.
 

@@ -8,9 +8,11 @@ present) feeds the benchmarks at a million records.
 from __future__ import annotations
 
 from guji.app import Guji
+from guji.census.demo_records import seed_records
 from guji.db import migrate
 from guji.db.engine import Database
 from guji.services import auth
+from restoration.demo import seed_jobs
 
 DEMO_LOGIN = "demo"
 DEMO_PASSWORD = "guji-demo-2026"
@@ -37,23 +39,16 @@ DEMO_USERS = [
 
 
 def seed_demo(app: Guji, *, records: int = 300, seed: int = 20161231) -> dict[str, int]:
-    """Load demo institutions, users and (when the census module is present) records; return counts."""
+    """Load demo institutions, users, census records and restoration archives; return counts."""
     codes = []
     for name, region, unit, centre in DEMO_INSTITUTIONS:
         codes.append(app.institutions.add_institution(name, region, unit, is_centre=centre).code)
     for login, full_name, roles, idx in DEMO_USERS:
         app.users.add_user(login, DEMO_STAFF_PASSWORD, roles, institution=codes[idx], full_name=full_name)
     summary = {"institutions": len(codes), "users": len(DEMO_USERS)}
-    try:
-        from guji.census.demo_records import seed_records
-    except ModuleNotFoundError as exc:
-        if exc.name != "guji.census.demo_records":
-            raise
-    else:
-        summary.update(seed_records(app, codes[1:], count=records, seed=seed))
-        from restoration.demo import seed_jobs  # restoration archives on the records just made
-
-        summary.update(seed_jobs(app, codes[1], password=DEMO_STAFF_PASSWORD))
+    summary.update(seed_records(app, codes[1:], count=records, seed=seed))
+    # Restoration archives on the records just made.
+    summary.update(seed_jobs(app, codes[1], password=DEMO_STAFF_PASSWORD))
     return summary
 
 
