@@ -87,7 +87,7 @@ class AssessmentService(PhotoService):
         if lab is not None:
             if source not in COLOUR_SOURCES:
                 raise problem("colour_source", f"say how the colour was measured: {', '.join(COLOUR_SOURCES)}",
-                               data.colour_source)
+                              data.colour_source)
             illum = self._code("illuminant_observers", data.illuminant_observer or "", "illuminant_observer")
         photos = self._photo_hashes(data.photos)
         suggestion = grading.suggest_grade(findings, self.profile)
@@ -168,7 +168,7 @@ class AssessmentService(PhotoService):
         g = next((x for x in prof.grades if grade in (x.code, x.zh, x.en)), None)
         if g is None:
             raise problem("damage_grade", f"{grade!r} is not a grade of {prof.id} "
-                           f"({'、'.join(x.zh for x in prof.grades)})", grade)
+                          f"({'、'.join(x.zh for x in prof.grades)})", grade)
         from guji.census.service import CensusService
 
         with self.ctx.write() as s:
@@ -180,7 +180,7 @@ class AssessmentService(PhotoService):
             suggested = self._job_suggestion(s, job).grade.code
             if g.code != suggested and not (note or "").strip():
                 raise problem("note", f"the findings suggest {prof.grade(suggested).zh}; "
-                               f"say why you confirm {g.zh} instead")
+                              f"say why you confirm {g.zh} instead")
             before = job.damage_grade
             job.damage_grade, job.damage_grade_suggested, job.damage_grade_profile = g.code, suggested, prof.id
             CensusService(self.ctx).set_damage_grade(

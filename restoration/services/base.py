@@ -57,7 +57,7 @@ def from_domain(exc: RestorationError, prefix: str = "") -> ValidationError:
 
 
 def parse_decimal(value: Any, field: str, *, places: int, lo: Decimal | None = None, hi: Decimal | None = None,
-             required: bool = False) -> Decimal | None:
+                  required: bool = False) -> Decimal | None:
     """``value`` (text, int, float, Decimal, or empty) as a Decimal rounded to ``places``; range checked."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:

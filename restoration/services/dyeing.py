@@ -58,7 +58,7 @@ class DyeingService(MaterialService):
             if not dye:
                 raise problem(f"dyes[{i}].dye", "name the dye")
             amount = parse_decimal(item[1], f"dyes[{i}].amount", places=3, lo=Decimal("0.001"), hi=Decimal(10000),
-                              required=True)
+                                   required=True)
             unit = (item[2] or "").strip()
             if unit not in ("g/L", "ml/L"):
                 raise problem(f"dyes[{i}].unit", "amounts are in g/L or ml/L", item[2])
@@ -121,7 +121,7 @@ class DyeingService(MaterialService):
                     target = self._job_target(s, job)
             if target is None:
                 raise problem("target", "give the target colour (or record the original paper colour in the "
-                               "job's assessment)")
+                              "job's assessment)")
             m = colour.compare_colour(float_lab(measured), float_lab(target))
             seq = (s.scalar(select(func.max(Trial.seq)).where(Trial.recipe_id == r.id)) or 0) + 1
             t = Trial(recipe_id=r.id, job_id=job_id, seq=seq, measured_l=measured[0], measured_a=measured[1],

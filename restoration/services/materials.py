@@ -67,7 +67,7 @@ class MaterialService(RestorationBase):
         with self.ctx.write() as s:
             m = Material(institution_id=inst_id, kind=kind, name=name, unit=unit, quantity=qty or Decimal(0),
                          fibre=fibre, thickness_um=parse_decimal(data.thickness_um, "thickness_um", places=1,
-                                                            lo=Decimal(1), hi=Decimal(5000)),
+                                                                 lo=Decimal(1), hi=Decimal(5000)),
                          ph=parse_decimal(data.ph, "ph", places=2, lo=Decimal(0), hi=Decimal(14)),
                          colour_l=lab[0] if lab else None, colour_a=lab[1] if lab else None,
                          colour_b=lab[2] if lab else None, maker=clean_text(data.maker, 200, "maker"),
@@ -116,7 +116,7 @@ class MaterialService(RestorationBase):
         if new is None:
             s.refresh(m, ["quantity"])
             raise problem(field, msg("restoration.stock_short", name=m.name, have=f"{m.quantity.normalize():f}",
-                                      unit=m.unit, want=f"{(-delta).normalize():f}"), delta)
+                                     unit=m.unit, want=f"{(-delta).normalize():f}"), delta)
         s.add(StockMove(material_id=m.id, delta=delta, balance=new, reason=reason, session_id=session_id,
                         user_id=self.actor.user_id, note=note))
         s.refresh(m, ["quantity"])

@@ -51,7 +51,7 @@ class PhService(RestorationBase):
                     points.append(ph.PhPoint.create(p[0], p[1] if p[1] is not None else "", p[2]))
                 except FieldError as exc:
                     raise problem(f"points[{i}].{exc.field if exc.field != 'ph_value' else 'value'}",
-                                   exc.message, p[2]) from None
+                                  exc.message, p[2]) from None
             calibration = [str(ph.parse_ph_value(c, leaf="-", position="calibration")) for c in data.calibration]
             phset = ph.PhSet(kind, method, tuple(points), wait_seconds=data.wait_seconds)
         except FieldError as exc:

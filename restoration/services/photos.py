@@ -53,7 +53,7 @@ class PhotoService(RestorationBase):
         att = self.images.link_job_image(s, sha, job.id, stage, caption)
         if att is None:
             raise problem(field, "no image with this SHA-256 is in the image store; add the photograph's file "
-                                  "first (add_photo_file, or `guji restoration photo JOB FILE`)", sha)
+                                 "first (add_photo_file, or `guji restoration photo JOB FILE`)", sha)
         return att
 
     def _photo_args(self, stage: str, leaf: str | None, caption: str | None) -> tuple[str, str | None, str | None]:
@@ -114,7 +114,7 @@ class PhotoService(RestorationBase):
             job = self._photo_job(s, job_id, for_update=True)
             if expect_sha is not None and att.image.sha256 != expect_sha:
                 raise problem("sha256", f"{path.name} has the SHA-256 {att.image.sha256}, not the one given",
-                               expect_sha)
+                              expect_sha)
             out.append(self._write_photo(s, job, stage, att, leaf, caption))
 
         self.images.add_to_job(path, job_id, stage, caption, within=within)
@@ -143,10 +143,10 @@ class PhotoService(RestorationBase):
             fp = Path(file_path)
             if not (fp.is_file() and os.access(fp, os.R_OK)):
                 raise problem("file_path", f"the image store has no image {sha[:12]}… and {file_path} cannot be "
-                                            "read", file_path)
+                                           "read", file_path)
             return self._add_file(job_id, fp, stage, leaf_t, caption_t, expect_sha=sha)
         raise problem("sha256", f"no image {sha[:12]}… is in the image store; add the photograph's file first "
-                                 "(add_photo_file, or `guji restoration photo JOB FILE`)", sha)
+                                "(add_photo_file, or `guji restoration photo JOB FILE`)", sha)
 
     def _photo_views(self, s: Session, job: RestorationJob) -> tuple[PhotoView, ...]:
         """The job's photographs in the order taken, each resolved through the image store by its SHA-256."""
