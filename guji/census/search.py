@@ -33,9 +33,7 @@ Performance on a million records (``bench/search.py``) rests on these rules:
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Text, and_, bindparam, case, column, func, literal_column, not_, select, table, text
@@ -43,6 +41,16 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord
+from guji.census.search_core import (
+    BM25_WEIGHTS,
+    COUNT_CAP,
+    RANK_ALL_LIMIT,
+    WINDOW,
+    RecordRow,
+    SearchFilters,
+    SearchPage,
+    fts_word,
+)
 from guji.census.search_index import TEXT_COLUMNS, facet_for, facet_grams, query_year_tokens
 from guji.census.search_keys import query_grams
 from guji.census.service import visible_filter
@@ -50,23 +58,16 @@ from guji.census.sorts import SORT_NAMES
 from guji.errors import ValidationError
 from guji.models.institution import Institution
 from guji.services.context import ServiceContext
-from guji.text.fold import fold, fts_phrase
+from guji.text.fold import fold
 
-# bm25 weights of the FTS5 columns: title, people, edition, ids, other, facets.
-BM25_WEIGHTS = (10.0, 4.0, 3.0, 6.0, 1.0, 0.0)
-COUNT_CAP = 10_000  # counts above this are shown as "10000+": exact counts of huge sets cost seconds
+# BM25_WEIGHTS, COUNT_CAP, RANK_ALL_LIMIT and WINDOW are those of guji.census.search_core (the
+# command line's search, which runs without SQLAlchemy); PostgreSQL's own settings follow.
 # PostgreSQL reads and tests each match's row to count it (GIN has no index-only scans; FTS5
 # counts on its doclists): 10,000 of them cost 50-110 ms on a million records, 1,000 cost 5-10.
 PG_COUNT_CAP = 1_000
 # PostgreSQL: memory for one search's bitmaps, so that they stay exact (4 MB, the server
 # default, turns the bitmap of a common gram lossy and every row of its pages is tested again).
 PG_WORK_MEM = "64MB"
-# Rank every match (bm25 / title position) only when there are at most this many; above it
-# the tiered order (title matches first, then the rest, each in record order) is used.
-RANK_ALL_LIMIT = 1_000
-# Huge match sets: title matches first within the first WINDOW matches (record order); the window
-# bounds the title pass (its cost grows with the span of record ids the window covers).
-WINDOW = 500
 _TEXT_COLSPEC = "{" + " ".join(TEXT_COLUMNS) + "}"
 SORTS = {
     "rank": None,
@@ -76,47 +77,6 @@ SORTS = {
     "updated": CensusRecord.updated_at,
 }
 assert tuple(SORTS) == SORT_NAMES
-
-
-@dataclass
-class SearchFilters:
-    """Filters beside the search box; None means no filter."""
-
-    dynasty: str | None = None
-    edition_type: str | None = None
-    grade: str | None = None
-    damage_grade: str | None = None
-    institution: str | None = None  # code 210000-0101
-    state: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    """One line of the register table and of search results."""
-
-    id: int
-    census_number: str
-    call_number: str | None
-    title: str
-    author_statement: str | None
-    edition_statement: str | None
-    volumes: int | None
-    extant: str | None
-    state: str
-    institution_code: str
-    grade: str | None
-    damage_grade: str | None
-    year_start: int | None
-    version: int = 0  # the version shown, for review actions started from the table
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    total: int
-    total_capped: bool  # True: there are at least ``total`` matches
-    rows: list[RecordRow] = field(default_factory=list)
 
 
 ROW_COLUMNS = (
@@ -136,20 +96,9 @@ _FTS = table("census_fts", column("rowid"))
 _GRAMS = postgresql.ARRAY(Text)
 
 
-_CENSUS_NUMBER = re.compile(r"\d{6}[-‐－—]\d{4}(?:[-‐－—]\d{1,7})?")
-
-
 def _fts_phrase(word: str) -> str:
-    """The FTS5 phrase of one typed word (see :func:`guji.text.fold.fts_phrase`).
-
-    A census number (or its ``PPPPPP-UUUU`` prefix) becomes the phrase of its parts, which
-    the index holds as separate tokens (``"210000 0101 0010283"``): folding alone would run
-    the digits together into one token that is not in the index.
-    """
-    w = unicodedata.normalize("NFKC", word)
-    if _CENSUS_NUMBER.fullmatch(w):
-        return '"' + " ".join(re.split(r"[-‐－—]", w)) + '"'
-    return fts_phrase(word) or ""
+    """The FTS5 phrase of one typed word (:func:`guji.census.search_core.fts_word`)."""
+    return fts_word(word)
 
 
 def _fetch_ids(s: Session, stmt: Any) -> list[int]:
