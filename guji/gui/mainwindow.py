@@ -21,9 +21,9 @@ from guji.gui.qt import (
     QStackedWidget,
     Qt,
 )
+from guji.gui.ops import Ops
 from guji.gui.worker import DbWorker
 from guji.models.user import ROLE_LABELS_ZH
-from guji.services.context import Changes
 
 # (module, class) of each capability's page, in navigation order. A page whose
 # module is not there yet shows a placeholder saying so.
@@ -37,9 +37,11 @@ PAGE_SPECS: list[tuple[str, str, str]] = [
 
 class MainWindow(QMainWindow):
     def __init__(self, app: Guji, worker: DbWorker | None = None):
+        """``worker``: the browse lane (tests pass an inline one); the long lane follows its kind."""
         super().__init__()
         self.app = app
-        self.worker = worker or DbWorker()
+        self.ops = Ops(app, worker)
+        self.worker = self.ops.browse
         self.setWindowTitle(self.tr("guji — ancient books census, restoration and imaging"))
         self.resize(QSize(1280, 800))
 
@@ -113,17 +115,12 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(keys.index(key))
         return self.pages[key]
 
-    def changed(self, changes: Changes) -> None:
-        """Broadcast a service call's changes to every page (each decides whether it cares)."""
-        for page in self.pages.values():
-            page.refresh(changes)
-
     def refresh_all(self) -> None:
         for page in self.pages.values():
             page.refresh(None)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt API
-        self.worker.stop()
+        self.ops.stop()
         super().closeEvent(event)
 
 

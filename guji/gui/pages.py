@@ -15,30 +15,37 @@ from guji.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from guji.gui.worker import run_op
 from guji.models.user import ROLE_LABELS_ZH, Role
 from guji.services.context import Changes
 
 if TYPE_CHECKING:
     from guji.gui.mainwindow import MainWindow
+    from guji.gui.ops import Ops
 
 
 class Page(QWidget):
-    """A page of the main window. ``refresh`` is called with what a service call changed."""
+    """A page of the main window. ``refresh`` is called with what each operation changed
+    (the page subscribes to ``ops.changed``) and with None to reload everything."""
 
     nav_key = ""
 
     def __init__(self, window: "MainWindow"):
         super().__init__()
         self.window_ = window
+        window.ops.changed.connect(self.refresh)
 
     @property
     def app(self):  # type: ignore[no-untyped-def]
         return self.window_.app
 
     @property
+    def ops(self) -> "Ops":
+        return self.window_.ops
+
+    @property
     def worker(self):  # type: ignore[no-untyped-def]
-        return self.window_.worker
+        """The browse lane (what :meth:`run` uses)."""
+        return self.window_.ops.browse
 
     def nav_title(self) -> str:
         return self.nav_key
@@ -47,7 +54,8 @@ class Page(QWidget):
         """Reload what this page shows (None: everything)."""
 
     def run(self, fn: Any, *args: Any, on_done: Any = None, **kwargs: Any) -> Any:
-        return run_op(self.worker, self, fn, *args, on_done=on_done, **kwargs)
+        """``ops.run`` with this page as the parent (busy cursor, error dialog); see :meth:`Ops.run`."""
+        return self.ops.run(fn, *args, parent=self, on_done=on_done, **kwargs)
 
 
 def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:

@@ -99,7 +99,7 @@ def _screenshot(qapp: QApplication, window, path: str) -> int:  # type: ignore[n
     deadline = 200  # × 25 ms = 5 s at most for the pages to load their data
     for _ in range(deadline):
         qapp.processEvents()
-        if not window.worker._jobs:
+        if not window.ops.busy():
             break
         QTimer.singleShot(25, lambda: None)
         qapp.processEvents()

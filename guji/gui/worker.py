@@ -1,9 +1,9 @@
 """Background work for the desktop.
 
-* :class:`DbWorker` — ONE thread that runs every database call. SQLAlchemy
-  sessions are not thread-safe and SQLite has one writer, so all service calls
-  queue here; each opens and closes its own session on this thread and hands
-  plain data back.
+* :class:`DbWorker` — a thread that runs database calls one after another.
+  SQLAlchemy sessions are not thread-safe, so each call opens and closes its own
+  session on this thread and hands plain data back. The window has two of them
+  (:mod:`guji.gui.ops`): one for browsing and one for long jobs.
 * :class:`Job` — one queued call; its signals arrive on the GUI thread.
 * :func:`run_op` — the three-line way for a widget to run a service call with a
   busy cursor, an error dialog and a callback (like Anki's ``CollectionOp``).
@@ -117,6 +117,10 @@ class DbWorker(QObject):
             assert self._runner is not None
             self._runner.submit.emit(job)
         return job
+
+    def busy(self) -> bool:
+        """Whether a job is queued or running here."""
+        return bool(self._jobs)
 
     def stop(self) -> None:
         """Finish the queued jobs and end the thread (never terminate(): it can leave a transaction open)."""

@@ -28,7 +28,7 @@ def test_register_pdf_from_the_page(gui_app, org: dict[str, Guji], qtbot, tmp_pa
 
     app = org["census_a"]
     register_samples(app)
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     assert isinstance(page, ExportPage)
     page.select_kind("register")
     assert not page.images.isVisibleTo(page) and not page.dpi.isVisibleTo(page)
@@ -48,7 +48,7 @@ def test_register_pdf_from_the_page(gui_app, org: dict[str, Guji], qtbot, tmp_pa
 def test_filters_and_other_kinds(gui_app, org: dict[str, Guji], qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     register_samples(org["census_a"])
     register_samples(org["census_b"], [dict(title="吉林通志一百二十二卷", edition_statement="清光緒刻本", volumes=40)])
-    window, page = window_for(org["centre_reviewer"], qtbot)
+    _window, page = window_for(org["centre_reviewer"], qtbot)
     assert page.institution.findData("220000-0101") > 0  # institutions loaded on the worker
     page.institution.setCurrentIndex(page.institution.findData("220000-0101"))
     page.select_kind("marc_iso")
@@ -69,7 +69,7 @@ def test_filters_and_other_kinds(gui_app, org: dict[str, Guji], qtbot, tmp_path:
 
 
 def test_missing_output_and_bad_folder_are_reported(gui_app, org: dict[str, Guji], qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window, page = window_for(org["census_a"], qtbot)
+    _window, page = window_for(org["census_a"], qtbot)
     page.select_kind("register")
     page.out.setText("")
     assert page.start_export() is None
@@ -109,7 +109,7 @@ def test_cancel_from_the_page(gui_app, org: dict[str, Guji], qtbot, tmp_path: Pa
     qtbot.waitUntil(lambda: page.job is None, timeout=20000)
     assert not out.exists() and list(tmp_path.glob("*.part")) == []
     assert "取消" in page.status.text() or "cancelled" in page.status.text().lower()
-    window.worker.stop()
+    window.ops.stop()
 
 
 def test_unavailable_format_is_disabled_with_a_tooltip(gui_app, org: dict[str, Guji], qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +118,7 @@ def test_unavailable_format_is_disabled_with_a_tooltip(gui_app, org: dict[str, G
     real = page_module.load_function
     monkeypatch.setattr(page_module, "load_function",
                         lambda kind: None if kind.key == "census_xml" else real(kind))
-    window, page = window_for(org["census_a"], qtbot)
+    _window, page = window_for(org["census_a"], qtbot)
     item = page.kind.model().item(page.kind.findData("census_xml"))
     assert not item.isEnabled() and "export.census_xml" in item.toolTip()
     assert page.kind.currentData() != "census_xml"

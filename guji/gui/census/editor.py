@@ -1065,7 +1065,6 @@ class RecordEditor(QDialog):
             self.status.setStyleSheet("color: #1d6a35;")
             self._after_load = (self.status.text(), "color: #1d6a35;")
             self.record_id = value.id
-            self.page.notify(value.changes)
             self.load()
 
         def failed(exc: BaseException) -> None:
@@ -1080,7 +1079,8 @@ class RecordEditor(QDialog):
             else:
                 show_error(self, exc)
 
-        run_op(self.page.worker, self, op, on_done=done, on_error=failed)
+        self.page.ops.run(op, parent=self, on_done=done, on_error=failed,
+                          changes=lambda result: result[1].changes if result[0] == "saved" else None)
 
     # --- someone else saved meanwhile -------------------------------------------------------------------
 
@@ -1171,12 +1171,8 @@ class RecordEditor(QDialog):
         code = self.grade_choice.currentData()
         rid = self.record_id
 
-        def done(changes: Any) -> None:
-            self.page.notify(changes)
-            self.load()
-
-        run_op(self.page.worker, self, self.page.app.census.confirm_grade, rid, code,
-               expected_version=self.view.version, on_done=done, on_error=self._after_stale_step)
+        self.page.ops.run(self.page.app.census.confirm_grade, rid, code, expected_version=self.view.version,
+                          parent=self, on_done=lambda _changes: self.load(), on_error=self._after_stale_step)
 
     def review_step(self, step: str) -> None:
         """A review step on this record (submit, approve, return, reopen), naming the version shown."""

@@ -24,6 +24,7 @@ from guji.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from guji.gui.ops import LONG
 from guji.gui.worker import Job, show_error
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class ReportDialog(QDialog):
 
 def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool = False,
                on_report: Any = None) -> Job:
-    """Run the import on the worker with a progress dialog and a cancel button; returns the Job.
+    """Run the import on the long lane with a progress dialog and a cancel button; returns the Job.
 
     ``on_report(report)`` is called after the report dialog is shown (tests use it).
     """
@@ -86,7 +87,7 @@ def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool
     progress = QProgressDialog(QCoreApplication.translate("CensusPage", "Importing…"), QCoreApplication.translate("CensusPage", "Cancel"), 0, 1000, page)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
-    app = page.app
+    app = page.ops.long_app  # the long lane's own services
 
     def work(*, progress: Any, cancel: Any) -> Any:
         return import_excel(app, path, institution=institution, dry_run=dry_run, progress=progress, cancel=cancel)
@@ -98,7 +99,7 @@ def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool
         dialog.show()
         changes = getattr(report, "changes", None)
         if getattr(report, "written", False) and not dry_run:
-            page.refresh(None) if changes is None or not changes.ids else page.notify(changes)
+            page.refresh(None) if changes is None or not changes.ids else page.ops.notify(changes)
         if on_report is not None:
             on_report(report)
 
@@ -112,7 +113,7 @@ def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool
         job.succeeded.connect(succeeded)
         job.failed.connect(failed)
 
-    return page.worker.submit(work, wants_progress=True, connect=connect)
+    return page.ops.submit(work, lane=LONG, wants_progress=True, connect=connect)
 
 
 class ImportDialog(QDialog):

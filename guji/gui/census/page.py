@@ -410,7 +410,3 @@ class CensusPage(Page):
 
         ask_import(self)
 
-    def notify(self, changes: Changes) -> None:
-        """Tell every page what a service call changed."""
-        self.window_.changed(changes)
-

@@ -129,7 +129,8 @@ class ReasonDialog(QDialog):
 
 
 class ReviewActions(QObject):
-    """The review actions of the census page; each runs the service on the worker and broadcasts the change."""
+    """The review actions of the census page; each runs the service on the worker (its Changes go out
+    through ``ops.changed``)."""
 
     def __init__(self, page: "CensusPage"):
         super().__init__(page)
@@ -140,7 +141,6 @@ class ReviewActions(QObject):
         """Run review step ``fn`` on the worker; ``expected_version``: the version of the record shown
         (None: not checked); ``on_stale()`` runs after a refusal as stale (to load the record again)."""
         def done(changes: Changes) -> None:
-            self.page.notify(changes)
             if on_done is not None:
                 on_done(changes)
 
@@ -154,7 +154,7 @@ class ReviewActions(QObject):
                 show_error(self.page, exc)
 
         kwargs = {} if expected_version is None else {"expected_version": expected_version}
-        run_op(self.page.worker, self.page, fn, *args, on_done=done, on_error=failed, **kwargs)
+        self.page.ops.run(fn, *args, parent=self.page, on_done=done, on_error=failed, **kwargs)
 
     def submit(self, record_id: int, comment: str | None = None, on_done: Any = None, *,
                expected_version: int | None = None, on_stale: Any = None) -> None:

@@ -160,21 +160,20 @@ class MovementDialog(QDialog):
 
         run_op(self.page.worker, self, load, on_done=show)
 
-    def _changed(self, changes: Changes) -> None:
-        self.page.notify(changes)
+    def _changed(self, _changes: Changes) -> None:
         self.reload()
 
     def check_out(self) -> None:
         """出库 with the form's values (errors from the service shown in a dialog; nothing written)."""
         due = self.due.date().toPyDate() if self.has_due.isChecked() else None
-        run_op(self.page.worker, self, self.page.app.vault.check_out, self.record_id, self.purpose.currentData(),
-               self.to_whom.text(), due=due, location=self.out_location.text() or None,
-               note=self.out_note.text() or None, on_done=self._changed)
+        self.page.ops.run(self.page.app.vault.check_out, self.record_id, self.purpose.currentData(),
+                          self.to_whom.text(), due=due, location=self.out_location.text() or None,
+                          note=self.out_note.text() or None, parent=self, on_done=self._changed)
 
     def check_in(self) -> None:
         """入库."""
-        run_op(self.page.worker, self, self.page.app.vault.check_in, self.record_id, self.in_note.text() or None,
-               on_done=self._changed)
+        self.page.ops.run(self.page.app.vault.check_in, self.record_id, self.in_note.text() or None,
+                          parent=self, on_done=self._changed)
 
 
 class VaultPanel(QWidget):

@@ -405,11 +405,11 @@ class ImagingPage(Page):
             return [app.images.add_to_record(p, rid, role, caption) for p in paths]
 
         def done(atts: list[Any]) -> None:
-            self.window_.changed(Changes.of("record_image", [rid], record_id=rid))
             if atts:
                 self.open_image(atts[-1].image.id)
 
-        self.run(add, on_done=done, on_error=lambda e: (self.show_record(rid, keep_image=True), show_error(self, e)))
+        self.run(add, on_done=done, on_error=lambda e: (self.show_record(rid, keep_image=True), show_error(self, e)),
+                 changes=Changes.of("record_image", [rid], record_id=rid))
 
     def save_caption(self) -> None:
         att = self._current_attachment()
@@ -417,14 +417,13 @@ class ImagingPage(Page):
             return
         rid = att.owner_id
         self.run(self.app.images.update_record_image, att.attachment_id, role=self.role_combo.currentText(),
-                 caption=self.caption_edit.text(),
-                 on_done=lambda _a: self.window_.changed(Changes.of("record_image", [rid], record_id=rid)))
+                 caption=self.caption_edit.text(), changes=Changes.of("record_image", [rid], record_id=rid))
 
     def remove_selected(self) -> None:
         att = self._current_attachment()
         if att is None:
             return
-        self.run(self.app.images.detach, att.attachment_id, on_done=self.window_.changed)
+        self.run(self.app.images.detach, att.attachment_id)  # its Changes go out through ops.changed
 
     # --- viewing -------------------------------------------------------------------------------------
 
@@ -575,7 +574,6 @@ class ImagingPage(Page):
                 text += self.tr("; lines per half-leaf %1").replace("%1", str(res.lines_per_half_leaf))
             self.apply_result.setStyleSheet("color: #1a7f37;")
             self.apply_result.setText(text)
-            self.window_.changed(res.changes)
 
         def failed(exc: BaseException) -> None:
             self.apply_result.setStyleSheet("color: #b00020;")

@@ -16,6 +16,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from guji.gui.ops import LONG
 from guji.gui.pages import Page
 from guji.gui.qt import (
     QAbstractItemView,
@@ -465,7 +466,7 @@ class RestorationPage(Page):
         self.photos_tab = PhotosPanel(self)
         self.photos_tab.setObjectName("photos_tab")
         self.photos_tab.added.connect(
-            lambda photos: self.window_.changed(Changes.of("restoration_photo", [p.id for p in photos])))
+            lambda photos: self.ops.notify(Changes.of("restoration_photo", [p.id for p in photos])))
         self.tabs.addTab(self.photos_tab, self.tr("Photos"))
 
     def _build_acceptance(self) -> None:
@@ -719,7 +720,7 @@ class RestorationPage(Page):
     # ------------------------------------------------------------------ actions
 
     def _done(self, _result: Any = None) -> None:
-        self.window_.changed(Changes.of("restoration_job", [self.job_id] if self.job_id else []))
+        self.ops.notify(Changes.of("restoration_job", [self.job_id] if self.job_id else []))
 
     def job_version(self) -> int | None:
         """The version of the job as loaded (what a change to it names), None before one is loaded."""
@@ -739,7 +740,7 @@ class RestorationPage(Page):
             show_stale(self, exc, self.tr("Nothing was saved. %1 has been loaded again as it is now; make your "
                                           "change again if it is still needed.").replace("%1", number))
             if self.job_id is not None:
-                self.window_.changed(Changes.of("restoration_job", [self.job_id]))
+                self.ops.notify(Changes.of("restoration_job", [self.job_id]))
         else:
             show_error(self, exc)
 
@@ -893,7 +894,7 @@ class RestorationPage(Page):
 
     def _recipe_created(self, recipe: Any) -> None:
         self._pending_recipe = recipe.id  # select it once the job is reloaded
-        self.window_.changed(Changes.of("restoration_recipe", [recipe.id]))
+        self.ops.notify(Changes.of("restoration_recipe", [recipe.id]))
 
     def _rank_library(self, target: Any) -> None:
         self.run(self.app.restoration.rank_recipes_for, target, on_done=self.recipe_library.set_matches)
@@ -931,11 +932,11 @@ class RestorationPage(Page):
         """Write the selected job's archive PDF on the worker (the button's action without the dialog)."""
         from restoration.report import write_report
 
-        app, jid = self.app, self.job_id
+        app, jid = self.ops.long_app, self.job_id
 
         def work() -> str:
             return str(write_report(app.restoration.archive(jid), path))
 
-        self.run(work, on_done=on_done or (lambda p: self.window_.statusBar().showMessage(
+        self.run(work, lane=LONG, on_done=on_done or (lambda p: self.window_.statusBar().showMessage(
             self.tr("Wrote %1").replace("%1", p), 5000)))
 
