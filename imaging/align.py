@@ -125,11 +125,12 @@ def _scale_matrix(s: tuple[float, float]) -> np.ndarray:
 
 def _feature_homography(before: np.ndarray, after: np.ndarray, detector: str) -> tuple[np.ndarray | None, int, int]:
     """Homography after→before from feature matches: (H or None, inliers, good matches)."""
+    det: cv2.Feature2D
     if detector == "orb":
-        det = cv2.ORB_create(nfeatures=6000, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+        det = cv2.ORB.create(nfeatures=6000, scaleFactor=1.2, nlevels=8, fastThreshold=10)
         norm = cv2.NORM_HAMMING
     else:
-        det = cv2.SIFT_create(nfeatures=6000)
+        det = cv2.SIFT.create(nfeatures=6000)
         norm = cv2.NORM_L2
     kb, db = det.detectAndCompute(before, None)
     ka, da = det.detectAndCompute(after, None)
@@ -141,8 +142,8 @@ def _feature_homography(before: np.ndarray, after: np.ndarray, detector: str) ->
     good = [p[0] for p in knn if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
     if len(good) < MIN_INLIERS:
         return None, 0, len(good)
-    src = np.float32([ka[m.queryIdx].pt for m in good]).reshape(-1, 1, 2)
-    dst = np.float32([kb[m.trainIdx].pt for m in good]).reshape(-1, 1, 2)
+    src = np.array([ka[m.queryIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
+    dst = np.array([kb[m.trainIdx].pt for m in good], np.float32).reshape(-1, 1, 2)
     method = getattr(cv2, "USAC_MAGSAC", cv2.RANSAC)
     h, mask = cv2.findHomography(src, dst, method, 2.5, maxIters=5000, confidence=0.999)
     if h is None:
@@ -171,26 +172,28 @@ def _correlation(before: np.ndarray, after: np.ndarray, h: np.ndarray) -> tuple[
     warped = cv2.warpPerspective(after, h, (ww, hh), flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full(after.shape[:2], 255, np.uint8), h, (ww, hh), flags=cv2.INTER_NEAREST)
     # Erode: the warped border pixels are blends with the black outside.
-    mask = cv2.erode(mask, np.ones((3, 3), np.uint8)) > 0
-    overlap = float(mask.mean())
-    if mask.sum() < 100:
+    inside = cv2.erode(mask, np.ones((3, 3), np.uint8)) > 0
+    overlap = float(inside.mean())
+    if inside.sum() < 100:
         return -1.0, overlap
-    a = before[mask].astype(np.float64)
-    b = warped[mask].astype(np.float64)
+    a = before[inside].astype(np.float64)
+    b = warped[inside].astype(np.float64)
     a -= a.mean()
     b -= b.mean()
     denom = float(np.sqrt((a * a).sum() * (b * b).sum()))
     return (float((a * b).sum() / denom) if denom > 0 else -1.0), overlap
 
 
-def _ecc_refine(before: np.ndarray, after: np.ndarray, h: np.ndarray, iterations: int) -> tuple[np.ndarray, float] | None:
+def _ecc_refine(
+    before: np.ndarray, after: np.ndarray, h: np.ndarray, iterations: int
+) -> tuple[np.ndarray, float] | None:
     """ECC from an initial after→before homography; None if it does not converge."""
     # ECC's warp maps template (before) coordinates into the input (after): the inverse.
     w = np.linalg.inv(h)
     w = (w / w[2, 2]).astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iterations, 1e-6)
     try:
-        rho, w = cv2.findTransformECC(before, after, w, cv2.MOTION_HOMOGRAPHY, criteria, None, 5)
+        rho, w = cv2.findTransformECC(before, after, w, cv2.MOTION_HOMOGRAPHY, criteria)
     except cv2.error:
         return None
     try:
@@ -207,14 +210,14 @@ def _coarse_ecc(
     features fail (only converges for modest shifts and rotations)."""
     b, sb = _shrink(before, 400)
     a, sa = _shrink(after, 400)
-    w = np.eye(2, 3, dtype=np.float32)
-    w[0, 0], w[1, 1] = sa[0] / sb[0], sa[1] / sb[1]  # different resolutions: start at the size ratio
+    start = np.eye(2, 3, dtype=np.float32)
+    start[0, 0], start[1, 1] = sa[0] / sb[0], sa[1] / sb[1]  # different resolutions: start at the size ratio
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 200, 1e-6)
     try:
-        _, w = cv2.findTransformECC(b, a, w, cv2.MOTION_AFFINE, criteria, None, 5)
+        _, w = cv2.findTransformECC(b, a, start, cv2.MOTION_AFFINE, criteria)
     except cv2.error:
         return None
-    w3 = np.vstack([w.astype(np.float64), [0, 0, 1]])
+    w3 = np.vstack([np.asarray(w, np.float64), [0, 0, 1]])
     # w3 maps coarse-before -> coarse-after; invert to after -> before, with the coarse scales
     return np.linalg.inv(w3), sb, sa
 

@@ -173,7 +173,7 @@ def analyze_page(img: np.ndarray, *, dpi: float | None, path: str | None = None)
         if split_rot is not None:
             cy = (frame.box[1] + frame.box[3]) / 2.0
             pt = map_points_back(np.array([[split_rot.x, cy]]), small.shape, -skew) / scale
-            split_x = int(round(pt[0, 0]))
+            split_x = round(pt[0, 0])
 
     page_box = [int(np.floor(page.x0 / scale)), int(np.floor(page.y0 / scale)),
                 min(full_w, int(np.ceil(page.x1 / scale))), min(full_h, int(np.ceil(page.y1 / scale)))]

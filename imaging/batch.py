@@ -34,7 +34,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -218,7 +218,7 @@ def _run_page(task: dict[str, Any], cancel: CancelFlag | None = None) -> dict[st
         res.status, res.error = "error", str(exc)
     except MemoryError:
         res.status, res.error = "error", f"{Path(task['path']).name}: not enough memory to process this page"
-    except Exception as exc:  # a bug or an OpenCV failure: record it, keep the batch going
+    except Exception as exc:  # noqa: BLE001 - a bug or an OpenCV failure: record it, keep the batch going
         res.status = "error"
         res.error = f"{Path(task['path']).name}: unexpected error ({type(exc).__name__}: {exc})"
         res.detail = traceback.format_exc()
@@ -255,7 +255,7 @@ def _unique_stems(paths: Sequence[str]) -> list[str]:
     (book1/1.png and book2/1.png), numbered as a last resort."""
     stems = [Path(p).stem for p in paths]
     dup = {s for s in stems if stems.count(s) > 1}
-    named = [f"{Path(p).parent.name}_{s}" if s in dup else s for p, s in zip(paths, stems)]
+    named = [f"{Path(p).parent.name}_{s}" if s in dup else s for p, s in zip(paths, stems, strict=True)]
     seen: dict[str, int] = {}
     out = []
     for n in named:
@@ -298,12 +298,12 @@ def _terminate(executor: cf.ProcessPoolExecutor) -> None:
     for proc in list(procs.values()):
         try:
             proc.terminate()
-        except Exception:
+        except Exception:  # noqa: BLE001 - best effort: the process may be gone already
             pass
     for proc in list(procs.values()):
         try:
             proc.join(timeout=2)
-        except Exception:
+        except Exception:  # noqa: BLE001 - best effort: the process may be gone already
             pass
 
 
@@ -351,14 +351,14 @@ def process_batch(
     }
     report = BatchReport(
         out_dir=str(out), options=options, workers=n_workers,
-        started=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 
     def say(fraction: float, message: str) -> None:
         if progress is not None:
             try:
                 progress(min(1.0, max(0.0, fraction)), message)
-            except Exception:  # a broken progress display must not lose the batch
+            except Exception:  # noqa: BLE001 - a broken progress display must not lose the batch
                 pass
 
     staging = Path(tempfile.mkdtemp(prefix=".batch-", dir=out))
@@ -366,7 +366,7 @@ def process_batch(
         # Plan: one task per page. Header problems are recorded here without a worker.
         results: list[PageResult] = []
         tasks: list[tuple[int, dict[str, Any]]] = []
-        for path, stem in zip(files, _unique_stems(files)):
+        for path, stem in zip(files, _unique_stems(files), strict=True):
             try:
                 pages = image_info(path)["pages"]
             except ImageError as exc:
@@ -412,7 +412,7 @@ def process_batch(
         shutil.rmtree(staging, ignore_errors=True)
 
     report.seconds = time.perf_counter() - started_at
-    report.finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report.finished = datetime.now(UTC).isoformat(timespec="seconds")
     report.report_path = _write_report(report, out)
     n_ok, n_err = len(report.ok), len(report.errors)
     say(1.0, f"{'cancelled' if report.cancelled else 'finished'}: {n_ok} ok, {n_err} failed")
@@ -481,7 +481,7 @@ def _run_pool(
                             continue
                         try:
                             result = fut.result(timeout=max(0.0, deadline - time.monotonic()))
-                        except Exception:
+                        except Exception:  # noqa: BLE001 - cancelling: a page that failed is dropped
                             continue
                         if result["status"] == "ok":
                             record(index, result)  # finished before it saw the cancel: keep it
@@ -509,7 +509,7 @@ def _run_pool(
                                       "this page (out of memory or a crash in the image library)")))
                         else:
                             suspects.append((index, task))
-                    except Exception as exc:
+                    except Exception as exc:  # noqa: BLE001 - any worker failure is the page's error
                         record(index, asdict(PageResult(
                             path=task["path"], page=task["page"], stem=task["stem"], status="error",
                             error=f"{Path(task['path']).name}: unexpected error ({type(exc).__name__}: {exc})")))

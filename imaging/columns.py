@@ -16,6 +16,8 @@ pitch.
 
 from __future__ import annotations
 
+import itertools
+
 import cv2
 import numpy as np
 
@@ -102,7 +104,7 @@ def band_rules(ink: np.ndarray, frame: FrameResult, a: int, b: int,
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(9, fh // 30))))
     best: tuple[float, list[float]] | None = None
     for f0, f1 in BANDS:
-        r0, r1 = int(round(f0 * fh)), int(round(f1 * fh))
+        r0, r1 = round(f0 * fh), round(f1 * fh)
         _, cov, _ = _lean_profile(v[r0:r1], (r1 - r0) / 2.0, w)
         centres = [ln.centre for ln in group_lines(cov, 0.5)]
         if len(centres) < MIN_BAND_RULES or (best is not None and len(centres) <= len(best[1])):
@@ -119,7 +121,7 @@ def band_rules(ink: np.ndarray, frame: FrameResult, a: int, b: int,
 def _count_span(ink: np.ndarray, frame: FrameResult, x0: float, x1: float) -> int | None:
     """Columns between ``x0`` and ``x1`` (inner edges) of the frame interior."""
     _, iy0, _, iy1 = frame.inner
-    a, b = int(round(x0)), int(round(x1))
+    a, b = round(x0), round(x1)
     if b - a < 10:
         return None
     edges = [float(a)] + [ln.centre for ln in frame.verticals if a < ln.centre < b] + [float(b)]
@@ -142,7 +144,7 @@ def _count_span(ink: np.ndarray, frame: FrameResult, x0: float, x1: float) -> in
                 edges = sorted([float(a), float(b)] + [x for x in rules if a < x < b])
     if pitch is None:
         return None
-    total = sum(int(round((e2 - e1) / pitch)) for e1, e2 in zip(edges[:-1], edges[1:]))
+    total = sum(round((e2 - e1) / pitch) for e1, e2 in itertools.pairwise(edges))
     return total or None
 
 

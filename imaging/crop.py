@@ -118,7 +118,7 @@ def find_page_box(gray: np.ndarray) -> PageBox:
     shadow (clearly darker) are cut off.  Frame and column lines, which darken
     single columns, are bridged.  Coordinates are in ``gray``'s pixels.
     """
-    h, w = gray.shape
+    _h, _w = gray.shape
     wx0, wy0, wx1, wy1 = _strip_white_margins(gray)
     sub = gray[wy0:wy1, wx0:wx1]
     box = _dark_trim(sub)
@@ -185,7 +185,8 @@ def _dark_trim(gray: np.ndarray) -> PageBox:
         # The 75th percentile along a line is paper unless the line is mostly
         # non-paper (surround, margin, shadow); text and stains only lower the
         # lower percentiles.
-        return np.percentile(a, 75, axis=axis)
+        line: np.ndarray = np.percentile(a, 75, axis=axis)
+        return line
 
     # First pass on the central band, then again restricted to the page found,
     # so that the surround on one side does not disturb the other direction.

@@ -56,7 +56,7 @@ def damage_mask(bgr: np.ndarray, page_box: list[int] | tuple[int, int, int, int]
     flab = cv2.cvtColor(filled.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
     de = np.sqrt(((flab - ref) ** 2).sum(axis=2))
     dmg = (de > delta_e).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(dmg, connectivity=8)
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(dmg, connectivity=8)
     min_area = max(4, int(1e-4 * dmg.size))
     small = stats[:, cv2.CC_STAT_AREA] < min_area
     small[0] = True

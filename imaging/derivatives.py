@@ -195,7 +195,7 @@ def process_page(
 
     if page_box is not None:
         box = _box_in_rotated(page_box, m, canvas) if rotate else [
-            int(np.clip(v, 0, lim)) for v, lim in zip(page_box, (w, h, w, h))
+            int(np.clip(v, 0, lim)) for v, lim in zip(page_box, (w, h, w, h), strict=True)
         ]
         box = [
             max(0, box[0] - margin),
@@ -231,7 +231,7 @@ def process_page(
 
     sy = split_y if split_y is not None else h / 2.0
     sx_rot = float(m[0, 0] * split_x + m[0, 1] * sy + m[0, 2])
-    cut = int(round(sx_rot)) - box[0]
+    cut = round(sx_rot) - box[0]
     if cut < 2 or cut > out.shape[1] - 2:
         raise ValueError(f"split x {split_x} lies outside the page box")
     right = PagePart("a", out[:, cut:].copy(), rotate_deg, [box[0] + cut, box[1], box[2], box[3]])

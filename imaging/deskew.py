@@ -63,7 +63,7 @@ def estimate_skew_from_mask(mask: np.ndarray, max_deg: float = 5.0, seed: int = 
     all points (≤ 250 000), with parabolic interpolation.  Returns 0.0 when
     there is too little ink to judge.
     """
-    h, w = mask.shape
+    _h, w = mask.shape
     hl = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN,
                           cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 14), 1)))
     if int(hl.sum()) >= w // 2:
@@ -116,7 +116,7 @@ def top_edge_skew(gray: np.ndarray, xs: np.ndarray, ys: np.ndarray, above: int, 
     """
     h, w = gray.shape[:2]
     px, py = [], []
-    for x, y in zip(np.rint(xs).astype(int), np.rint(ys).astype(int)):
+    for x, y in zip(np.rint(xs).astype(int), np.rint(ys).astype(int), strict=True):
         a, b = max(0, x - half), min(w, x + half + 1)
         r0, r1 = max(0, y - above), min(h, y + below + 1)
         if b - a < 3 or r1 - r0 < 5:
@@ -140,10 +140,10 @@ def top_edge_skew(gray: np.ndarray, xs: np.ndarray, ys: np.ndarray, above: int, 
     x_arr, y_arr = np.array(px), np.array(py)
     if x_arr.max() - x_arr.min() < 0.5 * (float(np.max(xs)) - float(np.min(xs))):
         return None
-    i, j = np.triu_indices(x_arr.size, 1)
-    dx = x_arr[j] - x_arr[i]
+    lo, hi = np.triu_indices(x_arr.size, 1)  # every pair of edge points
+    dx = x_arr[hi] - x_arr[lo]
     ok = np.abs(dx) > 1e-6
-    slope = float(np.median((y_arr[j] - y_arr[i])[ok] / dx[ok]))
+    slope = float(np.median((y_arr[hi] - y_arr[lo])[ok] / dx[ok]))
     icpt = float(np.median(y_arr - slope * x_arr))
     res = y_arr - (icpt + slope * x_arr)
     inl = np.abs(res) <= agree

@@ -259,8 +259,8 @@ def _past_banxin(ink: np.ndarray, vlines: list[Line], side: Line, towards: int, 
         solid = 0
         for y in range(iy0, iy1):
             off = (y - mid) * lean
-            a, b = int(round(a_u - off)), int(round(b_u - off))
-            if 0 <= a and b <= ink.shape[1] and b - a >= 3 and ink[y, a:b].mean() >= 0.85:
+            a, b = round(a_u - off), round(b_u - off)
+            if a >= 0 and b <= ink.shape[1] and b - a >= 3 and ink[y, a:b].mean() >= 0.85:
                 solid += 1
         if solid >= max(2, (iy1 - iy0) // 100):
             return ln
@@ -271,11 +271,11 @@ def _sheared_profile(vmask: np.ndarray, mid: float, w: int) -> tuple[float, np.n
     """Shear (tan of the lean) that makes the vertical-line pixels of
     ``vmask`` most concentrated in columns, and their column profile in the
     sheared coordinate u = x + (y - mid) * shear."""
-    ys, xs = np.nonzero(vmask)
-    if xs.size == 0:
+    rows, cols = np.nonzero(vmask)
+    if cols.size == 0:
         return 0.0, np.zeros(w)
-    ys = ys.astype(np.float64) - mid
-    xs = xs.astype(np.float64)
+    ys = rows.astype(np.float64) - mid
+    xs = cols.astype(np.float64)
 
     def hist(t: float) -> np.ndarray:
         u = np.clip(np.rint(xs + ys * t), 0, w - 1).astype(np.int64)

@@ -198,13 +198,13 @@ def _open_pil(source: str | IO[bytes], fmt: str, name: str) -> ImageFile.ImageFi
     process-global decompression-bomb limit, whereas the limit here is per call.
     Constructing the plugin class parses only the header; nothing is decoded.
     """
-    cls: type[ImageFile.ImageFile] = {
+    plugins: dict[str, Callable[[str | IO[bytes]], ImageFile.ImageFile]] = {
         "PNG": PngImagePlugin.PngImageFile,
         "JPEG": JpegImagePlugin.JpegImageFile,
         "TIFF": TiffImagePlugin.TiffImageFile,
-    }[fmt]
+    }
     try:
-        return cls(source)  # type: ignore[arg-type]
+        return plugins[fmt](source)
     except Exception as exc:  # Pillow raises SyntaxError, OSError, struct.error, ...
         raise ImageError(f"{name}: damaged {fmt} header ({_reason(exc)})") from exc
 
@@ -219,7 +219,7 @@ def _page_count(im: ImageFile.ImageFile) -> int:
     if isinstance(im, TiffImagePlugin.TiffImageFile):
         try:
             return max(1, int(getattr(im, "n_frames", 1)))
-        except Exception:  # a broken IFD chain: the readable pages still count
+        except Exception:  # noqa: BLE001 - a broken IFD chain: the readable pages still count
             return 1
     return 1
 
@@ -246,7 +246,7 @@ def _file_dpi(im: Image.Image) -> float | None:
     return round(value, 2)
 
 
-def _bit_depth(im: ImageFile.ImageFile, fmt: str, head: bytes) -> int:
+def _bit_depth(im: Image.Image, fmt: str, head: bytes) -> int:
     """Sample depth of the source: 16 if any channel has more than 8 bits, else 8."""
     bits = 8
     if fmt == "PNG" and len(head) >= 25:
@@ -303,10 +303,7 @@ def decoded_bytes(im: Image.Image, fmt: str, head: bytes) -> int:
             channels = Image.getmodebands(mode)
         except (KeyError, ValueError):
             channels = 4  # an unusual mode: count the most it can expand to
-    if mode in ("I", "F"):
-        per_sample = 4
-    else:
-        per_sample = 2 if _bit_depth(im, fmt, head) > 8 else 1  # type: ignore[arg-type]
+    per_sample = 4 if mode in ("I", "F") else 2 if _bit_depth(im, fmt, head) > 8 else 1
     return int(width) * int(height) * channels * per_sample
 
 
@@ -317,7 +314,7 @@ def _check_budget(im: Image.Image, fmt: str, head: bytes, max_bytes: int, name: 
         where = f" (page {page + 1} of {count})" if count > 1 else ""
         width, height = im.size
         raise ImageError(
-            f"{name}{where}: decoding {width}×{height} pixels ({im.mode}, {_bit_depth(im, fmt, head)}-bit) "  # type: ignore[arg-type]
+            f"{name}{where}: decoding {width}×{height} pixels ({im.mode}, {_bit_depth(im, fmt, head)}-bit) "
             f"needs about {_bytes_text(need)} of memory, over the budget of {_bytes_text(max_bytes)}; "
             "refusing to decode"
         )
@@ -326,7 +323,7 @@ def _check_budget(im: Image.Image, fmt: str, head: bytes, max_bytes: int, name: 
 def _orientation(im: Image.Image) -> int:
     try:
         return int(im.getexif().get(0x0112, 1) or 1)
-    except Exception:  # unreadable EXIF must not make a good page unreadable
+    except Exception:  # noqa: BLE001 - unreadable EXIF must not make a good page unreadable
         return 1
 
 
@@ -343,7 +340,8 @@ def _to_uint8(im: Image.Image, bit_depth: int, name: str) -> np.ndarray:
         if arr.dtype.byteorder not in ("=", "|"):
             arr = arr.astype(arr.dtype.newbyteorder("="))
         if mode == "I" and bit_depth <= 8:
-            return np.clip(arr, 0, 255).astype(np.uint8)
+            clipped: np.ndarray = np.clip(arr, 0, 255).astype(np.uint8)
+            return clipped
         if mode == "I" and arr.size and (arr.min() < 0 or arr.max() > 65535):
             raise ImageError(f"{name}: 32-bit integer samples are not supported for scans")
         # round(v * 255 / 65535) == (v + 128) // 257 for 0..65535
@@ -351,7 +349,8 @@ def _to_uint8(im: Image.Image, bit_depth: int, name: str) -> np.ndarray:
     if mode == "F":
         raise ImageError(f"{name}: floating-point samples are not supported for scans")
     if mode == "1":
-        return np.asarray(im.convert("L"))
+        gray: np.ndarray = np.asarray(im.convert("L"))
+        return gray
     if mode == "P":
         has_alpha = "transparency" in im.info or (im.palette is not None and im.palette.mode == "RGBA")
         im = im.convert("RGBA" if has_alpha else "RGB")
@@ -423,7 +422,7 @@ def _jpeg_mcu(im: Image.Image) -> tuple[int, int]:
     layers = getattr(im, "layer", None) or []
     if len(layers) <= 1:
         return 8, 8  # one component: the scan is not interleaved, blocks are 8×8
-    return 8 * max(int(l[1]) for l in layers), 8 * max(int(l[2]) for l in layers)
+    return 8 * max(int(layer[1]) for layer in layers), 8 * max(int(layer[2]) for layer in layers)
 
 
 def _filled(block: np.ndarray) -> bool:

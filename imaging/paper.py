@@ -42,7 +42,8 @@ def _adapt_matrix(src: Illuminant, dst: Illuminant) -> np.ndarray:
         return np.eye(3)
     s = BRADFORD @ WHITE[src]
     d = BRADFORD @ WHITE[dst]
-    return np.linalg.inv(BRADFORD) @ np.diag(d / s) @ BRADFORD
+    m: np.ndarray = np.linalg.inv(BRADFORD) @ np.diag(d / s) @ BRADFORD
+    return m
 
 
 def srgb_to_linear(rgb01: np.ndarray) -> np.ndarray:
@@ -74,7 +75,8 @@ def lab_to_xyz(lab: np.ndarray, illuminant: Illuminant = "D65") -> np.ndarray:
     e, k = 216 / 24389, 24389 / 27
     f = np.stack([fx, fy, fz], axis=-1)
     t = np.where(f ** 3 > e, f ** 3, (116 * f - 16) / k)
-    return t * WHITE[illuminant]
+    xyz: np.ndarray = t * WHITE[illuminant]
+    return xyz
 
 
 def linear_rgb_to_lab(lin: np.ndarray, illuminant: Illuminant = "D65") -> np.ndarray:
@@ -111,7 +113,8 @@ class ColourCorrection:
 
     def apply_linear(self, lin: np.ndarray) -> np.ndarray:
         """Correct linear sRGB values (last axis R,G,B)."""
-        return np.asarray(lin, dtype=np.float64) @ self.matrix.T + self.offset
+        out: np.ndarray = np.asarray(lin, dtype=np.float64) @ self.matrix.T + self.offset
+        return out
 
     def apply_rgb(self, rgb: np.ndarray) -> np.ndarray:
         """Correct 8-bit sRGB values (R,G,B), returning linear sRGB 0..1."""
@@ -149,8 +152,8 @@ def paper_mask(bgr: np.ndarray, page_box: list[int] | tuple[int, int, int, int],
     mx, my = (x1 - x0) // 20, (y1 - y0) // 20
     keep = np.zeros((h, w), bool)
     keep[y0 + my:y1 - my, x0 + mx:x1 - mx] = True
-    ink = ink_mask(gray, ratio=0.85).astype(np.uint8)
-    ink = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))) > 0
+    ink = cv2.dilate(ink_mask(gray, ratio=0.85).astype(np.uint8),
+                     cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))) > 0
     keep &= ~ink
     if damage is not None:
         keep &= ~damage

@@ -10,6 +10,7 @@ when the strip is no wider than a column.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +37,8 @@ def _solid_rows(ink: np.ndarray, frame: FrameResult, u0: float, u1: float, y0: i
         return 0
     n = 0
     for y in range(y0, y1):
-        a = int(round(float(frame.x_at(u0, y))))
-        b = int(round(float(frame.x_at(u1, y))))
+        a = round(float(frame.x_at(u0, y)))
+        b = round(float(frame.x_at(u1, y)))
         if b - a >= 3 and ink[y, a:b].mean() >= 0.85:
             n += 1
     return n
@@ -61,7 +62,7 @@ def find_split(ink: np.ndarray, frame: FrameResult) -> Split | None:
     fw = float(ix1 - ix0)
     mid = (ix0 + ix1) / 2.0
     best: tuple[int, float, Split] | None = None
-    for (_, a_end), (b_start, _) in zip(edges[:-1], edges[1:]):
+    for (_, a_end), (b_start, _) in itertools.pairwise(edges):
         c = (a_end + b_start) / 2.0
         if abs(c - mid) > 0.15 * fw or b_start - a_end < 0.01 * fw:
             continue

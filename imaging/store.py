@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from imaging.io import (
     DEFAULT_MAX_BYTES,
@@ -83,7 +83,7 @@ def check_relpath(relpath: str) -> str:
 
 
 def validate_image(path: str | os.PathLike[str], label: str | None = None, *, validate: bool = True,
-                   max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_BYTES) -> dict:
+                   max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     """Check a file the way :meth:`ImageStore.add` does before accepting it, without copying it;
     return its :func:`~imaging.io.image_info`. ImageError (naming ``label``) when refused."""
     path = Path(os.fspath(path))
@@ -275,11 +275,12 @@ class ImageStore:
                 pass
             raise
 
-    def _validate(self, path: Path, label: str) -> dict:
+    def _validate(self, path: Path, label: str) -> dict[str, Any]:
         return validate_image(path, label, validate=self.validate, max_pixels=self.max_pixels,
                               max_bytes=self.max_bytes)
 
-    def _entry(self, sha: str, path: Path, size: int, info: dict, name: str | None, *, created: bool) -> StoredImage:
+    def _entry(self, sha: str, path: Path, size: int, info: dict[str, Any], name: str | None, *,
+               created: bool) -> StoredImage:
         return StoredImage(
             sha256=sha,
             relpath=path.relative_to(self.root).as_posix(),
