@@ -24,20 +24,20 @@ def window_for(app: Guji, qtbot):  # type: ignore[no-untyped-def]
 
 def test_job_list_and_editor(gui_app, org: dict[str, Guji], qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     jid = full_job(org, tmp_path)
-    w, page = window_for(org["restorer_a"], qtbot)
+    _w, page = window_for(org["restorer_a"], qtbot)
     assert page.nav_title() == "修复档案"
     assert page.jobs.rowCount() == 1 and page.job_id == jid
-    assert "墨子十五卷" in page.header.text() and "明萬曆刻本" in page.ident.text()
-    assert page.findings.rowCount() == 4  # 霉蚀 + 残缺, 虫蛀, 酸化
-    assert page.ph_sets.rowCount() == 2 and page.ph_sets.item(0, 3).text() == "5.11"
-    assert page.ph_chart.rows[0][0] == "1" and page.ph_chart.rows[0][2] == 7.8
+    assert "墨子十五卷" in page.header.text() and "明萬曆刻本" in page.overview_tab.ident.text()
+    assert page.condition_tab.findings.rowCount() == 4  # 霉蚀 + 残缺, 虫蛀, 酸化
+    assert page.ph_tab.ph_sets.rowCount() == 2 and page.ph_tab.ph_sets.item(0, 3).text() == "5.11"
+    assert page.ph_tab.ph_chart.rows[0][0] == "1" and page.ph_tab.ph_chart.rows[0][2] == 7.8
     # trial grid: ΔE00 per row, the darker trial flagged
-    assert page.trials.rowCount() == 2
-    assert page.trials.item(1, 7).text() == "-3.20" and "深" in page.trials.item(1, 8).text()
-    assert float(page.trials.item(0, 5).text()) < 2.0 and "合格" in page.trials.item(0, 8).text()
-    assert page.sessions.rowCount() == 1 and page.hours_chart.rows
+    assert page.dyeing_tab.trials.rowCount() == 2
+    assert page.dyeing_tab.trials.item(1, 7).text() == "-3.20" and "深" in page.dyeing_tab.trials.item(1, 8).text()
+    assert float(page.dyeing_tab.trials.item(0, 5).text()) < 2.0 and "合格" in page.dyeing_tab.trials.item(0, 8).text()
+    assert page.sessions_tab.sessions.rowCount() == 1 and page.sessions_tab.hours_chart.rows
     # the job is closed: only "return to vault" is possible for the restorer
-    assert page.actions["close"].isEnabled() and not page.actions["submit_plan"].isEnabled()
+    assert page.overview_tab.actions["close"].isEnabled() and not page.overview_tab.actions["submit_plan"].isEnabled()
     # filters
     page.state_filter.setCurrentIndex(page.state_filter.findData("plan"))
     assert page.jobs.rowCount() == 0
@@ -106,23 +106,23 @@ def test_save_ph_set_and_errors_from_the_page(gui_app, org: dict[str, Guji], qtb
     from tests.restoration.conftest import open_job
 
     jid = open_job(org)
-    w, page = window_for(org["restorer_a"], qtbot)
+    _w, page = window_for(org["restorer_a"], qtbot)
     assert page.job_id == jid
-    g = page.ph_grid
+    g = page.ph_tab.ph_grid
     g.item(0, 0).setText("1")
     g.item(0, 2).setText("5.2")
     g.add_row("2", "", "14.7")
-    page._save_ph()
+    page.ph_tab.save()
     assert worker_mod.last_errors and "points[1].value" in worker_mod.last_errors[-1]
     assert org["restorer_a"].restoration.ph_sets(jid) == []
     g.item(1, 2).setText("6.1")
-    page._save_ph()
+    page.ph_tab.save()
     sets = org["restorer_a"].restoration.ph_sets(jid)
     assert [str(p.value) for p in sets[0].points] == ["5.20", "6.10"]
-    assert page.ph_sets.rowCount() == 1 and g.rowCount() == 1  # the grid was cleared for the next set
+    assert page.ph_tab.ph_sets.rowCount() == 1 and g.rowCount() == 1  # the grid was cleared for the next set
     # a reviewer's page: sessions are refused by the service
-    w2, page2 = window_for(org["reviewer_a"], qtbot)
-    assert not page2.actions["submit_plan"].isEnabled()
+    _w2, page2 = window_for(org["reviewer_a"], qtbot)
+    assert not page2.overview_tab.actions["submit_plan"].isEnabled()
 
 
 def test_open_job_assess_plan_and_materials_from_the_page(gui_app, org: dict[str, Guji], qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -131,38 +131,38 @@ def test_open_job_assess_plan_and_materials_from_the_page(gui_app, org: dict[str
 
     rid = register(org)
     number = org["census_a"].census.get_record(rid).data.census_number
-    w, page = window_for(org["restorer_a"], qtbot)
+    _w, page = window_for(org["restorer_a"], qtbot)
     assert page.jobs.rowCount() == 0
     opened: list[int] = []
     page.open_job(number, "古籍部", on_done=opened.append)
     assert opened and page.jobs.rowCount() == 1 and page.job_id == opened[0]
     assert not org["restorer_a"].vault.location_of(rid).in_vault
     # assessment form
-    page.assess_findings.setItem(0, 0, QTableWidgetItem("残缺"))
-    page.assess_findings.setItem(0, 1, QTableWidgetItem("45%"))
-    page.assess_findings.setItem(1, 0, QTableWidgetItem("酸化"))
-    page.assess_findings.setItem(1, 1, QTableWidgetItem("5.3"))
-    page.assess_fibres.setText("竹 80, 稻草 20")
-    page.assess_lab.setText("78.2 3.1 18.4")
-    page.assess_leaves.setText("1-40")
-    data = page.assessment_input()
+    page.condition_tab.assess_findings.setItem(0, 0, QTableWidgetItem("残缺"))
+    page.condition_tab.assess_findings.setItem(0, 1, QTableWidgetItem("45%"))
+    page.condition_tab.assess_findings.setItem(1, 0, QTableWidgetItem("酸化"))
+    page.condition_tab.assess_findings.setItem(1, 1, QTableWidgetItem("5.3"))
+    page.condition_tab.assess_fibres.setText("竹 80, 稻草 20")
+    page.condition_tab.assess_lab.setText("78.2 3.1 18.4")
+    page.condition_tab.assess_leaves.setText("1-40")
+    data = page.condition_tab.assessment_input()
     assert data.findings == [("残缺", "percent", "45"), ("酸化", "ph", "5.3")]
-    page._save_assessment()
+    page.condition_tab.save_assessment()
     a = org["restorer_a"].restoration.assessments(opened[0])[0]
     assert a.suggested_grade == "critical" and (a.leaf_from, a.leaf_to) == (1, 40)
-    assert "特残" in page.grade_label.text()
+    assert "特残" in page.condition_tab.grade_label.text()
     # plan form
-    for i in range(page.plan_ops.count()):
-        if page.plan_ops.item(i).text() in ("除尘", "补洞/补破"):
-            page.plan_ops.item(i).setCheckState(Qt.CheckState.Checked)
-    page.plan_hours.setValue(12)
-    page.plan_leaves.setValue(40)
-    page._save_plan()
+    for i in range(page.plan_tab.plan_ops.count()):
+        if page.plan_tab.plan_ops.item(i).text() in ("除尘", "补洞/补破"):
+            page.plan_tab.plan_ops.item(i).setCheckState(Qt.CheckState.Checked)
+    page.plan_tab.plan_hours.setValue(12)
+    page.plan_tab.plan_leaves.setValue(40)
+    page.plan_tab.save()
     plan = org["restorer_a"].restoration.plan(opened[0])
     assert plan is not None and plan.operations == ("dust_removal", "infill") and plan.planned_leaves == 40
     # materials: add, then a receipt on the selected row
-    page.mat_name.setText("皮紙")
-    page.mat_qty.setValue(5)
-    page.mat_low.setValue(2)
-    page._add_material()
-    assert page.materials.rowCount() == 1 and page.materials.item(0, 3).text() == "5"
+    page.materials_tab.mat_name.setText("皮紙")
+    page.materials_tab.mat_qty.setValue(5)
+    page.materials_tab.mat_low.setValue(2)
+    page.materials_tab.add_material()
+    assert page.materials_tab.materials.rowCount() == 1 and page.materials_tab.materials.item(0, 3).text() == "5"

@@ -46,8 +46,8 @@ def _dyeing(page):  # type: ignore[no-untyped-def]
 
 def _open_dialog(page, qtbot):  # type: ignore[no-untyped-def]
     _dyeing(page)
-    assert page.new_recipe_button.isEnabled()
-    qtbot.mouseClick(page.new_recipe_button, Qt.MouseButton.LeftButton)
+    assert page.dyeing_tab.new_recipe_button.isEnabled()
+    qtbot.mouseClick(page.dyeing_tab.new_recipe_button, Qt.MouseButton.LeftButton)
     dlg = page.recipe_dialog
     assert dlg is not None and dlg.isVisible()
     qtbot.waitExposed(dlg)
@@ -60,7 +60,7 @@ def test_new_recipe_through_the_dialog(gui_app, org: dict[str, Guji], qtbot) -> 
     paper = add_paper(org["restorer_a"])
     r.add_material(MaterialInput(kind="dye", name="栀子", unit="g", quantity="500"))
     _w, page = window_for(org["restorer_a"], qtbot)
-    assert page.job_id == jid and page.recipe_combo.count() == 0
+    assert page.job_id == jid and page.dyeing_tab.recipe_combo.count() == 0
     dlg = _open_dialog(page, qtbot)
     assert dlg.windowTitle() == "新建染纸配方"
     # the base papers are the inventory's repair papers only (the dye is offered as a dye name)
@@ -106,8 +106,8 @@ def test_new_recipe_through_the_dialog(gui_app, org: dict[str, Guji], qtbot) -> 
     assert (rec.mordant, rec.bath_temperature_c, rec.dips, rec.minutes, rec.drying, rec.notes) == (
         "明礬", Decimal("60.0"), 3, 15, "陰乾", "先試小樣")
     # the page reloaded and shows the new recipe
-    assert page.recipe_combo.currentData() == rec.id
-    assert "紅茶 8 g/L" in page.recipe_label.text() and "橡碗子 2.5 ml/L" in page.recipe_label.text()
+    assert page.dyeing_tab.recipe_combo.currentData() == rec.id
+    assert "紅茶 8 g/L" in page.dyeing_tab.recipe_label.text() and "橡碗子 2.5 ml/L" in page.dyeing_tab.recipe_label.text()
 
 
 def test_bad_input_is_shown_inline_and_nothing_is_written(gui_app, org: dict[str, Guji], qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +178,7 @@ def test_bad_input_is_shown_inline_and_nothing_is_written(gui_app, org: dict[str
 def test_a_reviewer_cannot_add_recipes(gui_app, org: dict[str, Guji], qtbot) -> None:  # type: ignore[no-untyped-def]
     open_job(org)
     _w, page = window_for(org["reviewer_a"], qtbot)
-    assert not page.new_recipe_button.isEnabled()
+    assert not page.dyeing_tab.new_recipe_button.isEnabled()
 
 
 def _library(org: dict[str, Guji]) -> tuple[int, dict[str, int]]:
@@ -202,7 +202,7 @@ def test_recipe_library_ranking(gui_app, org: dict[str, Guji], qtbot) -> None:  
     svc = org["restorer_a"].restoration
     _w, page = window_for(org["restorer_a"], qtbot)
     _dyeing(page)
-    lib = page.recipe_library
+    lib = page.dyeing_tab.recipe_library
     # the target defaults to the original paper colour of the assessment, and the library is ranked at once
     assert lib.target_lab() == ("78.20", "3.10", "18.40")
     expected = [m.recipe.id for m in svc.rank_recipes_for(("78.20", "3.10", "18.40"))]
@@ -230,11 +230,11 @@ def test_recipe_library_ranking(gui_app, org: dict[str, Guji], qtbot) -> None:  
     # open the chosen recipe: it becomes the recipe of the trial grid
     lib.table.selectRow(1)
     qtbot.mouseClick(lib.open_button, Qt.MouseButton.LeftButton)
-    assert page.recipe_combo.currentData() == ranked[1].recipe.id
-    assert page.trials.rowCount() == 1
+    assert page.dyeing_tab.recipe_combo.currentData() == ranked[1].recipe.id
+    assert page.dyeing_tab.trials.rowCount() == 1
 
     # a reload of the same job (a new trial) keeps the user's target
-    page._record_trial()
+    page.dyeing_tab.record_trial()
     assert lib.target_lab() == ("70.50", "5.80", "24.00")
     assert lib.ranked_ids() == [m.recipe.id for m in svc.rank_recipes_for(target)]
     # back to the original paper
@@ -271,6 +271,6 @@ def test_the_dialog_saves_on_the_database_thread(gui_app, org: dict[str, Guji], 
             dlg.save()
         assert threads and threads[0] != threading.main_thread().name
         assert blocker.args[0].dyes == (("紅茶", Decimal("8.000"), "g/L"), ("橡碗子", Decimal("2.000"), "g/L"))
-        qtbot.waitUntil(lambda: page.recipe_combo.currentData() == blocker.args[0].id, timeout=10000)
+        qtbot.waitUntil(lambda: page.dyeing_tab.recipe_combo.currentData() == blocker.args[0].id, timeout=10000)
     finally:
         w.worker.stop()

@@ -74,7 +74,7 @@ def rows_of(dialog) -> dict[str, tuple[str, str, str, str]]:  # type: ignore[no-
 
 def test_reload_discards_my_edits_and_writes_nothing(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("call_number", "善 101A")
     other_saves(other, rid, volumes=6)
@@ -104,7 +104,7 @@ def test_merge_keeps_both_changes_and_asks_for_conflicts(gui_app, clerks, qtbot)
     from guji.census.merge import MINE
 
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("call_number", "善 101A")
     editor.set_value("notes", "卷端鈐印清晰")
@@ -139,7 +139,7 @@ def test_merge_keeps_both_changes_and_asks_for_conflicts(gui_app, clerks, qtbot)
 
 def test_merge_that_is_stale_again_asks_again(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
     me, other, rid = clerks["me"], clerks["other"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("call_number", "善 101A")
     other_saves(other, rid, volumes=6)
@@ -184,7 +184,7 @@ def test_merge_through_the_worker_thread(gui_app, clerks, qtbot) -> None:  # typ
 
 def test_overwrite_after_confirmation_replaces_their_changes(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("title", "墨子十五卷附錄一卷")
     other_saves(other, rid, volumes=6, call_number="善 7")
@@ -215,7 +215,7 @@ def test_overwrite_after_confirmation_replaces_their_changes(gui_app, clerks, qt
 
 def test_keep_editing_writes_nothing_and_the_next_save_asks_again(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("call_number", "善 101A")
     other_saves(other, rid, volumes=6)
@@ -230,7 +230,7 @@ def test_keep_editing_writes_nothing_and_the_next_save_asks_again(gui_app, clerk
 
 def test_a_record_locked_meanwhile_can_only_be_reloaded(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("call_number", "善 101A")
     other.review.submit_for_review(rid)
@@ -252,7 +252,7 @@ def test_stale_grade_confirmation_says_who_and_reloads(gui_app, clerks, qtbot) -
     from guji.gui import worker
 
     me, other, rid = clerks["me"], clerks["other"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     other_saves(other, rid, volumes=6)
     worker.last_errors.clear()
@@ -268,7 +268,7 @@ def test_stale_grade_confirmation_says_who_and_reloads(gui_app, clerks, qtbot) -
 
 def test_grade_and_submit_wait_for_unsaved_edits(gui_app, clerks, qtbot) -> None:  # type: ignore[no-untyped-def]
     me, rid = clerks["me"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("call_number", "善 101A")
     assert editor.unsaved_fields() == ["call_number"]
@@ -283,7 +283,7 @@ def test_submit_from_the_editor_names_the_version_shown(gui_app, clerks, qtbot) 
     from guji.gui import worker
 
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     assert editor.review_buttons["submit"].isEnabled() and not editor.review_buttons["approve"].isEnabled()
     other_saves(other, rid, volumes=6)
@@ -304,7 +304,7 @@ def test_queue_approval_names_the_version_of_the_row(gui_app, clerks, org, qtbot
     me, admin, rid = clerks["me"], clerks["admin"], clerks["rid"]
     reviewer = org["reviewer_a"]
     me.review.submit_for_review(rid)
-    window, page = window_for(reviewer, qtbot)
+    _window, page = window_for(reviewer, qtbot)
     panel = page.review_panel
     page.tabs.setCurrentWidget(panel)
     panel.awaiting.selectRow(panel.awaiting_ids.index(rid))
@@ -335,7 +335,7 @@ def test_history_shows_the_audit_chain_state(gui_app, clerks, qtbot) -> None:  #
 
     me, other, admin, rid = clerks["me"], clerks["other"], clerks["admin"], clerks["rid"]
     other_saves(other, rid, volumes=6)
-    window, page = window_for(me, qtbot)
+    _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     n = len(audit_rows(admin, rid))
     assert editor.chain_label.text() == f"审计链完整（{n} 条）"
@@ -374,22 +374,22 @@ def test_plan_saved_meanwhile_is_not_overwritten(gui_app, org, workshop, qtbot) 
     from restoration.views import PlanInput
 
     me, jid, other = org["restorer_a"], workshop["jid"], workshop["other"]
-    window, page = window_for(me, qtbot, "restoration")
+    _window, page = window_for(me, qtbot, "restoration")
     page.refresh(None)
     assert page.job_id == jid and page.plan_version() == 0
     other.restoration.save_plan(jid, PlanInput(operations=["dust_removal"], estimated_hours="4",
                                                description="趙六的方案"), expected_version=0)
-    page.plan_ops.item(0).setCheckState(Qt.CheckState.Checked)
-    page.plan_description.setText("我的方案")
+    page.plan_tab.plan_ops.item(0).setCheckState(Qt.CheckState.Checked)
+    page.plan_tab.plan_description.setText("我的方案")
     worker.last_errors.clear()
-    page._save_plan()
+    page.plan_tab.save()
     assert worker.last_errors and "趙六（restorer.a2）" in worker.last_errors[-1]
     assert me.restoration.plan(jid).description == "趙六的方案"  # theirs kept
     assert not [h for h in me.restoration.history(jid) if h.action == "plan" and h.login == "restorer.a"]
     assert page.plan_version() == me.restoration.plan(jid).version  # loaded again
-    assert "趙六的方案" in page.plan_label.text() and page.plan_description.text() == "趙六的方案"
-    page.plan_description.setText("我的方案（重做）")
-    page._save_plan()
+    assert "趙六的方案" in page.plan_tab.plan_label.text() and page.plan_tab.plan_description.text() == "趙六的方案"
+    page.plan_tab.plan_description.setText("我的方案（重做）")
+    page.plan_tab.save()
     assert me.restoration.plan(jid).description == "我的方案（重做）"
 
 
@@ -400,14 +400,14 @@ def test_job_step_on_a_changed_job_is_refused_and_reloaded(gui_app, org, worksho
     me, jid = org["restorer_a"], workshop["jid"]
     me.restoration.confirm_damage_grade(jid, "severe")
     me.restoration.save_plan(jid, PlanInput(operations=["dust_removal"], estimated_hours="4"), expected_version=0)
-    window, page = window_for(me, qtbot, "restoration")
+    _window, page = window_for(me, qtbot, "restoration")
     page.refresh(None)
     shown = page.job_version()
     org["reviewer_a"].restoration.assign(jid, priority="high")  # another desk changes the job
     worker.last_errors.clear()
-    page.actions["submit_plan"].click()
+    page.overview_tab.actions["submit_plan"].click()
     assert worker.last_errors and "reviewer.a" in worker.last_errors[-1]
     assert me.restoration.get_job(jid).state == "assessment"
     assert page.job_version() != shown and page.job_version() == me.restoration.get_job(jid).version
-    page.actions["submit_plan"].click()
+    page.overview_tab.actions["submit_plan"].click()
     assert me.restoration.get_job(jid).state == "plan"

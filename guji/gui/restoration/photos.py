@@ -9,7 +9,7 @@ stage, leaf and caption typed in the row beside it. The service is the one judge
 marked, and nothing was written. Double-clicking a thumbnail opens :class:`PhotoViewerDialog`.
 
 Threads (CONTRIBUTING rule 3): the panel never touches the database itself — the page gives it the
-photographs of the archive it loaded, and adding runs through ``run_op`` on the DB worker. Scans are
+photographs of the archive it loaded, and adding runs through ``ops.run`` on the DB worker. Scans are
 600 dpi masters of several MB, so decoding them (thumbnails and the larger view) runs on a small
 thread pool, as the imaging page does (``imaging.io.load_image`` releases the GIL), and the QImage
 comes back to the GUI thread by signal; QPixmaps are only made on the GUI thread.
@@ -50,12 +50,13 @@ from guji.gui.qt import (
     QWidget,
     pyqtSignal,
 )
-from guji.gui.worker import run_op, show_error
+from guji.gui.worker import show_error
 from guji.models.user import Role
+from guji.services.context import Changes
 from restoration.views import JobView, PhotoView
 
 if TYPE_CHECKING:
-    from guji.gui.restoration.page import RestorationPage
+    from guji.gui.ops import Ops
 
 #: Long edge of a grid thumbnail, in pixels.
 THUMB_PX = 180
@@ -270,13 +271,13 @@ class PhotoViewerDialog(QDialog):
 class PhotosPanel(QWidget):
     """照片 tab; see the module docstring. The page calls :meth:`show_job` with each archive it loads
     and :meth:`clear` without a job; ``added(list[PhotoView])`` fires after photographs were added
-    (the page broadcasts the change, which reloads the archive)."""
+    (their change goes out through ``ops.changed``, which reloads the archive)."""
 
     added = pyqtSignal(object)
 
-    def __init__(self, page: RestorationPage):
+    def __init__(self, ops: "Ops"):
         super().__init__()
-        self.page = page
+        self.ops = ops
         self.job: JobView | None = None
         self.photos: list[PhotoView] = []
         self.thumbnails: dict[str, QImage | BaseException] = {}
@@ -361,7 +362,7 @@ class PhotosPanel(QWidget):
         """Why the signed-in user may not add photographs of ``job`` ("" if they may), mirroring the
         service's rule (restorers of the job's institution, the assigned ones when it has any; not once
         locked). Only for the button: the service decides, and its refusal is shown."""
-        actor = self.page.app.actor
+        actor = self.ops.app.actor
         if Role.RESTORER not in actor.roles:
             return self.tr("Only restorers may add photographs.")
         if job.institution_id != actor.institution_id:
@@ -430,7 +431,7 @@ class PhotosPanel(QWidget):
         refusal that is not about the file (permission, a missing job) stops the rest."""
         if self.job is None:
             return
-        svc = self.page.app.restoration
+        svc = self.ops.app.restoration
         jid = self.job.id
         stage = self.stage.currentData()
         leaf = self.leaf.text().strip() or None
@@ -452,7 +453,10 @@ class PhotosPanel(QWidget):
         self._mark_fields([])
         self._show_message(self.tr("Adding…"))
         self.add_button.setEnabled(False)
-        run_op(self.page.worker, self, work, on_done=self._added, on_error=self._failed)
+        self.ops.run(work, parent=self, on_done=self._added, on_error=self._failed,
+                     changes=lambda results: Changes.of("restoration_photo", [
+                         r.id for _p, r in results if isinstance(r, PhotoView)]) if any(
+                         isinstance(r, PhotoView) for _p, r in results) else None)
 
     def _added(self, results: list[tuple[str, PhotoView | GujiError]]) -> None:
         added = [r for _p, r in results if isinstance(r, PhotoView)]

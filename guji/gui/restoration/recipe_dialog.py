@@ -54,12 +54,13 @@ from guji.gui.qt import (
 )
 from guji.gui.restoration.charts import swatch_colour, swatch_icon
 from guji.gui.restoration.grids import ACID, BAD, GOOD
-from guji.gui.worker import error_text, run_op, show_error
+from guji.gui.worker import error_text, show_error
+from guji.services.context import Changes
 from restoration.recipes import DEFAULT_TIE_EPSILON
 from restoration.views import MaterialView, RecipeInput, RecipeMatch, RecipeView
 
 if TYPE_CHECKING:
-    from guji.gui.restoration.page import RestorationPage
+    from guji.gui.ops import Ops
 
 UNITS = ("g/L", "ml/L")
 ERROR_STYLE = "color: #c0392b;"
@@ -266,10 +267,10 @@ class RecipeDialog(QDialog):
 
     created = pyqtSignal(object)  # RecipeView
 
-    def __init__(self, page: RestorationPage, job_id: int | None, job_label: str | None = None, *,
+    def __init__(self, ops: "Ops", job_id: int | None, job_label: str | None = None, *,
                  job_locked: bool = False, parent: QWidget | None = None):
-        super().__init__(parent if parent is not None else page)
-        self.page = page
+        super().__init__(parent)
+        self.ops = ops
         self.job_id = job_id
         self.setWindowTitle(self.tr("New dye recipe"))
         self.setStyleSheet(_PROBLEM_SHEET)
@@ -379,12 +380,12 @@ class RecipeDialog(QDialog):
     # --- inventory ------------------------------------------------------------------------------
 
     def _load_inventory(self) -> None:
-        svc = self.page.app.restoration
+        svc = self.ops.app.restoration
 
         def load() -> tuple[list[MaterialView], list[MaterialView]]:
             return svc.materials(kind="repair_paper"), svc.materials(kind="dye")
 
-        run_op(self.page.worker, self, load, on_done=self.set_inventory, on_error=lambda e: self.summary.setText(
+        self.ops.run(load, parent=self, on_done=self.set_inventory, on_error=lambda e: self.summary.setText(
             self.tr("Inventory not loaded: %1").replace("%1", error_text(e))))
 
     def set_inventory(self, result: tuple[list[MaterialView], list[MaterialView]]) -> None:
@@ -455,7 +456,8 @@ class RecipeDialog(QDialog):
             else:
                 show_error(self, exc)
 
-        run_op(self.page.worker, self, self.page.app.restoration.add_recipe, data, on_done=done, on_error=failed)
+        self.ops.run(self.ops.app.restoration.add_recipe, data, parent=self, on_done=done, on_error=failed,
+                     changes=lambda view: Changes.of("restoration_recipe", [view.id]))
 
     # --- problems --------------------------------------------------------------------------------
 
