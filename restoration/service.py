@@ -33,7 +33,6 @@ photographs, and acceptance with the whole archive. They share :class:`Restorati
 checks, state changes, settings); a capability that builds on another inherits from it.
 """
 
-
 from __future__ import annotations
 
 from restoration.services.archive import ArchiveService
@@ -54,5 +53,20 @@ class RestorationService(JobService, ArchiveService, AssessmentService, Treatmen
     """``app.restoration``: jobs, assessments, plans, pH, dyeing, materials, sessions, acceptance.
 
     Made as ``RestorationService(ctx, vocab=None, profile=None, images=None)``
-    (:class:`RestorationBase`); every public method is one user action of one capability class.
+    (:class:`RestorationBase`); every public method is one user action of one capability class:
+
+    * :class:`RestorationBase`: ``label``, ``settings``, ``set_setting``;
+    * :class:`JobService`: ``open_job``, ``assign``, ``get_job``, ``find_job``, ``list_jobs``,
+      ``send_back``, ``close``, ``history``;
+    * :class:`AssessmentService`: ``record_assessment``, ``assessments``, ``suggest_damage_grade``,
+      ``confirm_damage_grade``;
+    * :class:`TreatmentService`: ``save_plan``, ``plan``, ``submit_plan``, ``approve_plan``,
+      ``start_treatment``, ``record_session``, ``sessions``, ``job_totals``, ``progress``,
+      ``restorer_month_totals``;
+    * :class:`MaterialService`: ``add_material``, ``adjust_stock``, ``materials``, ``low_stock``;
+    * :class:`PhService`: ``record_ph_set``, ``ph_sets``, ``ph_comparison``;
+    * :class:`DyeingService`: ``add_recipe``, ``recipes``, ``record_trial``, ``set_trial_accepted``,
+      ``rank_recipes_for``;
+    * :class:`PhotoService`: ``add_photo_file``, ``add_photo``, ``photos``;
+    * :class:`ArchiveService`: ``submit_for_acceptance``, ``accept``, ``reopen``, ``archive``.
     """

@@ -11,25 +11,13 @@ from guji.db.base import utcnow
 from guji.errors import Conflict
 from guji.models.user import User
 from guji.services import audit
-from restoration.models import (
-    Acceptance,
-    Assessment,
-    Plan,
-    Recipe,
-    RepairSession,
-    Trial,
-)
+from restoration.models import Acceptance, Assessment, Plan, Recipe, RepairSession, Trial
 from restoration.services.assessment import AssessmentService
 from restoration.services.base import JOB, S, clean_text, problem
 from restoration.services.dyeing import DyeingService
 from restoration.services.ph_sets import PhService, compare_ph_sets
 from restoration.services.treatment import TreatmentService
-from restoration.views import (
-    AcceptanceView,
-    JobArchive,
-    JobView,
-    SessionMaterialView,
-)
+from restoration.views import AcceptanceView, JobArchive, JobView, SessionMaterialView
 
 
 class ArchiveService(AssessmentService, TreatmentService, PhService, DyeingService):

@@ -16,12 +16,7 @@ from guji.errors import Conflict
 from guji.services import audit
 from restoration import grading
 from restoration.errors import FieldError
-from restoration.models import (
-    Assessment,
-    AssessmentFinding,
-    Photo,
-    RestorationJob,
-)
+from restoration.models import Assessment, AssessmentFinding, Photo, RestorationJob
 from restoration.services.base import (
     COLOUR_SOURCES,
     JOB,
@@ -33,13 +28,7 @@ from restoration.services.base import (
     problem,
 )
 from restoration.services.photos import PhotoService
-from restoration.views import (
-    AssessmentInput,
-    AssessmentView,
-    FindingView,
-    GradeView,
-    JobView,
-)
+from restoration.views import AssessmentInput, AssessmentView, FindingView, GradeView, JobView
 
 
 class AssessmentService(PhotoService):

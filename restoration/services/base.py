@@ -14,13 +14,7 @@ from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord
 from guji.db.base import utcnow
-from guji.errors import (
-    Conflict,
-    FieldProblem,
-    NotFound,
-    PermissionDenied,
-    ValidationError,
-)
+from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
 from guji.models.user import Role, User
 from guji.services import audit, versions, visibility

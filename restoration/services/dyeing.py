@@ -15,29 +15,10 @@ from guji.errors import NotFound, PermissionDenied
 from guji.models.user import Role
 from guji.services import audit, versions, visibility
 from restoration import colour, recipes
-from restoration.models import (
-    Assessment,
-    Material,
-    Recipe,
-    RestorationJob,
-    Trial,
-)
-from restoration.services.base import (
-    clean_text,
-    float_lab,
-    parse_decimal,
-    parse_lab,
-    problem,
-)
+from restoration.models import Assessment, Material, Recipe, RestorationJob, Trial
+from restoration.services.base import clean_text, float_lab, parse_decimal, parse_lab, problem
 from restoration.services.materials import MaterialService, material_view
-from restoration.views import (
-    Lab,
-    RecipeInput,
-    RecipeMatch,
-    RecipeView,
-    TrialInput,
-    TrialView,
-)
+from restoration.views import Lab, RecipeInput, RecipeMatch, RecipeView, TrialInput, TrialView
 
 
 class DyeingService(MaterialService):

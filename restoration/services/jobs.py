@@ -21,23 +21,9 @@ from guji.models.user import Role, User
 from guji.services import audit, visibility
 from guji.services.permissions import can_review_at_unit
 from restoration import workflow
-from restoration.models import (
-    JobRestorer,
-    Plan,
-    RestorationJob,
-)
-from restoration.services.base import (
-    JOB,
-    PRIORITIES,
-    RestorationBase,
-    S,
-    clean_text,
-    problem,
-)
-from restoration.views import (
-    JobRow,
-    JobView,
-)
+from restoration.models import JobRestorer, Plan, RestorationJob
+from restoration.services.base import JOB, PRIORITIES, RestorationBase, S, clean_text, problem
+from restoration.views import JobRow, JobView
 
 
 class JobService(RestorationBase):

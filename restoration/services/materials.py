@@ -13,21 +13,9 @@ from guji.errors import NotFound, PermissionDenied
 from guji.messages import msg
 from guji.models.user import Role
 from guji.services import audit, visibility
-from restoration.models import (
-    Material,
-    StockMove,
-)
-from restoration.services.base import (
-    RestorationBase,
-    clean_text,
-    parse_decimal,
-    parse_lab,
-    problem,
-)
-from restoration.views import (
-    MaterialInput,
-    MaterialView,
-)
+from restoration.models import Material, StockMove
+from restoration.services.base import RestorationBase, clean_text, parse_decimal, parse_lab, problem
+from restoration.views import MaterialInput, MaterialView
 
 
 class MaterialService(RestorationBase):

@@ -14,24 +14,9 @@ from guji.errors import Conflict
 from guji.services import audit
 from restoration import ph
 from restoration.errors import FieldError
-from restoration.models import (
-    PhPointRow,
-    PhSetRow,
-)
-from restoration.services.base import (
-    JOB,
-    RestorationBase,
-    S,
-    clean_text,
-    from_domain,
-    parse_decimal,
-    problem,
-)
-from restoration.views import (
-    PhPointView,
-    PhSetInput,
-    PhSetView,
-)
+from restoration.models import PhPointRow, PhSetRow
+from restoration.services.base import JOB, RestorationBase, S, clean_text, from_domain, parse_decimal, problem
+from restoration.views import PhPointView, PhSetInput, PhSetView
 
 
 class PhService(RestorationBase):

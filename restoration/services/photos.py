@@ -14,20 +14,9 @@ from sqlalchemy.orm import Session
 
 from guji.errors import Conflict, ValidationError
 from guji.services import audit
-from restoration.models import (
-    Photo,
-    RestorationJob,
-)
-from restoration.services.base import (
-    JOB,
-    PHOTO_STAGES,
-    RestorationBase,
-    clean_text,
-    problem,
-)
-from restoration.views import (
-    PhotoView,
-)
+from restoration.models import Photo, RestorationJob
+from restoration.services.base import JOB, PHOTO_STAGES, RestorationBase, clean_text, problem
+from restoration.views import PhotoView
 
 if TYPE_CHECKING:
     from guji.images.service import AttachedImage

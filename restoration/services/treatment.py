@@ -28,14 +28,7 @@ from restoration.models import (
     RestorationJob,
     SessionMaterial,
 )
-from restoration.services.base import (
-    JOB,
-    S,
-    clean_text,
-    from_domain,
-    parse_decimal,
-    problem,
-)
+from restoration.services.base import JOB, S, clean_text, from_domain, parse_decimal, problem
 from restoration.services.materials import MaterialService
 from restoration.services.photos import PhotoService
 from restoration.views import (
