@@ -58,7 +58,7 @@ def as_lab(lab: Sequence[float], name: str) -> Lab:
     if isinstance(lab, (str, bytes)) or len(lab) != 3:
         raise FieldError(name, f"a colour is three numbers L*, a*, b*; got {lab!r}")
     out: list[float] = []
-    for axis, value in zip(("L*", "a*", "b*"), lab):
+    for axis, value in zip(("L*", "a*", "b*"), lab, strict=True):
         if isinstance(value, bool):
             raise FieldError(name, f"{axis} must be a number, got {value!r}")
         try:
@@ -88,9 +88,9 @@ def delta_e_2000(
     lab1: Sequence[float],
     lab2: Sequence[float],
     *,
-    kL: float = 1.0,
-    kC: float = 1.0,
-    kH: float = 1.0,
+    kL: float = 1.0,  # noqa: N803 - the parametric factor as CIEDE2000 names it
+    kC: float = 1.0,  # noqa: N803 - the parametric factor as CIEDE2000 names it
+    kH: float = 1.0,  # noqa: N803 - the parametric factor as CIEDE2000 names it
 ) -> float:
     """CIEDE2000 colour difference ΔE00 between two CIELAB colours.
 
@@ -221,9 +221,9 @@ def compare_colour(
     lab_target: Sequence[float],
     *,
     tolerance: float = DEFAULT_DE00_TOLERANCE,
-    kL: float = 1.0,
-    kC: float = 1.0,
-    kH: float = 1.0,
+    kL: float = 1.0,  # noqa: N803 - the parametric factor as CIEDE2000 names it
+    kC: float = 1.0,  # noqa: N803 - the parametric factor as CIEDE2000 names it
+    kH: float = 1.0,  # noqa: N803 - the parametric factor as CIEDE2000 names it
 ) -> ColourMatch:
     """Compare a sample colour with a target colour and judge it against ``tolerance`` (ΔE00).
 

@@ -62,7 +62,8 @@ def seed_jobs(admin: Guji, institution_code: str, *, password: str, restorer: st
         r.submit_plan(jid)
         v.approve_plan(jid)
         r.start_treatment(jid)
-        recipe = r.add_recipe(RecipeInput(name=f"紅茶染竹紙 {n + 1}", dyes=[("紅茶", "8", "g/L"), ("橡碗子", "2", "g/L")],
+        recipe = r.add_recipe(RecipeInput(name=f"紅茶染竹紙 {n + 1}",
+                                          dyes=[("紅茶", "8", "g/L"), ("橡碗子", "2", "g/L")],
                                           base_paper_id=paper, mordant="明礬 1 g/L", bath_temperature_c="60",
                                           dips=3, minutes=15, drying="陰乾", job_id=jid)).id
         for lab, ok in (((75.0, 4.0, 20.0), False), ((77.6, 3.3, 18.9), False), ((78.9, 2.9, 17.8), True)):

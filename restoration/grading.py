@@ -36,8 +36,8 @@ __all__ = [
     "COMPARISONS",
     "FORMAT",
     "METRICS",
-    "FiredRule",
     "Finding",
+    "FiredRule",
     "Grade",
     "GradeSuggestion",
     "GradingProfile",
@@ -108,7 +108,8 @@ class Grade:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """If a finding of ``damage_type`` measured in ``metric`` has ``value <comparison> threshold``, it reaches ``grade``."""
+    """If a finding of ``damage_type`` measured in ``metric`` has ``value <comparison> threshold``,
+    it reaches ``grade``."""
 
     damage_type: str
     metric: str

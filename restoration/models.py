@@ -72,7 +72,7 @@ class RestorationJob(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    restorers: Mapped[list["JobRestorer"]] = relationship(
+    restorers: Mapped[list[JobRestorer]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="JobRestorer.user_id")
     version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
     __mapper_args__ = {"version_id_col": version}
@@ -111,7 +111,7 @@ class Assessment(Base):
     assessed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    findings: Mapped[list["AssessmentFinding"]] = relationship(
+    findings: Mapped[list[AssessmentFinding]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="AssessmentFinding.seq")
     version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
     __mapper_args__ = {"version_id_col": version}
@@ -146,7 +146,7 @@ class Plan(Base):
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    materials: Mapped[list["PlanMaterial"]] = relationship(
+    materials: Mapped[list[PlanMaterial]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="PlanMaterial.seq")
     version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
     __mapper_args__ = {"version_id_col": version}
@@ -182,7 +182,7 @@ class PhSetRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    points: Mapped[list["PhPointRow"]] = relationship(
+    points: Mapped[list[PhPointRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="PhPointRow.seq")
 
 
@@ -308,7 +308,7 @@ class RepairSession(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    materials: Mapped[list["SessionMaterial"]] = relationship(
+    materials: Mapped[list[SessionMaterial]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="SessionMaterial.seq")
     version: Mapped[int] = mapped_column(Integer, default=1)  # compare-and-set on every save
     __mapper_args__ = {"version_id_col": version}

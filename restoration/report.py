@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from export import fonts as pdf_fonts
 from guji.fonts import INTERFACE_TEXT
 from restoration.srgb import lab_to_srgb
-from restoration.views import JobArchive, PhSetView, RecipeView
+from restoration.views import JobArchive, PhotoView, PhSetView, RecipeView
 from restoration.vocab import RestorationVocab, default_vocab
 from restoration.workflow import JobState
 
@@ -118,13 +118,20 @@ def _lab_text(lab: Sequence[Any] | None) -> str:
     return " / ".join(f"{float(x):.2f}" for x in lab)
 
 
+def _rect(x: float, y: float, width: float, height: float, **style: Any) -> Rect:
+    """reportlab's ``Rect`` with style keywords (fillColor, strokeColor, ...). Its stub in
+    types-reportlab types ``**kw`` as the keyword TypedDict itself rather than ``Unpack[...]``,
+    so every keyword would be refused; the keywords pass through this one typed door."""
+    return Rect(x, y, width, height, **style)
+
+
 def swatch(lab: Sequence[Any] | None, w: float = 14 * mm, h: float = 6 * mm) -> Drawing | str:
     """A filled rectangle in the colour ``lab`` (converted to sRGB)."""
     if lab is None:
         return "—"
     d = Drawing(w, h)
     r, g, b = lab_to_srgb([float(x) for x in lab])
-    d.add(Rect(0, 0, w, h, fillColor=colors.Color(r, g, b), strokeColor=colors.HexColor("#555555"),
+    d.add(_rect(0, 0, w, h, fillColor=colors.Color(r, g, b), strokeColor=colors.HexColor("#555555"),
                strokeWidth=0.4))
     return d
 
@@ -255,10 +262,11 @@ class _Report:
                 f" ± {_fmt(a.thickness_sd_um)}" if a.thickness_sd_um is not None else "")
             src = {"colorimeter": "色差计", "scan": "扫描图像"}.get(a.colour_source or "", "")
             colour_row = [self.c("原纸颜色 L*a*b*"),
-                          self.c(f"{_lab_text(a.colour)}　{src} {self.label('illuminant_observers', a.illuminant_observer)}"
+                          self.c(f"{_lab_text(a.colour)}　{src} "
+                                 f"{self.label('illuminant_observers', a.illuminant_observer)}"
                                  if a.colour else "—"),
                           self.c("色样"), swatch(a.colour)]
-            rows = [["纸张", a.paper_type or "—", "厚度", thick],
+            rows: list[list[Any]] = [["纸张", a.paper_type or "—", "厚度", thick],
                     ["纤维", fibres, "检测方法", a.fibre_method or "—"], colour_row]
             self.story.append(self.table(rows, [22 * mm, 78 * mm, 18 * mm, 52 * mm], _FORM))
             self.story.append(Spacer(1, 3))
@@ -350,18 +358,18 @@ class _Report:
         for i, c in enumerate(comps):
             x0 = left + i * slot + slot / 2
             if c.earlier_mean is not None:
-                d.add(Rect(x0 - bw, bottom, bw, y(float(c.earlier_mean)) - bottom,
+                d.add(_rect(x0 - bw, bottom, bw, y(float(c.earlier_mean)) - bottom,
                            fillColor=colors.HexColor("#b08d57"), strokeColor=None))
             if c.later_mean is not None:
-                d.add(Rect(x0, bottom, bw, y(float(c.later_mean)) - bottom, fillColor=colors.HexColor("#3c6e91"),
+                d.add(_rect(x0, bottom, bw, y(float(c.later_mean)) - bottom, fillColor=colors.HexColor("#3c6e91"),
                            strokeColor=None))
             if n <= 40:
                 d.add(String(x0, bottom - 3 * mm, c.leaf[:6], fontName=FONT, fontSize=6, textAnchor="middle"))
         d.add(Line(left, bottom, left + plot_w, bottom, strokeWidth=0.5))
-        d.add(Rect(left + 2 * mm, top - 1 * mm, 3 * mm, 2.5 * mm, fillColor=colors.HexColor("#b08d57"),
+        d.add(_rect(left + 2 * mm, top - 1 * mm, 3 * mm, 2.5 * mm, fillColor=colors.HexColor("#b08d57"),
                    strokeColor=None))
         d.add(String(left + 6 * mm, top - 0.6 * mm, "修复前", fontName=FONT, fontSize=7))
-        d.add(Rect(left + 20 * mm, top - 1 * mm, 3 * mm, 2.5 * mm, fillColor=colors.HexColor("#3c6e91"),
+        d.add(_rect(left + 20 * mm, top - 1 * mm, 3 * mm, 2.5 * mm, fillColor=colors.HexColor("#3c6e91"),
                    strokeColor=None))
         d.add(String(left + 24 * mm, top - 0.6 * mm, "修复后", fontName=FONT, fontSize=7))
         return d
@@ -389,7 +397,8 @@ class _Report:
             rows: list[list[Any]] = [["#", "试样 L*a*b*", "试样", "目标 L*a*b*", "目标", "光源", "ΔE00", "ΔE*ab",
                                       "ΔL*", "判定"]]
             for t in r.trials:
-                verdict = ("合格" if t.passes else "不合格") + ("·深" if t.darker else "") + ("·采用" if t.accepted else "")
+                verdict = (("合格" if t.passes else "不合格") + ("·深" if t.darker else "")
+                           + ("·采用" if t.accepted else ""))
                 rows.append([str(t.seq), _lab_text(t.measured), swatch(t.measured, 10 * mm), _lab_text(t.target),
                              swatch(t.target, 10 * mm), self.label("illuminant_observers", t.illuminant_observer),
                              f"{t.de00:.2f}", f"{t.de_ab:.2f}", f"{t.dl:+.2f}", verdict])
@@ -462,7 +471,7 @@ class _Report:
             except Exception:  # noqa: BLE001 - an unreadable file falls back to the placeholder
                 pass
         d = Drawing(w, h)
-        d.add(Rect(0, 0, w, h, fillColor=colors.HexColor("#f4f1ec"), strokeColor=colors.HexColor("#999999"),
+        d.add(_rect(0, 0, w, h, fillColor=colors.HexColor("#f4f1ec"), strokeColor=colors.HexColor("#999999"),
                    strokeWidth=0.5, strokeDashArray=[3, 2]))
         text = "无照片" if photo is None else f"影像 {photo.sha256[:12]}…"
         d.add(String(w / 2, h / 2, text, fontName=FONT, fontSize=8, textAnchor="middle",
@@ -481,12 +490,12 @@ class _Report:
         # Pair by leaf when both sides name it, else in the order taken.
         after_by_leaf = {p.leaf: p for p in after if p.leaf}
         used: set[int] = set()
-        pairs = []
-        for b in before:
-            a = after_by_leaf.get(b.leaf) if b.leaf else None
-            if a is not None:
-                used.add(a.id)
-            pairs.append((b, a))
+        pairs: list[tuple[PhotoView | None, PhotoView | None]] = []
+        for first in before:
+            match = after_by_leaf.get(first.leaf) if first.leaf else None
+            if match is not None:
+                used.add(match.id)
+            pairs.append((first, match))
         rest = [p for p in after if p.id not in used]
         pairs = [(b, a if a is not None else (rest.pop(0) if rest else None)) for b, a in pairs]
         pairs += [(None, a) for a in rest]

@@ -103,18 +103,23 @@ _K = TransitionKind
 
 #: The whole workflow.  Order: forward steps along the process, then send-backs, then reopen.
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(_S.ASSESSMENT, _S.PLAN, _R.RESTORER, _K.FORWARD, "完成评估，制定方案", "Finish assessment, write the plan"),
+    Transition(_S.ASSESSMENT, _S.PLAN, _R.RESTORER, _K.FORWARD,
+               "完成评估，制定方案", "Finish assessment, write the plan"),
     Transition(_S.PLAN, _S.PLAN_APPROVED, _R.REVIEWER, _K.FORWARD, "批准修复方案", "Approve the plan"),
     Transition(_S.PLAN_APPROVED, _S.IN_TREATMENT, _R.RESTORER, _K.FORWARD, "开始修复", "Start treatment"),
     Transition(_S.IN_TREATMENT, _S.ACCEPTANCE, _R.RESTORER, _K.FORWARD, "提交验收", "Submit for acceptance"),
     Transition(_S.ACCEPTANCE, _S.CLOSED, _R.REVIEWER, _K.FORWARD, "验收通过，结档", "Accept and close the archive"),
     Transition(_S.PLAN, _S.ASSESSMENT, _R.REVIEWER, _K.SEND_BACK, "退回重新评估", "Send back to assessment"),
-    Transition(_S.PLAN_APPROVED, _S.PLAN, _R.REVIEWER, _K.SEND_BACK, "撤回批准，退回修改方案", "Withdraw approval, send the plan back"),
-    Transition(_S.IN_TREATMENT, _S.PLAN_APPROVED, _R.REVIEWER, _K.SEND_BACK, "中止修复，退回方案阶段", "Stop treatment, send back to the approved plan"),
-    Transition(_S.ACCEPTANCE, _S.IN_TREATMENT, _R.REVIEWER, _K.SEND_BACK, "验收未通过，退回修复", "Acceptance failed, send back to treatment"),
+    Transition(_S.PLAN_APPROVED, _S.PLAN, _R.REVIEWER, _K.SEND_BACK,
+               "撤回批准，退回修改方案", "Withdraw approval, send the plan back"),
+    Transition(_S.IN_TREATMENT, _S.PLAN_APPROVED, _R.REVIEWER, _K.SEND_BACK,
+               "中止修复，退回方案阶段", "Stop treatment, send back to the approved plan"),
+    Transition(_S.ACCEPTANCE, _S.IN_TREATMENT, _R.REVIEWER, _K.SEND_BACK,
+               "验收未通过，退回修复", "Acceptance failed, send back to treatment"),
     # Reopening returns the job to acceptance, one step back like every send-back;
     # from there the reviewer can send it further back to treatment if work is needed.
-    Transition(_S.CLOSED, _S.ACCEPTANCE, _R.REVIEWER, _K.REOPEN, "重新开启已结档案", "Reopen the closed archive", audited=True),
+    Transition(_S.CLOSED, _S.ACCEPTANCE, _R.REVIEWER, _K.REOPEN,
+               "重新开启已结档案", "Reopen the closed archive", audited=True),
 )
 
 
@@ -329,8 +334,9 @@ class JobPlan:
     planned_hours: Decimal | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.planned_leaves, bool) or not isinstance(self.planned_leaves, int) or self.planned_leaves < 0:
-            raise FieldError("planned_leaves", f"planned leaves must be a whole number ≥ 0, got {self.planned_leaves!r}")
+        leaves = self.planned_leaves
+        if isinstance(leaves, bool) or not isinstance(leaves, int) or leaves < 0:
+            raise FieldError("planned_leaves", f"planned leaves must be a whole number ≥ 0, got {leaves!r}")
         if self.planned_hours is not None:
             try:
                 hours = Decimal(repr(self.planned_hours)) if isinstance(self.planned_hours, float) else Decimal(

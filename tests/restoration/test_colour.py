@@ -72,7 +72,7 @@ def test_table_has_all_34_pairs() -> None:
     ids=[f"pair{row[0]}" for row in SHARMA_2005_TABLE_1],
 )
 def test_sharma_2005_table_1(
-    pair: int, L1: float, a1: float, b1: float, L2: float, a2: float, b2: float, expected: float
+    pair: int, L1: float, a1: float, b1: float, L2: float, a2: float, b2: float, expected: float,  # noqa: N803 - the table's names
 ) -> None:
     # The table gives ΔE00 to 4 decimals: a correct value lies within half a unit
     # of the last place.

@@ -87,7 +87,9 @@ def test_empty_and_invalid_input() -> None:
 
 
 _LAB = st.tuples(
-    st.floats(min_value=0, max_value=100), st.floats(min_value=-60, max_value=60), st.floats(min_value=-60, max_value=60)
+    st.floats(min_value=0, max_value=100),
+    st.floats(min_value=-60, max_value=60),
+    st.floats(min_value=-60, max_value=60),
 )
 
 

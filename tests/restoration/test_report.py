@@ -13,7 +13,7 @@ from guji.app import Guji
 from restoration.report import write_report
 from restoration.srgb import lab_to_hex
 from restoration.views import AssessmentInput, PhSetInput, RecipeInput, SessionInput, TrialInput
-from tests.restoration.conftest import ASSESSMENT, add_paper, open_job, to_state
+from tests.restoration.conftest import add_paper, open_job, to_state
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 

@@ -14,7 +14,6 @@ from restoration.models import Assessment, Material, PhPointRow, PhSetRow, Repai
 from restoration.views import AssessmentInput, MaterialInput, PhSetInput, PlanInput, SessionInput
 from tests.restoration.conftest import ASSESSMENT, add_paper, count, open_job, to_state
 
-
 # ---------------------------------------------------------------- assessment and damage grade
 
 def test_grade_suggestion_and_confirmation_update_the_census_record(any_org: dict[str, Guji]) -> None:

@@ -8,9 +8,9 @@ import pytest
 
 from guji.app import Guji
 from guji.errors import PermissionDenied, ValidationError
+from restoration.views import PlanInput
 from tests.conftest import PASSWORD
 from tests.restoration.conftest import ASSESSMENT, register
-from restoration.views import PlanInput
 
 CENTRE = "210000-0001"
 
