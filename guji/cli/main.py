@@ -11,19 +11,43 @@ from guji.errors import GujiError
 from guji.messages import msg
 
 # Each module adds its own subcommands; the list is the whole command line.
-COMMAND_MODULES = ["guji.cli.admin", "guji.cli.era", "guji.cli.export", "guji.cli.import_", "guji.cli.imaging", "guji.cli.census", "guji.cli.restoration", "guji.cli.exchange"]
+COMMAND_MODULES = ["guji.cli.admin", "guji.cli.era", "guji.cli.export", "guji.cli.import_", "guji.cli.imaging",
+                   "guji.cli.census", "guji.cli.restoration", "guji.cli.exchange"]
+# Commands that one module makes whole (no other module adds to them): running one builds only
+# that module's part of the command line, since describing the others' options may load heavy
+# code (the export formats, the imaging plugins). tests/census/test_search_startup.py checks that
+# each is the same command either way. Help without a command, and every other command, build all.
+SOLE_MODULE = {"census": "guji.cli.census", "era": "guji.cli.era"}
+_GLOBAL_WITH_VALUE = ("--db", "--user")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_of(argv: list[str]) -> str | None:
+    """The command word of ``argv`` when only global options with values come before it."""
+    it = iter(argv)
+    for token in it:
+        if token in _GLOBAL_WITH_VALUE:
+            next(it, None)
+        elif token.startswith(tuple(o + "=" for o in _GLOBAL_WITH_VALUE)):
+            continue
+        elif token.startswith("-"):
+            return None  # --help, --version, an abbreviation: the whole command line decides
+        else:
+            return token
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; ``only`` a module of :data:`COMMAND_MODULES`: just its commands."""
     parser = argparse.ArgumentParser(
         prog="guji",
         description="古籍普查、修复与影像 — census, restoration and imaging for ancient-book protection centres",
     )
     parser.add_argument("--version", action="version", version=f"guji {__version__}")
-    parser.add_argument("--db", metavar="URL", help="database URL or SQLite file (default: GUJI_DB, else the per-user file)")
+    parser.add_argument("--db", metavar="URL",
+                        help="database URL or SQLite file (default: GUJI_DB, else the per-user file)")
     parser.add_argument("--user", metavar="NAME", help="sign in as NAME (password from GUJI_PASSWORD or a prompt)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else [only]:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -35,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(SOLE_MODULE.get(command_of(argv) or ""))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -4,6 +4,7 @@ would refuse or audit taken on, and the duplicated constants equal to their orig
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sqlite3
@@ -19,6 +20,7 @@ from guji.census import search as search_mod
 from guji.census import search_core
 from guji.census.record import RecordData
 from guji.census.search import SearchFilters
+from guji.cli import main as cli_main
 from guji.cli.main import main
 from guji.db import direct
 from guji.models.audit import AuditEntry
@@ -305,3 +307,33 @@ def test_postgres_command_line_matches_the_service(any_org: dict[str, Guji], mon
                 page = app.search.search(q, f, limit=20)
                 assert out["total"] == page.total
                 assert [r["id"] for r in out["rows"]] == [r.id for r in page.rows]
+
+
+# --- the command line built for one command --------------------------------------------------------
+
+def _subcommands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    """Every (sub)command's help text under ``parser``, by its path of words."""
+    out = {path: parser.format_help()}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                out.update(_subcommands(child, (*path, name)))
+    return out
+
+
+@pytest.mark.parametrize("command", list(cli_main.SOLE_MODULE))
+def test_a_command_built_alone_is_the_same_command(command: str) -> None:
+    """Commands built from their one module are those of the whole command line (no other
+    module adds to them)."""
+    whole = {k: v for k, v in _subcommands(cli_main.build_parser()).items() if k[:1] == (command,)}
+    alone = {k: v for k, v in _subcommands(cli_main.build_parser(cli_main.SOLE_MODULE[command])).items() if k}
+    assert alone == whole
+
+
+def test_command_word() -> None:
+    cw = cli_main.command_of
+    assert cw(["census", "search", "x"]) == "census"
+    assert cw(["--db", "f.sqlite3", "--user", "wang", "census", "search"]) == "census"
+    assert cw(["--db=f.sqlite3", "--user=wang", "era", "明刻本"]) == "era"
+    assert cw(["--help"]) is None and cw(["--us", "wang", "census"]) is None and cw([]) is None
+    assert cw(["--db", "census"]) is None
