@@ -4,9 +4,9 @@
     python bench/catalogue_pdf.py [--entries 1000] [--dpi 200] [--keep DIR]
 
 Registers ``--entries`` generated records (guji.census.demo_records) through the census
-service in an SQLite database (not timed), then times :func:`write_illustrated_pdf`
+service in an SQLite database (not timed), then times the ``illustrated`` export (``app.exports``)
 with one image per entry — the real scans in ../shared/data/scans, cycled — and
-:func:`write_register_pdf` of the same records. Prints wall time, file size, pages and
+the ``register`` export of the same records. Prints wall time, file size, pages and
 embedded images. Targets: illustrated ≤ 60 s and ≤ 150 MB.
 
 Each entry gets its own path (a symbolic link per entry to a cycled scan), so every
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from export.catalogue import prepare_image, write_illustrated_pdf, write_register_pdf
+from export.catalogue import prepare_image
 from guji.app import Guji
 from guji.census.demo_records import generate
 from guji.db import migrate
@@ -74,7 +74,7 @@ def main() -> int:
     out = out_dir / "illustrated.pdf"
     load = os.getloadavg()[0]
     t, c = time.perf_counter(), time.process_time()
-    report = write_illustrated_pdf(admin, out, images=images, dpi=args.dpi)
+    report = admin.exports.export("illustrated", out, options={"images": images, "dpi": args.dpi})
     took, cpu = time.perf_counter() - t, time.process_time() - c
     size = out.stat().st_size
     # Projected size with distinct scans: every entry's resampled image counted once each.
@@ -85,8 +85,8 @@ def main() -> int:
     stored = sum(per_scan.values())
     all_images = sum(per_scan[scans[k % len(scans)]] for k in range(len(numbers)))
     projected = size - stored + all_images
-    print(f"illustrated: {report.entries} entries, {report.images} images, {report.pages} pages in {took:.1f} s "
-          f"({took / max(report.entries, 1) * 1000:.0f} ms/entry); file {size / 1e6:.1f} MB, "
+    print(f"illustrated: {report.count} entries, {report.images} images, {report.pages} pages in {took:.1f} s "
+          f"({took / max(report.count, 1) * 1000:.0f} ms/entry); file {size / 1e6:.1f} MB, "
           f"projected with {len(numbers)} distinct scans {projected / 1e6:.1f} MB "
           f"(mean image {all_images / max(len(numbers), 1) / 1e3:.0f} kB at {args.dpi} dpi)")
     cores = os.cpu_count() or 1
@@ -98,10 +98,10 @@ def main() -> int:
 
     out = out_dir / "register.pdf"
     t = time.perf_counter()
-    report = write_register_pdf(admin, out)
+    report = admin.exports.export("register", out)
     took = time.perf_counter() - t
-    print(f"register: {report.entries} entries, {report.pages} pages in {took:.1f} s; file {out.stat().st_size / 1e6:.2f} MB"
-          f"; missing characters: {len(report.missing_chars)}")
+    print(f"register: {report.count} entries, {report.pages} pages in {took:.1f} s; "
+          f"file {out.stat().st_size / 1e6:.2f} MB; missing characters: {len(report.missing_chars)}")
     db.dispose()
     return 0
 

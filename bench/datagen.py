@@ -25,23 +25,23 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from guji.app import Guji  # noqa: E402
-from guji.census.demo_records import generate  # noqa: E402
-from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal  # noqa: E402
-from guji.census.record import RecordData  # noqa: E402
-from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_text  # noqa: E402
-from guji.census.search_keys import search_text  # noqa: E402
-from guji.db import migrate  # noqa: E402
-from guji.db.engine import Database  # noqa: E402
-from guji.services import auth  # noqa: E402
-from guji.text.fold import fold  # noqa: E402
+from guji.app import Guji
+from guji.census.demo_records import generate
+from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal
+from guji.census.record import RecordData
+from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_text
+from guji.census.search_keys import search_text
+from guji.db import migrate
+from guji.db.engine import Database
+from guji.services import auth
+from guji.text.fold import fold
 
 ADMIN = ("bench", "bench-pass-1")
 STAFF_PASSWORD = "bench-pass-1"
@@ -91,7 +91,7 @@ def _sqlite_value(v: Any) -> Any:
     if isinstance(v, Decimal):
         return float(v)
     if isinstance(v, datetime):
-        return v.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+        return v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     if isinstance(v, bool):
         return int(v)
     return v
@@ -107,7 +107,7 @@ def build_chunk(job: _Job) -> Chunk:
     sqlite = job.dialect == "sqlite"
     states = [s for s, _ in STATES]
     weights = [w for _, w in STATES]
-    t0 = datetime(2017, 1, 1, tzinfo=timezone.utc)
+    t0 = datetime(2017, 1, 1, tzinfo=UTC)
     out = Chunk([], [], [], [], [])
     codes = [code for code, _, _ in job.institutions]
     code_weights = [w for _, _, w in job.institutions]
@@ -258,10 +258,9 @@ class _PgWriter:
         self.con.commit()
 
     def _copy(self, table: str, cols: list[str], rows: list[tuple[Any, ...]]) -> None:
-        with self.con.cursor() as cur:
-            with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
-                for r in rows:
-                    cp.write_row(r)
+        with self.con.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(r)
 
     def write(self, c: Chunk) -> None:
         self._copy("census_record", REC_COLS, c.records)

@@ -5,10 +5,10 @@
     .venv/bin/python bench/export_xml.py --sizes 10000 100000 --dir /data/bench
 
 Each database is bulk-loaded once with ``bench/datagen.py`` (generated records from
-``guji.census.demo_records``; kept between runs), then exported by
-:func:`export.census_xml.write_census_xml` in a fresh subprocess per size, so the peak
-resident set (``VmHWM`` from /proc/self/status, else ``ru_maxrss``) belongs to that export
-alone. The output is also checked against the XSD by a streaming validating parse.
+``guji.census.demo_records``; kept between runs), then exported by the census XML export
+(``app.exports.export("census_xml", …)``) in a fresh subprocess per size, so the peak resident set
+(``VmHWM`` from /proc/self/status, else ``ru_maxrss``) belongs to that export alone. The output is
+also checked against the XSD by a streaming validating parse.
 Targets: 1,000,000 records in ≤ 120 s, peak memory < 400 MB, flat as the count grows.
 """
 
@@ -41,7 +41,6 @@ def peak_rss_mb() -> float:
 def child(db_path: str, out: str, validate: bool) -> None:
     """Runs in the subprocess: sign in, export, validate, print one JSON line of figures."""
     from bench.datagen import ADMIN
-    from export.census_xml import write_census_xml
     from guji.app import Guji
     from guji.db import migrate
     from guji.db.engine import Database
@@ -52,7 +51,7 @@ def child(db_path: str, out: str, validate: bool) -> None:
     base_rss = peak_rss_mb()
     t0 = time.perf_counter()
     c0 = time.process_time()
-    n = write_census_xml(app, out)
+    n = app.exports.export("census_xml", out).count
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     export_rss = peak_rss_mb()

@@ -60,9 +60,9 @@ def main() -> None:
     for p in pages:
         raw = np.fromfile(str(p), np.uint8)
         img = cv2.imdecode(raw, cv2.IMREAD_UNCHANGED)
-        dec = _best_of(lambda: cv2.imdecode(raw, cv2.IMREAD_UNCHANGED))
-        ana = _best_of(lambda: analyze(img, dpi=None))
-        print(f"{str(p.relative_to(SCANS)):32s} {img.shape[1]:>5d}x{img.shape[0]:<5d} {dec * 1e3:10.1f} {ana * 1e3:11.1f}")
+        dec = _best_of(lambda raw=raw: cv2.imdecode(raw, cv2.IMREAD_UNCHANGED))
+        ana = _best_of(lambda img=img: analyze(img, dpi=None))
+        print(f"{p.relative_to(SCANS)!s:32s} {img.shape[1]:>5d}x{img.shape[0]:<5d} {dec * 1e3:10.1f} {ana * 1e3:11.1f}")
 
     batch = [str(pages[i % len(pages)]) for i in range(100)]
     times = {}
@@ -94,9 +94,9 @@ def main() -> None:
             t = time.perf_counter()
             r = subprocess.run([unpaper, *flags, str(src), str(dst)], capture_output=True, text=True)
             dt = time.perf_counter() - t
-            ours = _best_of(lambda: analyze(img, dpi=None), 1)
+            ours = _best_of(lambda img=img: analyze(img, dpi=None), 1)
             status = "ok" if r.returncode == 0 else f"rc={r.returncode} {r.stderr.strip()[:60]}"
-            print(f"{str(p.relative_to(SCANS)):32s} unpaper {dt * 1e3:8.1f} ms   analyze {ours * 1e3:7.1f} ms   {status}")
+            print(f"{p.relative_to(SCANS)!s:32s} unpaper {dt * 1e3:8.1f} ms   analyze {ours * 1e3:7.1f} ms   {status}")
 
 
 if __name__ == "__main__":

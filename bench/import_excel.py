@@ -149,7 +149,7 @@ def main() -> None:
     for i in range(max(1, args.repeat)):
         if i:
             app = fresh_app(folder)
-        wall, c, r = timed(lambda: import_excel(app, path, institution="210000-0101", **kw))
+        wall, c, r = timed(lambda app=app: import_excel(app, path, institution="210000-0101", **kw))
         line("import into fresh SQLite", wall, c, r.summary())  # type: ignore[attr-defined]
         best = wall if best is None else min(best, wall)
     wall, c, r = timed(lambda: import_excel(app, path, institution="210000-0101", **kw))

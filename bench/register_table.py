@@ -194,7 +194,7 @@ def main() -> int:
         t = time.perf_counter()
         page.table.scrollTo(page.model.index(row, 0))
         page.table.viewport().repaint()
-        wait_until(lambda: loaded["rows"] > before or page.model.record_row(row) is not None, 10)
+        wait_until(lambda before=before, row=row: loaded["rows"] > before or page.model.record_row(row) is not None, 10)
         page.table.viewport().repaint()
         times.append(time.perf_counter() - t)
     # Smooth scrolling: 300 wheel-sized steps of 3 rows.
@@ -219,7 +219,7 @@ def main() -> int:
         wait_until(lambda: page.model.rowCount() == 0 or page.model.record_row(0) is not None, 30)
         page.table.viewport().repaint()
         t_first = time.perf_counter() - t
-        wait_until(lambda: page.done_search_seq == seq, 60)
+        wait_until(lambda seq=seq: page.done_search_seq == seq, 60)
         searches.append((q, t_first, time.perf_counter() - t, page.model.rowCount(), gaps["max"]))
     times.sort()
     print(f"records: {args.records:,}  ({path})")

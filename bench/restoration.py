@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GUJI_HOME", tempfile.mkdtemp(prefix="guji-bench-"))
 
-from tests.conftest import admin_for, build_org, make_db  # noqa: E402
-from tests.restoration.conftest import ASSESSMENT, register  # noqa: E402
 from restoration.report import write_report  # noqa: E402
 from restoration.views import MaterialInput, PhSetInput, PlanInput, RecipeInput, SessionInput, TrialInput  # noqa: E402
+from tests.conftest import admin_for, build_org, make_db  # noqa: E402
+from tests.restoration.conftest import ASSESSMENT, register  # noqa: E402
 
 
 def timed(label: str, fn, *args, **kw):  # type: ignore[no-untyped-def]

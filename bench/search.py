@@ -156,7 +156,7 @@ def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     if not values:
         return float("nan")
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -187,7 +187,7 @@ def run(label: str, url: str, mix: list[tuple[str, str, SearchFilters | None]], 
     all_ms: list[float] = []
     worst: list[tuple[float, str, str]] = []
     for kind, q, f in mix:
-        ms, page = timed(lambda: centre.search.search(q, f, limit=PAGE))
+        ms, page = timed(lambda q=q, f=f: centre.search.search(q, f, limit=PAGE))
         by_kind.setdefault(kind, []).append(ms)
         all_ms.append(ms)
         worst.append((ms, q, f"{kind} {f or ''} total={page.total}{'+' if page.total_capped else ''}"))
@@ -197,16 +197,17 @@ def run(label: str, url: str, mix: list[tuple[str, str, SearchFilters | None]], 
         print(f"  {kind:<12}{len(v):>5}{pct(v, 50):>9.1f}{pct(v, 95):>9.1f}{max(v):>9.1f}")
     print(f"  {'ALL centre':<12}{len(all_ms):>5}{pct(all_ms, 50):>9.1f}{pct(all_ms, 95):>9.1f}{max(all_ms):>9.1f}")
     results["p50"], results["p95"] = pct(all_ms, 50), pct(all_ms, 95)
-    unit_ms = [timed(lambda: unit.search.search(q, f, limit=PAGE))[0] for _k, q, f in mix]
+    unit_ms = [timed(lambda q=q, f=f: unit.search.search(q, f, limit=PAGE))[0] for _k, q, f in mix]
     print(f"  {'ALL unit':<12}{len(unit_ms):>5}{pct(unit_ms, 50):>9.1f}{pct(unit_ms, 95):>9.1f}{max(unit_ms):>9.1f}")
     results["unit_p50"], results["unit_p95"] = pct(unit_ms, 50), pct(unit_ms, 95)
     print("  slowest:", "; ".join(f"{q!r} {ms:.0f} ms ({d})" for ms, q, d in sorted(worst, reverse=True)[:5]))
 
     sample = [m for m in mix if m[2] is None][:base_n]
-    base_ms = [timed(lambda: baseline(db, q))[0] for _k, q, _f in sample]
-    ours = [timed(lambda: centre.search.search(q, None, limit=PAGE))[0] for _k, q, _f in sample]
+    base_ms = [timed(lambda q=q: baseline(db, q))[0] for _k, q, _f in sample]
+    ours = [timed(lambda q=q: centre.search.search(q, None, limit=PAGE))[0] for _k, q, _f in sample]
     results["like_p50"] = pct(base_ms, 50)
-    print(f"  LIKE '%q%' baseline on {len(sample)} queries: p50 {pct(base_ms, 50):.0f} ms, p95 {pct(base_ms, 95):.0f} ms"
+    print(f"  LIKE '%q%' baseline on {len(sample)} queries: p50 {pct(base_ms, 50):.0f} ms, "
+          f"p95 {pct(base_ms, 95):.0f} ms"
           f"  → search is {pct(base_ms, 50) / max(pct(ours, 50), 0.001):.0f}× faster at the median")
 
     ms, ids = timed(lambda: centre.search.ids(""))
@@ -216,8 +217,8 @@ def run(label: str, url: str, mix: list[tuple[str, str, SearchFilters | None]], 
     print(f"  ids('') unit:   {ms:.0f} ms for {len(ids):,} ids")
     results["ids_unit"] = ms
     for q in ("清", "刻本", "萬曆", "金華府志", "汲古閣", "黃丕烈"):
-        ms, ids = timed(lambda: centre.search.ids(q))
-        ms2, _ = timed(lambda: centre.search.ids(q, sort="rank"))
+        ms, ids = timed(lambda q=q: centre.search.ids(q))
+        ms2, _ = timed(lambda q=q: centre.search.ids(q, sort="rank"))
         print(f"  ids({q!r}): {ms:.0f} ms by census number, {ms2:.0f} ms by rank, {len(ids):,} ids")
     db.dispose()
     return results

@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import re
 import sys
 from collections import defaultdict
@@ -179,7 +180,7 @@ def _t2s():
     These columns are for display; the parser matches with its own character-level
     folding of both the traditional and the simplified names.
     """
-    import opencc  # noqa: PLC0415 - build-time dependency only
+    import opencc
 
     conv = opencc.OpenCC("t2s")
 
@@ -189,7 +190,7 @@ def _t2s():
             return out
         # OpenCC reads a lone 乾 as gān (干); in reign names it is always qián, which
         # simplified writing keeps as 乾 (乾德, 乾道, 乾隆).
-        return "".join(t if t in KEEP_IN_SIMPLIFIED else s for t, s in zip(name, out))
+        return "".join(t if t in KEEP_IN_SIMPLIFIED else s for t, s in zip(name, out, strict=True))
 
     return t2s
 
@@ -200,16 +201,16 @@ def load(sql_path: Path) -> tuple[list[Era], list[str]]:
     warnings: list[str] = []
 
     dyn_names: dict[int, list[str]] = defaultdict(list)
-    for did, name, rank, lang in sorted(_rows(sql, "t_dynasty_names"), key=lambda r: (r[0], r[2])):
+    for did, name, _rank, lang in sorted(_rows(sql, "t_dynasty_names"), key=lambda r: (r[0], r[2])):
         if lang == ZHO_HANT:
             dyn_names[did].append(name)
-    emp_dyn = {eid: did for eid, did in _rows(sql, "t_emperor")}
+    emp_dyn = dict(_rows(sql, "t_emperor"))
     emp_names: dict[int, list[str]] = defaultdict(list)
-    for eid, name, rank, lang in sorted(_rows(sql, "t_emperor_names"), key=lambda r: (r[0], r[2])):
+    for eid, name, _rank, _lang in sorted(_rows(sql, "t_emperor_names"), key=lambda r: (r[0], r[2])):
         emp_names[eid].append(name)
-    era_emp = {era_id: eid for era_id, eid in _rows(sql, "t_era")}
+    era_emp = dict(_rows(sql, "t_era"))
     era_names: dict[int, list[str]] = defaultdict(list)
-    for era_id, name, rank, lang in sorted(_rows(sql, "t_era_names"), key=lambda r: (r[0], r[2])):
+    for era_id, name, _rank, lang in sorted(_rows(sql, "t_era_names"), key=lambda r: (r[0], r[2])):
         if lang == ZHO_HANT:  # DDBC also carries Korean (hangul) readings: not edition text
             era_names[era_id].append(name)
 
@@ -312,9 +313,9 @@ def check_complete(eras: list[Era]) -> list[str]:
         names = [e.names[0] for e in got]
         if names != expected:
             problems.append(f"{dyn}: expected {expected}, got {names}")
-        for a, b in zip(got, got[1:]):
+        for a, b in itertools.pairwise(got):
             a_end, b_start = max(a.years.values()), min(b.years.values())
-            if b_start not in (a_end, a_end + 1) and not (a.names[0] == "洪武"):
+            if b_start not in (a_end, a_end + 1) and a.names[0] != "洪武":
                 problems.append(f"{dyn}: gap/overlap {a.names[0]} {a_end} -> {b.names[0]} {b_start}")
     return problems
 
@@ -361,7 +362,8 @@ def render(eras: list[Era]) -> str:
             e.names[0], "|".join(e.names[1:]), t2s(e.names[0]), "|".join(t2s(n) for n in e.names[1:]),
             "|".join(e.emperors), e.years[first_n], max(e.years.values()), first_n,
             iso(e.first_jdn) if e.ids else "1912-01-01",
-            iso(e.last_jdn) if e.ids and "X" not in e.statuses else ("1949-12-31" if not e.ids or "X" in e.statuses else ""),
+            (iso(e.last_jdn) if e.ids and "X" not in e.statuses
+             else ("1949-12-31" if not e.ids or "X" in e.statuses else "")),
             status, "|".join(str(i) for i in e.ids),
         ])
     return buf.getvalue()
