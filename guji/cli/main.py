@@ -73,8 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as exc:
         # The database refused something no service foresaw: one line, not a traceback. (Told
-        # apart by module, so that commands which never touch the database never import it.)
-        if not type(exc).__module__.startswith("sqlalchemy"):
+        # apart by module, so that commands which never touch the database never import it;
+        # sqlite3's own errors come from the quick read path, guji.db.direct.)
+        if not type(exc).__module__.startswith(("sqlalchemy", "sqlite3")):
             raise
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         print(f"guji: error: {msg('error.database', detail=detail)}", file=sys.stderr)

@@ -337,3 +337,18 @@ def test_command_word() -> None:
     assert cw(["--db=f.sqlite3", "--user=wang", "era", "明刻本"]) == "era"
     assert cw(["--help"]) is None and cw(["--us", "wang", "census"]) is None and cw([]) is None
     assert cw(["--db", "census"]) is None
+
+
+def test_a_database_error_on_the_quick_path_is_one_line(org: dict[str, Guji], monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    url = str(org["admin"].db.url.database)
+    Guji.sign_in(org["admin"].db, "census.a", PASSWORD, client="cli")
+    monkeypatch.setenv("GUJI_PASSWORD", PASSWORD)
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(search_core.SqliteSearch, "_plan", broken)
+    assert main(["--db", url, "--user", "census.a", "census", "search", "墨"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("guji: error:") and "disk I/O error" in err and len(err.strip().splitlines()) == 1
