@@ -146,7 +146,8 @@ def cmd_census_search(args: argparse.Namespace) -> int:
 
     login = args.user or os.environ.get("GUJI_USER")
     if not login:
-        sign_in(args)  # says who must be named
+        sign_in(args)  # raises: says who must be named
+        return 1
     filters = SearchFilters(
         dynasty=args.dynasty, edition_type=args.edition_type, grade=args.grade, damage_grade=args.damage_grade,
         institution=args.institution, state=args.state, year_from=args.year_from, year_to=args.year_to)

@@ -128,11 +128,14 @@ def test_same_pages_for_huge_match_sets(world: dict[str, Guji], monkeypatch: pyt
 
 
 def test_refused_input_is_left_to_the_service() -> None:
-    for f, kw in ((SearchFilters(year_from=1900, year_to=1800), {}), (SearchFilters(institution="nonsense"), {}),
-                  (SearchFilters(institution="990000-0101"), {}),
-                  (None, {"limit": -1}), (None, {"offset": -1}), (None, {"sort": "colour"})):
+    for f, sort, limit, offset in ((SearchFilters(year_from=1900, year_to=1800), "rank", 5, 0),
+                                   (SearchFilters(institution="nonsense"), "rank", 5, 0),
+                                   (SearchFilters(institution="990000-0101"), "rank", 5, 0),
+                                   (None, "rank", -1, 0), (None, "rank", 5, -1), (None, "colour", 5, 0)):
         with pytest.raises(search_core.Unsupported):
-            search_core.SqliteSearch.check(f, **{"sort": "rank", "limit": 5, "offset": 0, **kw})
+            search_core.SqliteSearch.check(f, sort=sort, limit=limit, offset=offset)
+    search_core.SqliteSearch.check(SearchFilters(institution="110000-0101", year_from=1, year_to=1), sort="year",
+                                   limit=0, offset=0)
 
 
 # --- signing in -----------------------------------------------------------------------------------
@@ -281,6 +284,7 @@ def test_times_are_written_as_the_orm_writes_them(admin: Guji) -> None:
     from sqlalchemy.dialects.sqlite import DATETIME, dialect
 
     as_orm = DATETIME().bind_processor(dialect())
+    assert as_orm is not None
     for t in (at.replace(microsecond=0), at.replace(microsecond=7), at.astimezone(dt.timezone(dt.timedelta(hours=8)))):
         assert direct._sqlite_time(t) == as_orm(t.astimezone(dt.UTC).replace(tzinfo=None))
 
