@@ -2,22 +2,23 @@
 
 Both are A4 PDFs set in the bundled CJK TrueType fonts, embedded as subsets, with
 per-character font fallback (:mod:`export.fonts`): a character no bundled font has
-is printed as 〓 and listed in :attr:`CatalogueReport.missing_chars` and its warning.
+is printed as 〓 and listed in :attr:`ExportResult.missing_chars <export.registry.ExportResult>` and its warning.
 
-* :func:`write_register_pdf` — entries in the seven-column register layout (序號 +
+* :func:`render_register` — entries in the seven-column register layout (序號 +
   普查編號, 索書號, 題名卷數, 著者, 版本, 冊數, 存缺卷數), grouped by 四部 部 and 類
   in the order of the classification vocabulary, then by census number; running
   heads with the current 部·類, page numbers, PDF bookmarks per 部/類; then a title
   index and an author index ordered by pinyin (stroke order for the same reading),
   each pointing to entry numbers.
-* :func:`write_illustrated_pdf` — two entries per page, each on its half page: the
+* :func:`render_illustrated` — two entries per page, each on its half page: the
   書影 on the left, resampled to print resolution (``dpi`` at its printed size,
   JPEG) before embedding, and the description on the right (題名卷數, 著者, 版本, 版框,
   行款, 鈐印, 收藏單位, 名錄號…).
 
-Both take plain ``progress(fraction, message)`` and ``cancel`` (threading.Event)
-arguments; the file is written to a temporary name and renamed at the end, so a
-cancelled or failed run leaves no partial PDF.
+Both take the records as plain data and write to an open binary file, with plain
+``progress(fraction, message)`` and ``cancel`` (threading.Event) arguments; the exports
+service (:mod:`guji.services.exports`) reads the records and writes the file whole or not
+at all.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -65,14 +66,14 @@ from guji.text.fold import pinyin_key, stroke_key
 from guji.text.numerals import format_number
 
 __all__ = [
-    "build_register",
     "build_illustrated",
+    "build_register",
     "description_items",
     "find_images_in_dir",
     "pick_images",
     "prepare_image",
-    "render_register",
     "render_illustrated",
+    "render_register",
 ]
 
 PAGE_W, PAGE_H = A4
@@ -201,7 +202,7 @@ class _EntryTable(Table):
 
 
 class _RegisterDoc(BaseDocTemplate):
-    def __init__(self, filename: str, *, title: str, total: int, progress: Progress | None,
+    def __init__(self, filename: IO[bytes], *, title: str, total: int, progress: Progress | None,
                  cancel: threading.Event | None, missing: MissingChars, **kw: Any):
         super().__init__(filename, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                          bottomMargin=MARGIN_BOTTOM, title=title, author="guji", subject="古籍普查登記目錄",
@@ -250,7 +251,7 @@ class _RegisterDoc(BaseDocTemplate):
             if n:
                 self.done += n
                 if self.progress_cb:
-                    self.progress_cb(0.5 + 0.5 * min(self.done, self.total) / self.total,
+                    self.progress_cb(min(self.done, self.total) / self.total,
                                      f"set {min(self.done, self.total)} / {self.total} entries")
 
     def _plain_page(self, canv: Canvas, doc: Any) -> None:
@@ -592,7 +593,7 @@ def description_items(rec: ExportRecord) -> list[tuple[str, str]]:
 class _Illustrated:
     """Draws the illustrated catalogue page by page on a canvas (two half-page slots per page)."""
 
-    def __init__(self, path: str, title: str, missing: MissingChars):
+    def __init__(self, path: IO[bytes], title: str, missing: MissingChars):
         fonts.register_fonts()
         self.c = Canvas(path, pagesize=A4, pageCompression=1, initialFontName=PRIMARY)
         self.c.setTitle(title)

@@ -17,7 +17,6 @@ from lxml import etree
 
 from guji.census import vocab
 from guji.census.record import VOCAB_FIELDS
-from guji.errors import GujiError
 
 NS = "urn:guji:census:1.0"
 FORMAT_VERSION = "1.0"
@@ -25,10 +24,6 @@ SCHEMA_PATH = Path(__file__).resolve().parents[1] / "resources" / "schema" / "ce
 
 # 定級 code → 文物級別 (grades 一/二/三 map to 一/二/三級珍貴文物); informative in the file.
 RELIC_LEVELS = {"1": "一級珍貴文物", "2": "二級珍貴文物", "3": "三級珍貴文物"}
-
-
-class ExchangeCancelled(GujiError):
-    """The user cancelled an export or import; nothing was written."""
 
 
 def q(tag: str) -> str:

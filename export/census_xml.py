@@ -1,68 +1,44 @@
 """Writing census records as census XML 1.0 (``resources/schema/census-1.0.xsd``, docs/census-xml.md).
 
-:func:`write_census_xml` streams: records are read in keyset-paginated batches
-(``id > last id``, :data:`BATCH` rows), their authors, seals and annotations are
-fetched per batch with one query each, and every record is written at once
-through lxml's incremental writer (``etree.xmlfile``), so memory stays flat
-whatever the number of records. Plain SQL (Core) rows are read rather than ORM
-objects: building a million ORM objects with three child collections costs far
-more than the XML does.
+:func:`render` streams: the exports service (:mod:`guji.services.exports`) reads the records
+in keyset-paginated batches and hands them over as they come, and every record is written at
+once (:func:`record_parts`) between the envelope's tags, written through lxml's incremental
+writer (``etree.xmlfile``), so memory stays flat whatever the number of records.
 
-After the whole document is written, each exported record's ``exchange_hash`` is
-set to the content hash of what was sent (one short write transaction at the
-end, so a cancelled or failed export marks nothing). The hashes wait in a
-temporary file meanwhile, not in memory.
+For each record written, one ``(record id, SHA-256)`` entry of its content hash goes to
+``data.marks`` when given: the service sets each exported record's ``exchange_hash`` from
+these once the whole file is in place.
 
-The header carries the audit chain's head (``entries:hash``) as it stood in the
-export's snapshot, so a database whose log later loses its tail is caught by
-``guji audit verify --expect`` with the head from any file it sent.
+The header carries the audit chain's head (``entries:hash``) as it stood in the export's
+snapshot, so a database whose log later loses its tail is caught by ``guji audit verify
+--expect`` with the head from any file it sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import struct
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import IO, Any
 
 from lxml import etree
-from sqlalchemy import and_, bindparam, exists, func, or_, select, text, true, update
-from sqlalchemy.orm import Session, aliased
 
 import guji
-from guji.census.models import CensusRecord, ReviewRound, ReviewState
-from guji.census.record import SCALAR_FIELDS, RecordData
-from guji.census.service import load_children
-from guji.census.service import visible_filter
-from guji.db import audit_chain
-from guji.errors import NotFound, ValidationError
-from guji.jobs import atomic_write
-from guji.models.institution import Institution
-from guji.services import audit
-from export.census_exchange import NS, FORMAT_VERSION, ExchangeCancelled, is_free, q, relic_level
+from export.census_exchange import FORMAT_VERSION, NS, is_free, q, relic_level
+from export.registry import ExportData, ExportRecord, ExportResult
+from guji.census.record import RecordData
+from guji.errors import ValidationError
+from guji.jobs import Progress, check_cancel
 
-BATCH = 2000
-_MARK = struct.Struct("<q32s")  # record id, sha-256 digest
+__all__ = ["MARK", "content_digest", "content_hash", "read_marks", "record_parts", "record_xml", "render"]
 
-Progress = Callable[[float, str], None]
-
-
-@dataclass(frozen=True)
-class ExportedRecord:
-    """One record as the writer needs it: its data plus local id, holder code and review state."""
-
-    id: int
-    data: RecordData
-    institution_code: str
-    state: str
+#: One entry of a marks file: record id, SHA-256 digest of its content.
+MARK = struct.Struct("<q32s")
 
 
 # ------------------------------------------------------------------------------ writing XML
@@ -90,7 +66,7 @@ def _attr(value: Any) -> str:
     return _text(value).translate(_ATTR_ESC) if isinstance(value, str) else _text(value)
 
 
-def record_xml(r: ExportedRecord) -> str:
+def record_xml(r: ExportRecord) -> str:
     """One ``<record>`` element as text (the default namespace is declared on the document element)."""
     head, tail = record_parts(r)
     return f"{head}<recordId>{r.id}</recordId>{tail}"
@@ -102,7 +78,7 @@ def content_digest(data: RecordData, institution_code: str, state: str) -> bytes
     Everything the format carries for a record except ``recordId`` — every field, the holder's
     code and the review state — so two databases get the same hash for the same content.
     """
-    head, tail = record_parts(ExportedRecord(0, data, institution_code, state))
+    head, tail = record_parts(ExportRecord(0, data, institution_code, "", state))
     return _digest(head, tail)
 
 
@@ -118,7 +94,7 @@ def _digest(head: str, tail: str) -> bytes:
     return h.digest()
 
 
-def record_parts(r: ExportedRecord) -> tuple[str, str]:
+def record_parts(r: ExportRecord) -> tuple[str, str]:
     """The ``<record>`` text before and after its ``<recordId>``.
 
     Records are serialised here rather than through ``xmlfile.element()``: lxml's incremental
@@ -308,252 +284,100 @@ class _Writer:
             yield
 
 
-# ------------------------------------------------------------------------------ reading rows
+# ------------------------------------------------------------------------------ the document
 
-_COLUMNS = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
-# RecordData declares the scalar fields first and in SCALAR_FIELDS order: rows can then be passed
-# positionally (a measurable saving at a million records); the keyword path stays for safety.
-_POSITIONAL = [f.name for f in fields(RecordData)][:len(SCALAR_FIELDS)] == list(SCALAR_FIELDS)
+def render(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+           cancel: threading.Event | None = None) -> ExportResult:
+    """Write the census XML document of ``data`` to the binary file ``out`` (the ``census_xml``
+    format of :mod:`export.registry`).
 
-
-def _selection(actor: Any, institution_id: int | None, state: str | None, since: dt.datetime | None = None) -> Any:
-    cond = visible_filter(actor)
-    cond = true() if cond is True else cond
-    if institution_id is not None:
-        cond = and_(cond, CensusRecord.institution_id == institution_id)
-    if state is not None:
-        cond = and_(cond, CensusRecord.state == state)
-    if since is not None:
-        cond = and_(cond, changed_since(since))
-    return cond
-
-
-def changed_since(since: dt.datetime) -> Any:
-    """Records edited, moved through review or given images after ``since`` (an exchange package's
-    ``--since-last``): a review step changes the record's state and so its ``updated_at`` too, but
-    a round or an image attachment is tested as well, being what the receiving side needs."""
-    from guji.images.models import RecordImage
-
-    return or_(CensusRecord.updated_at > since,
-               exists().where(ReviewRound.record_id == CensusRecord.id, ReviewRound.at > since),
-               exists().where(RecordImage.record_id == CensusRecord.id, RecordImage.added_at > since))
-
-
-def iter_records(session: Session, where: Any, codes: dict[int, str], batch: int = BATCH) -> Iterator[list[ExportedRecord]]:
-    """Batches of records matching ``where``, in id order (keyset pagination: flat memory at any size)."""
-    parent = aliased(CensusRecord)
-    bound = aliased(CensusRecord)
-    base = (
-        select(CensusRecord.id, CensusRecord.institution_id, CensusRecord.state, *_COLUMNS,
-               parent.census_number, bound.census_number)
-        .outerjoin(parent, parent.id == CensusRecord.parent_id)
-        .outerjoin(bound, bound.id == CensusRecord.bound_with_id)
-        .where(where)
-        .order_by(CensusRecord.id)
-        .limit(batch)
-    )
-    last = 0
-    nscalar = len(SCALAR_FIELDS)
-    # The Core connection, not Session.execute: the ORM's result loading costs about as much as
-    # the rows themselves, and these are plain column tuples.
-    conn = session.connection()
-    while True:
-        rows = conn.execute(base.where(CensusRecord.id > last)).all()
-        if not rows:
-            return
-        ids = [r[0] for r in rows]
-        # One query per child table per batch: the in-list holds at most BATCH ids.
-        authors, seals, annotations = load_children(conn, ids)
-        out = []
-        for row in rows:
-            rid = row[0]
-            if _POSITIONAL:
-                data = RecordData(*row[3:3 + nscalar], authors=authors.get(rid, []), seals=seals.get(rid, []),
-                                  annotations=annotations.get(rid, []), parent_census_number=row[3 + nscalar],
-                                  bound_with_census_number=row[4 + nscalar])
-                out.append(ExportedRecord(rid, data, codes[row[1]], row[2]))
-                continue
-            values = dict(zip(SCALAR_FIELDS, row[3:3 + nscalar]))
-            data = RecordData(**values, authors=authors.get(rid, []), seals=seals.get(rid, []),
-                              annotations=annotations.get(rid, []),
-                              parent_census_number=row[3 + nscalar], bound_with_census_number=row[4 + nscalar])
-            out.append(ExportedRecord(rid, data, codes[row[1]], row[2]))
-        yield out
-        last = ids[-1]
-
-
-# ------------------------------------------------------------------------------ the export
-
-def write_census_xml(app: Any, out: str | os.PathLike[str] | IO[bytes], *, institution: str | None = None,
-                     state: str | None = None, progress: Progress | None = None,
-                     cancel: threading.Event | None = None, mark: bool = True,
-                     since: dt.datetime | None = None) -> int:
-    """Write every record ``app``'s user may see (optionally one institution's, one review state's) to ``out``.
-
-    ``out`` is a path (written to a temporary file beside it and renamed into place at the
-    end, so a failed or cancelled export leaves no partial file) or a binary file object.
-    ``institution`` is a code such as ``210000-0101``; ``state`` a review state (``draft``,
-    ``submitted``, ``returned``, ``unit_approved``, ``centre_approved``). ``progress(fraction,
-    message)`` is called after each batch; setting ``cancel`` stops the export with
-    :class:`ExchangeCancelled`. With ``mark`` (the default) each exported record's exchange hash
-    is set to what was sent, and one audit row notes the export. ``since`` keeps only the
-    records changed after that moment (:func:`changed_since`). Returns the number of records.
-
-    Raises :class:`NotFound` for an unknown institution code, :class:`ValidationError` for an
-    unknown state or a record whose text XML cannot carry (control characters).
+    ``data.header`` holds ``exported_by`` (full name, login), ``exporting_institution``
+    (name, code, or None), ``selection`` (institution code and/or state), ``audit_chain_head``
+    and ``institutions`` (every holder of the records: dicts with ``code``, ``region_code``,
+    ``unit_code``, ``is_centre``, ``name``); ``data.total`` is the record count of the header.
+    With ``data.marks``, one :data:`MARK` entry per written record is appended to it. Raises
+    :class:`ValidationError` for a record whose text XML cannot carry (control characters),
+    :class:`guji.jobs.Cancelled` when ``cancel`` is set.
     """
-    if state is not None and state not in {s.value for s in ReviewState}:
-        raise ValidationError(f"unknown review state {state!r}: one of "
-                              + ", ".join(s.value for s in ReviewState), "state")
-    if isinstance(out, (str, os.PathLike)):
-        marks = tempfile.TemporaryFile()
-        try:
-            with atomic_write(out) as fh:
-                n = write_stream(app, fh, institution=institution, state=state, since=since, progress=progress,
-                                 cancel=cancel, marks=marks if mark else None)
-            # Marked as sent (and audited) only once the file is really there.
-            if mark:
-                _apply_marks(app, marks, n, institution, state)
-        finally:
-            marks.close()
-        return n
-    marks = tempfile.TemporaryFile()
-    try:
-        n = write_stream(app, out, institution=institution, state=state, since=since, progress=progress,
-                         cancel=cancel, marks=marks if mark else None)
-        if mark:
-            _apply_marks(app, marks, n, institution, state)
-        return n
-    finally:
-        marks.close()
-
-
-def write_stream(app: Any, fh: IO[bytes], *, institution: str | None = None, state: str | None = None,
-                 since: dt.datetime | None = None, progress: Progress | None = None,
-                 cancel: threading.Event | None = None, marks: IO[bytes] | None = None) -> int:
-    """Write the document to the open binary file ``fh`` (no rename, no marking, no audit row).
-
-    With ``marks`` (a binary file), one ``(record id, digest)`` entry per written record is
-    appended to it, for :func:`apply_marks` once the caller has finished its own work; the
-    exchange package uses this to mark records in the same transaction as its own log row.
-    Returns the number of records written.
-    """
-    actor = app.actor
-    with app.ctx.read() as s:
-        if s.get_bind().dialect.name == "postgresql":
-            # One snapshot for the count, the institutions and every batch.
-            s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
-        codes: dict[int, str] = {}
-        insts: dict[int, Institution] = {}
-        for inst in s.scalars(select(Institution)):
-            codes[inst.id] = inst.code
-            insts[inst.id] = inst
-        inst_id = None
-        if institution is not None:
-            from guji.services.institutions import parse_institution_code
-
-            region, unit = parse_institution_code(institution)
-            inst_id = next((i.id for i in insts.values() if i.region_code == region and i.unit_code == unit), None)
-            if inst_id is None:
-                raise NotFound(f"no institution with the code {institution}")
-        where = _selection(actor, inst_id, state, since)
-        chain_head = audit_chain.head(s.connection())
-        total = s.scalar(select(func.count()).select_from(CensusRecord).where(where)) or 0
-        held = sorted(s.scalars(select(CensusRecord.institution_id).where(where).distinct()),
-                      key=lambda i: codes[i])
-        me = insts.get(actor.institution_id) if actor.institution_id else None
-
-        written = 0
-        with etree.xmlfile(fh, encoding="utf-8") as xf:
-            xf.write_declaration()
-            with xf.element(q("censusExchange"), {"formatVersion": FORMAT_VERSION}, nsmap={None: NS}):
-                xf.write("\n")
-                w = _Writer(xf)
-                with w.group("header"):
-                    w.leaf("formatVersion", FORMAT_VERSION)
-                    w.leaf("exportedAt", dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-                           .isoformat().replace("+00:00", "Z"))
-                    if me is not None:
-                        w.leaf("exportingInstitution", me.name, {"code": me.code})
-                    w.leaf("exportedBy", actor.full_name or "", {"login": actor.login})
-                    w.leaf("software", f"guji {guji.__version__}")
-                    sel = {}
-                    if institution is not None:
-                        sel["institution"] = codes[inst_id]  # type: ignore[index]
-                    if state is not None:
-                        sel["state"] = state
-                    with w.group("selection", sel):
-                        pass
-                    w.leaf("recordCount", total)
-                    if chain_head is not None:
-                        w.leaf("auditChainHead", str(chain_head))
-                xf.write("\n")
-                with w.group("institutions"):
-                    for iid in held:
-                        inst = insts[iid]
-                        xf.write("\n")
-                        with w.group("institution", {"code": inst.code, "regionCode": inst.region_code,
-                                                     "unitCode": inst.unit_code,
-                                                     "isCentre": "true" if inst.is_centre else "false"}):
-                            w.leaf("name", inst.name)
+    h = data.header
+    total = data.total
+    marks = data.marks
+    written = 0
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        with xf.element(q("censusExchange"), {"formatVersion": FORMAT_VERSION}, nsmap={None: NS}):
+            xf.write("\n")
+            w = _Writer(xf)
+            with w.group("header"):
+                w.leaf("formatVersion", FORMAT_VERSION)
+                w.leaf("exportedAt", dt.datetime.now(dt.UTC).replace(microsecond=0)
+                       .isoformat().replace("+00:00", "Z"))
+                me = h.get("exporting_institution")
+                if me is not None:
+                    w.leaf("exportingInstitution", me[0], {"code": me[1]})
+                full_name, login = h.get("exported_by") or ("", "")
+                w.leaf("exportedBy", full_name or "", {"login": login})
+                w.leaf("software", f"guji {guji.__version__}")
+                with w.group("selection", dict(h.get("selection") or {})):
+                    pass
+                w.leaf("recordCount", total)
+                if h.get("audit_chain_head") is not None:
+                    w.leaf("auditChainHead", str(h["audit_chain_head"]))
+            xf.write("\n")
+            with w.group("institutions"):
+                for inst in h.get("institutions") or ():
                     xf.write("\n")
+                    with w.group("institution", {"code": inst["code"], "regionCode": inst["region_code"],
+                                                 "unitCode": inst["unit_code"],
+                                                 "isCentre": "true" if inst["is_centre"] else "false"}):
+                        w.leaf("name", inst["name"])
                 xf.write("\n")
-                with w.group("records"):
-                    xf.write("\n")
-                    # Records go straight to the file between the envelope's tags (see record_xml):
-                    # flush what xmlfile holds first so the bytes stay in document order.
-                    xf.flush()
-                    for batch in iter_records(s, where, codes):
-                        if cancel is not None and cancel.is_set():
-                            raise ExchangeCancelled("export cancelled; no file was written")
-                        chunk: list[str] = []
-                        for r in batch:
-                            try:
-                                head, tail = record_parts(r)
-                            except ValueError as exc:
-                                raise ValidationError(
-                                    f"{r.data.census_number} holds text XML cannot carry ({exc}); "
-                                    "correct the record and export again", "census_number") from None
-                            chunk.append(f"{head}<recordId>{r.id}</recordId>{tail}")
-                            if marks is not None:
-                                marks.write(_MARK.pack(r.id, _digest(head, tail)))
-                        chunk.append("")
-                        fh.write("\n".join(chunk).encode("utf-8"))
-                        written += len(batch)
-                        if progress is not None:
-                            progress(written / total if total else 1.0, f"{written} / {total}")
+            xf.write("\n")
+            with w.group("records"):
                 xf.write("\n")
+                # Records go straight to the file between the envelope's tags (see record_parts):
+                # flush what xmlfile holds first so the bytes stay in document order.
+                xf.flush()
+                chunk: list[str] = []
+                for r in data.records:
+                    try:
+                        head, tail = record_parts(r)
+                    except ValueError as exc:
+                        raise ValidationError(
+                            f"{r.data.census_number} holds text XML cannot carry ({exc}); "
+                            "correct the record and export again", "census_number") from None
+                    chunk.append(f"{head}<recordId>{r.id}</recordId>{tail}")
+                    if marks is not None:
+                        marks.write(MARK.pack(r.id, _digest(head, tail)))
+                    if len(chunk) == 2000:
+                        written = _flush(out, chunk, written, total, progress, cancel)
+                written = _flush(out, chunk, written, total, progress, cancel)
+            xf.write("\n")
     if progress is not None:
         progress(1.0, f"{written} records written")
+    return ExportResult("census_xml", "", written)
+
+
+def _flush(out: IO[bytes], chunk: list[str], written: int, total: int, progress: Progress | None,
+           cancel: threading.Event | None) -> int:
+    check_cancel(cancel)
+    if not chunk:
+        return written
+    written += len(chunk)
+    chunk.append("")
+    out.write("\n".join(chunk).encode("utf-8"))
+    chunk.clear()
+    if progress is not None:
+        progress(written / total if total else 1.0, f"{written} / {total}")
     return written
 
 
-def apply_marks(s: Session, marks: IO[bytes]) -> None:
-    """In the caller's transaction: set ``exchange_hash`` of every record listed in ``marks``."""
+def read_marks(marks: IO[bytes]) -> Iterator[tuple[int, str]]:
+    """The ``(record id, content hash as hex)`` entries of a marks file, in the order written."""
     marks.seek(0)
-    stmt = (update(CensusRecord.__table__)
-            .where(CensusRecord.__table__.c.id == bindparam("rid"))
-            # Exchange bookkeeping is not an edit: keep updated_at (its onupdate would move it).
-            .values(exchange_hash=bindparam("h"), updated_at=CensusRecord.__table__.c.updated_at))
-    chunk = _MARK.size * 5000
-    conn = s.connection()
     while True:
-        buf = marks.read(chunk)
+        buf = marks.read(MARK.size * 5000)
         if not buf:
-            break
-        params = [{"rid": rid, "h": digest.hex()} for rid, digest in _MARK.iter_unpack(buf)]
-        conn.execute(stmt, params)
-
-
-def marked_ids(marks: IO[bytes]) -> list[int]:
-    """The record ids listed in a marks file, in the order written."""
-    marks.seek(0)
-    return [rid for rid, _ in _MARK.iter_unpack(marks.read())]
-
-
-def _apply_marks(app: Any, marks: IO[bytes], n: int, institution: str | None, state: str | None) -> None:
-    """Set ``exchange_hash`` of every exported record, and audit the export, in one transaction."""
-    with app.ctx.write() as s:
-        apply_marks(s, marks)
-        audit.record(s, app.actor, "export", "census_xml", "-", {"records": n},
-                     note=f"census XML {FORMAT_VERSION}; institution={institution or 'all'}; state={state or 'all'}")
+            return
+        for rid, digest in MARK.iter_unpack(buf):
+            yield rid, digest.hex()

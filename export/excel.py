@@ -7,7 +7,7 @@ database gives the same records (the holding institution and review state are no
 the import is always into one named institution, as drafts).
 
 Records are read in batches in one read transaction through the census service's visibility
-rule (:func:`guji.census.service.visible_filter`): a unit's staff export their unit's records,
+rule (:func:`guji.census.store.visible_filter`): a unit's staff export their unit's records,
 the centre everything.
 
 A text is written as entered, and always as text: one starting with ``=``, ``+``, ``-`` or ``@``
@@ -17,14 +17,10 @@ Excel shows it and never runs it (:func:`guji.census.excel.text_cell`).
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sqlalchemy import and_, func, select, true
-
+from export.registry import ExportData, ExportResult
 from guji.census import vocab
 from guji.census.excel import (
     ALL_COLUMNS,
@@ -36,22 +32,12 @@ from guji.census.excel import (
     format_seals,
     text_cell,
 )
-from guji.census.models import CensusRecord, ReviewState
 from guji.census.record import RecordData
-from guji.census.service import visible_filter
-from guji.errors import GujiError, NotFound, ValidationError
-from guji.jobs import atomic_write
+from guji.errors import GujiError
+from guji.jobs import Progress, check_cancel
 from guji.messages import msg
-from guji.models.institution import Institution
 
-Progress = Callable[[float, str], None]
-BATCH = 1000
-
-__all__ = ["export_excel", "ExcelExportCancelled", "row_values"]
-
-
-class ExcelExportCancelled(GujiError):
-    """The user cancelled the export; no file was left behind."""
+__all__ = ["render", "row_values"]
 
 
 _LABELLED = {"grade": "grade", "damage_grade": "damage_grade", "frame_edge": "frame_measured_edge"}
@@ -87,59 +73,35 @@ def row_values(d: RecordData, columns: tuple[Column, ...] = ALL_COLUMNS) -> list
     return [_cell(c, d) for c in columns]
 
 
-def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | None = None,
-                 state: str | None = None, progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> int:
-    """Write the records ``app``'s user may see (optionally of one institution / review state) to an
-    .xlsx file at ``path`` and return how many were written.
+def render(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+           cancel: threading.Event | None = None) -> ExportResult:
+    """The register as an .xlsx workbook (the ``excel`` format of :mod:`export.registry`).
 
     Sheet 登记表: one header row (bold, frozen) with the core, optional and detail columns of
-    the import, one record per row in census-number order. The file is written beside the
-    target and renamed into place, so a failed or cancelled export leaves no partial file.
-    Raises :class:`NotFound` for an unknown institution code, :class:`ValidationError` for an
-    unknown state, :class:`ExcelExportCancelled` when ``cancel`` is set.
+    the import, one record per row in census-number order (the records may come in any order).
+    Raises :class:`guji.jobs.Cancelled` when ``cancel`` is set.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils.exceptions import IllegalCharacterError
 
-    from export.census_xml import iter_records
-
-    if state is not None and state not in {s.value for s in ReviewState}:
-        raise ValidationError(f"unknown review state {state!r}: one of "
-                              + ", ".join(s.value for s in ReviewState), "state")
-    target = Path(path)
+    total = data.total
     n = 0
-    with app.ctx.read() as s:
-        codes = {inst.id: inst.code for inst in s.scalars(select(Institution))}
-        cond: Any = visible_filter(app.actor)
-        cond = true() if cond is True else cond
-        if institution is not None:
-            from guji.services.institutions import parse_institution_code
-
-            region, unit = parse_institution_code(institution)
-            inst_id = s.scalar(select(Institution.id).where(Institution.region_code == region,
-                                                            Institution.unit_code == unit))
-            if inst_id is None:
-                raise NotFound(f"no institution with the code {institution}")
-            cond = and_(cond, CensusRecord.institution_id == inst_id)
-        if state is not None:
-            cond = and_(cond, CensusRecord.state == state)
-        total = s.scalar(select(func.count()).select_from(CensusRecord).where(cond)) or 0
-        # iter_records reads in id order; the register is ordered by census number, so sort the
-        # rows of the sheet by number (rows are small: memory is fine at 100,000 records).
-        rows: list[tuple[str, list[Any]]] = []
-        for batch in iter_records(s, cond, codes, BATCH):
-            if cancel is not None and cancel.is_set():
-                raise ExcelExportCancelled("export cancelled; no file was written")
-            for rec in batch:
-                rows.append((rec.data.census_number or "", row_values(rec.data)))
-            n += len(batch)
-            if progress is not None:
+    # The register is ordered by census number, the records may come in id order: sort the rows
+    # of the sheet by number (rows are small: memory is fine at 100,000 records).
+    rows: list[tuple[str, list[Any]]] = []
+    for rec in data.records:
+        if n % 1000 == 0:
+            check_cancel(cancel)
+            if progress is not None and n:
                 progress(0.8 * n / max(1, total), f"read {n}/{total}")
+        rows.append((rec.data.census_number or "", row_values(rec.data)))
+        n += 1
+    check_cancel(cancel)
     rows.sort(key=lambda r: r[0])
-    # The workbook is made only now, once the selection is known to be valid (an unsaved
-    # write-only workbook complains when it is garbage-collected).
+    # The workbook is made only now, once the records are read (an unsaved write-only
+    # workbook complains when it is garbage-collected).
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("登记表")
     ws.freeze_panes = "B2"
@@ -156,9 +118,6 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
             c.fill = core_fill
         header.append(c)
     ws.append(header)
-
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
     for num, values in rows:
         try:
             ws.append([text_cell(ws, v) for v in values])
@@ -166,11 +125,9 @@ def export_excel(app: Any, path: str | os.PathLike[str], *, institution: str | N
             # Stored before the register refused such characters: say which record to correct.
             raise GujiError(msg("census.export.unstorable", number=num)) from None
     if progress is not None:
-        progress(0.9, f"saving {target.name}")
-    with atomic_write(target) as fh:
-        wb.save(fh)
-        if cancel is not None and cancel.is_set():
-            raise ExcelExportCancelled("export cancelled; no file was written")
+        progress(0.9, "saving")
+    wb.save(out)
+    check_cancel(cancel)
     if progress is not None:
-        progress(1.0, f"{n} records written to {target.name}")
-    return n
+        progress(1.0, f"{n} records")
+    return ExportResult("excel", "", n)

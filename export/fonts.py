@@ -26,17 +26,17 @@ from reportlab.pdfbase.ttfonts import TTFont
 from guji.fonts import ALL_FACES, MISSING_MARK, RECORD_TEXT, Face, face_path
 
 __all__ = [
-    "MISSING_MARK",
     "FONT_CHAIN",
+    "MISSING_MARK",
     "PRIMARY",
     "MissingChars",
-    "register_fonts",
-    "split_by_font",
+    "binary_streams",
+    "draw_text",
     "has_glyph",
     "markup",
-    "draw_text",
+    "register_fonts",
+    "split_by_font",
     "text_width",
-    "binary_streams",
 ]
 
 # (reportlab name, file, sub-font index), in the fallback order of record text.

@@ -16,19 +16,18 @@ annotations hang under it; each image is expected at
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote, urlparse
 
-from export.catalogue import description_items, record_images
-from export.selection import ExportFilters, ExportRecord, atomic_output, load_records, select_ids
-from guji.census.numbers import CensusNumberError, parse_census_number
+from export.catalogue import description_items
+from export.registry import ExportData, ExportRecord, ExportResult
 from guji.errors import FieldProblem, NotFound, ValidationError
+from guji.jobs import Progress
 
-__all__ = ["CONTEXT", "IiifReport", "build_manifest", "write_iiif_manifest"]
+__all__ = ["CONTEXT", "build_manifest", "check_base", "render"]
 
 CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "TIFF": "image/tiff", "JPEG2000": "image/jp2", "WEBP": "image/webp"}
@@ -38,14 +37,7 @@ ENGLISH = {"題名卷數": "Title", "著者": "Authors", "版本": "Edition", "�
            "收藏單位": "Holding institution", "名錄號": "Precious books list", "普查編號": "Census number"}
 
 
-@dataclass(frozen=True)
-class IiifReport:
-    path: str
-    census_number: str
-    canvases: int
-
-
-def _check_base(base_url: str) -> str:
+def check_base(base_url: str) -> str:
     u = urlparse(base_url or "")
     if u.scheme not in ("http", "https") or not u.netloc:
         raise ValidationError(FieldProblem("base_url", "the base URL must be an http(s) URL, e.g. "
@@ -66,7 +58,7 @@ def _image_info(path: Path) -> tuple[int, int, str]:
 def build_manifest(rec: ExportRecord, images: list[Path], base_url: str, *,
                    image_url: Callable[[Path], str] | None = None) -> dict[str, Any]:
     """The Presentation 3 manifest (a JSON-ready dict) of ``rec`` with one Canvas per image, in order."""
-    base = _check_base(base_url)
+    base = check_base(base_url)
     if not images:
         raise ValidationError(FieldProblem("images", f"record {rec.census_number} has no images"))
     root = f"{base}/{quote(rec.census_number)}"
@@ -112,38 +104,19 @@ def build_manifest(rec: ExportRecord, images: list[Path], base_url: str, *,
     return manifest
 
 
-def _resolve(app: Any, record: int | str) -> int:
-    """A record id from an id or a census number (visibility checked by the census service)."""
-    if isinstance(record, int) or (isinstance(record, str) and record.isdigit()):
-        return app.census.get_record(int(record)).id
-    try:
-        parse_census_number(str(record))
-    except CensusNumberError as exc:
-        raise ValidationError(FieldProblem("record", f"{record!r} is neither a record id nor a census number: {exc}",
-                                           record)) from None
-    return app.census.find_by_number(str(record)).id
-
-
-def write_iiif_manifest(app: Any, record: int | str, out: str | os.PathLike[str], *, base_url: str,
-                        images: Mapping[str, Any] | None = None, images_dir: str | os.PathLike[str] | None = None,
-                        image_url: Callable[[Path], str] | None = None) -> IiifReport:
-    """Write the IIIF manifest of one record (id or census number) to ``out`` (JSON, UTF-8).
-
-    Images come from ``images`` (census number → path or list of paths), files named by
-    census number in ``images_dir``, or the images service, as for the illustrated
-    catalogue. Raises :class:`NotFound` / :class:`PermissionDenied` for a record the user
-    cannot see, :class:`ValidationError` for a bad base URL, a record without images or an
-    unreadable image; nothing is written then.
-    """
-    _check_base(base_url)
-    rid = _resolve(app, record)
-    ids = select_ids(app, ExportFilters(ids=[rid]))
-    recs = list(load_records(app, ids))
+def render(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+           cancel: threading.Event | None = None) -> ExportResult:
+    """The IIIF manifest of the one record in ``data`` (the ``iiif`` format of :mod:`export.registry`),
+    its images from ``data.images``; options ``base_url`` and ``image_url`` (a function of the
+    image path giving its URL). Raises :class:`NotFound` when ``data`` holds no record,
+    :class:`ValidationError` for a bad base URL, a record without images or an unreadable image."""
+    recs = list(data.records)
     if not recs:
-        raise NotFound(f"no record {record}")
+        raise NotFound("no record to describe")
     rec = recs[0]
-    files = record_images(app, rec, images=images, images_dir=images_dir)
-    manifest = build_manifest(rec, files, base_url, image_url=image_url)
-    with atomic_output(out, "wb") as fh:
-        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
-    return IiifReport(str(out), rec.census_number, len(manifest["items"]))
+    files = [Path(p) for p in data.images.get(rec.census_number, ())]
+    manifest = build_manifest(rec, files, data.options.get("base_url") or "", image_url=data.options.get("image_url"))
+    out.write(json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+    if progress is not None:
+        progress(1.0, rec.census_number)
+    return ExportResult("iiif", "", len(manifest["items"]), "canvases", subject=rec.census_number)

@@ -9,10 +9,9 @@ skips the first positions of a partly used sheet.
 
 from __future__ import annotations
 
-import os
 import threading
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import IO
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -24,18 +23,11 @@ from reportlab.pdfgen.canvas import Canvas
 
 from export import fonts
 from export.fonts import PRIMARY, MissingChars
-from export.selection import (
-    ExportFilters,
-    ExportRecord,
-    Progress,
-    atomic_path,
-    check_cancel,
-    load_records,
-    select_ids,
-)
+from export.registry import ExportData, ExportRecord, ExportResult
 from guji.errors import FieldProblem, ValidationError
+from guji.jobs import Progress, check_cancel
 
-__all__ = ["LabelSheet", "LabelReport", "write_labels", "build_labels", "short_title"]
+__all__ = ["LabelSheet", "build_labels", "check_start", "render", "short_title"]
 
 
 @dataclass(frozen=True)
@@ -67,15 +59,6 @@ class LabelSheet:
                                                         f"{self.label_h} mm do not fit on A4"))
         if self.label_h - 2 * self.padding < 15 or self.label_w < 40:
             raise ValidationError(FieldProblem("sheet", "labels are too small for a readable QR code (min. 40 × 21 mm)"))
-
-
-@dataclass(frozen=True)
-class LabelReport:
-    path: str
-    labels: int
-    pages: int
-    missing_chars: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def _fit(text: str, width: float, size: float, missing: MissingChars | None = None) -> str:
@@ -140,21 +123,31 @@ def _draw_label(c: Canvas, x: float, y: float, sheet: LabelSheet, rec: ExportRec
     fonts.draw_text(c, tx, y + pad, _fit(rec.institution_name, tw, 6), 6, missing=missing)
 
 
-def build_labels(records: list[ExportRecord], out: str | os.PathLike[str], *, sheet: LabelSheet | None = None,
-                 start: int = 0, outline: bool = True, progress: Progress | None = None,
-                 cancel: threading.Event | None = None) -> LabelReport:
-    """Write a label sheet PDF of ``records`` (in the given order) to ``out``; see :func:`write_labels`."""
-    sheet = sheet or LabelSheet()
-    sheet.check()
+def check_start(start: int, sheet: LabelSheet) -> None:
+    """Raise :class:`ValidationError` unless ``start`` is a label position of ``sheet``."""
     if not 0 <= start < sheet.per_page:
         raise ValidationError(FieldProblem("start", f"start must be 0–{sheet.per_page - 1} (label positions on a "
                                                     f"sheet of {sheet.per_page})", start))
+
+
+def build_labels(records: list[ExportRecord], out: IO[bytes], *, sheet: LabelSheet | None = None,
+                 start: int = 0, outline: bool = True, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> ExportResult:
+    """Write a label sheet PDF of ``records`` (in the given order) to the binary file ``out``.
+
+    ``start`` skips that many positions on the first sheet (a partly used sheet);
+    ``outline`` draws faint cut lines (for plain paper). Raises :class:`ValidationError`
+    for a bad sheet or start, :class:`guji.jobs.Cancelled` on cancel.
+    """
+    sheet = sheet or LabelSheet()
+    sheet.check()
+    check_start(start, sheet)
     missing = MissingChars()
     page_w, page_h = A4
     pages = 0
-    with atomic_path(out) as tmp, fonts.binary_streams():
+    with fonts.binary_streams():
         fonts.register_fonts()
-        c = Canvas(tmp, pagesize=A4, initialFontName=PRIMARY)
+        c = Canvas(out, pagesize=A4, initialFontName=PRIMARY)
         c.setTitle("書標")
         c.setCreator("guji")
         pos = start
@@ -170,30 +163,20 @@ def build_labels(records: list[ExportRecord], out: str | os.PathLike[str], *, sh
             _draw_label(c, x, y, sheet, rec, missing, outline)
             pos += 1
             if progress and i % 24 == 0:
-                progress(0.5 + 0.5 * (i + 1) / len(records), f"label {i + 1} / {len(records)}")
+                progress((i + 1) / len(records), f"label {i + 1} / {len(records)}")
         c.showPage()
         pages += 1
         c.save()
     w = missing.warning()
     if progress:
         progress(1.0, f"{len(records)} labels")
-    return LabelReport(str(out), len(records), pages, missing.sorted(), [w] if w else [])
+    return ExportResult("labels", "", len(records), "labels", pages, (w,) if w else (), tuple(missing.sorted()))
 
 
-def write_labels(app: Any, out: str | os.PathLike[str], *, filters: ExportFilters | None = None,
-                 sheet: LabelSheet | None = None, start: int = 0, outline: bool = True,
-                 progress: Progress | None = None, cancel: threading.Event | None = None) -> LabelReport:
-    """Write book labels for the records ``filters`` select (census-number order) to the PDF ``out``.
-
-    ``start`` skips that many positions on the first sheet (a partly used sheet);
-    ``outline`` draws faint cut lines (for plain paper). Raises :class:`ValidationError`
-    for a bad sheet, start or filters, :class:`ExportCancelled` on cancel; no file is
-    left behind on any error.
-    """
-    sheet = sheet or LabelSheet()
-    sheet.check()
-    if not 0 <= start < sheet.per_page:
-        raise ValidationError(FieldProblem("start", f"start must be 0–{sheet.per_page - 1}", start))
-    ids = select_ids(app, filters)
-    records = list(load_records(app, ids, progress=progress, cancel=cancel, share=0.5))
-    return build_labels(records, out, sheet=sheet, start=start, outline=outline, progress=progress, cancel=cancel)
+def render(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+           cancel: threading.Event | None = None) -> ExportResult:
+    """Book labels of the records (the ``labels`` format of :mod:`export.registry`); options
+    ``start``, ``outline`` and ``sheet`` (a :class:`LabelSheet`)."""
+    o = data.options
+    return build_labels(list(data.records), out, sheet=o.get("sheet"), start=int(o.get("start") or 0),
+                        outline=bool(o.get("outline", True)), progress=progress, cancel=cancel)

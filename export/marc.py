@@ -22,20 +22,20 @@ Decisions (see the mapping document for the reasons):
 
 from __future__ import annotations
 
-import os
 import threading
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from pymarc import Field, Indicators, MARCWriter, Record, Subfield, XMLWriter
 
-from export.selection import ExportFilters, ExportRecord, Progress, atomic_output, check_cancel, load_records, select_ids
+from export.registry import ExportData, ExportRecord, ExportResult
 from guji.census import vocab
 from guji.census.record import authors_from_statement
 from guji.errors import FieldProblem, ValidationError
+from guji.jobs import Progress, check_cancel
+from guji.text.numerals import format_number
 
-__all__ = ["FORMATS", "MarcReport", "record_to_marc", "write_marc", "PRIMARY_MODES"]
+__all__ = ["FORMATS", "PRIMARY_MODES", "record_to_marc", "render_iso2709", "render_xml", "write_records"]
 
 FORMATS = ("xml", "iso2709")
 # Modes of responsibility that make a name a primary one (701); every other mode is secondary (702).
@@ -43,13 +43,6 @@ PRIMARY_MODES = frozenset({"撰", "著", "纂", "纂修", "修", "編", "編纂"
 # Edition types that are manuscripts: leader/6 = b (manuscript language material) instead of a.
 MANUSCRIPT_TYPES = frozenset({"寫本", "稿本", "手稿本", "清稿本", "修改稿本", "抄本", "影抄本", "彩繪本"})
 SOURCE_AGENCY_COUNTRY = "CN"
-
-
-@dataclass(frozen=True)
-class MarcReport:
-    path: str
-    records: int
-    format: str
 
 
 def _f(tag: str, ind: str, *subs: tuple[str, str | None]) -> Field | None:
@@ -98,7 +91,7 @@ def _publication_date(d: Any) -> str | None:
     """210 $d: the Chinese dating as stated, with the Gregorian year(s) in brackets (``清乾隆三十年[1765]``)."""
     chinese = "".join(x for x in (d.edition_dynasty, d.edition_era) if x)
     if chinese and d.edition_year_of_era:
-        chinese += "元年" if d.edition_year_of_era == 1 else f"{_zh(d.edition_year_of_era)}年"
+        chinese += "元年" if d.edition_year_of_era == 1 else f"{format_number(d.edition_year_of_era)}年"
     elif chinese and d.edition_ganzhi:
         chinese += d.edition_ganzhi
     greg = None
@@ -107,16 +100,6 @@ def _publication_date(d: Any) -> str | None:
     if chinese and greg:
         return f"{chinese}[{greg}]"
     return chinese or (f"[{greg}]" if greg else None)
-
-
-def _zh(n: int) -> str:
-    digits = "〇一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-    return str(n)
 
 
 def _pinyin(text: str) -> str:
@@ -215,28 +198,41 @@ def record_to_marc(rec: ExportRecord, *, now: datetime | None = None) -> Record:
     return r
 
 
-def write_marc(app: Any, out: str | os.PathLike[str], *, format: str = "xml", filters: ExportFilters | None = None,
-               progress: Progress | None = None, cancel: threading.Event | None = None) -> MarcReport:
-    """Write the records ``filters`` select (default: all the user may see) as MARC to ``out``.
+def write_records(records: Any, out: IO[bytes], *, format: str = "xml", total: int = 0,
+                  progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
+    """Write ``records`` (:class:`ExportRecord`, in order) as MARC to the binary file ``out``.
 
     ``format`` is ``xml`` (MARCXML, one ``<collection>``) or ``iso2709`` (binary, UTF-8).
-    The file is written under a temporary name and renamed at the end. Raises
-    :class:`ValidationError` for an unknown format, bad filters or a missing folder,
-    :class:`ExportCancelled` when ``cancel`` is set (no file left in either case).
+    Returns the number written; raises :class:`ValidationError` for an unknown format and
+    :class:`guji.jobs.Cancelled` when ``cancel`` is set.
     """
     if format not in FORMATS:
         raise ValidationError(FieldProblem("format", f"unknown MARC format {format!r}; use xml or iso2709", format))
-    ids = select_ids(app, filters)
     now = datetime.now()
     n = 0
-    with atomic_output(out, "wb") as fh:
-        writer: Any = XMLWriter(fh) if format == "xml" else MARCWriter(fh)
-        for rec in load_records(app, ids, progress=progress, cancel=cancel):
-            check_cancel(cancel)
-            writer.write(record_to_marc(rec, now=now))
-            n += 1
-        if format == "xml":
-            writer.close(close_fh=False)
+    writer: Any = XMLWriter(out) if format == "xml" else MARCWriter(out)
+    for rec in records:
+        check_cancel(cancel)
+        writer.write(record_to_marc(rec, now=now))
+        n += 1
+        if progress is not None and n % 250 == 0:
+            progress(n / max(total, n), f"{n} / {total}")
+    if format == "xml":
+        writer.close(close_fh=False)
     if progress:
         progress(1.0, f"{n} records")
-    return MarcReport(str(out), n, format)
+    return n
+
+
+def render_xml(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+               cancel: threading.Event | None = None) -> ExportResult:
+    """The records as MARCXML (the ``marc_xml`` format of :mod:`export.registry`)."""
+    n = write_records(data.records, out, format="xml", total=data.total, progress=progress, cancel=cancel)
+    return ExportResult("marc_xml", getattr(out, "name", ""), n)
+
+
+def render_iso2709(data: ExportData, out: IO[bytes], progress: Progress | None = None,
+                   cancel: threading.Event | None = None) -> ExportResult:
+    """The records as ISO 2709 (the ``marc_iso`` format of :mod:`export.registry`)."""
+    n = write_records(data.records, out, format="iso2709", total=data.total, progress=progress, cancel=cancel)
+    return ExportResult("marc_iso", getattr(out, "name", ""), n)

@@ -27,13 +27,14 @@ if TYPE_CHECKING:
     from guji.exchange.service import ExchangeService
     from guji.images.service import ImageService
     from guji.services.audit import AuditService
+    from guji.services.exports import ExportService
     from guji.services.institutions import InstitutionService
     from guji.services.users import UserService
     from restoration.service import RestorationService
 
 #: The services of the application, by attribute name (each a cached property below).
 SERVICES = ("institutions", "users", "audit", "census", "review", "search", "vault", "images", "restoration",
-            "exchange")
+            "exchange", "exports")
 
 
 class Guji:
@@ -103,6 +104,13 @@ class Guji:
 
         # Signed exchange packages between offline units and the centre.
         return ExchangeService(self)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from guji.services.exports import ExportService
+
+        # Every file export, census XML import and backup: permissions, visibility and audit.
+        return ExportService(self)
 
     @classmethod
     def sign_in(cls, db: Database, login: str, password: str, *, client: str = "desktop") -> Guji:

@@ -68,10 +68,10 @@ from guji.errors import (
     AuthenticationError,
     Conflict,
     GujiError,
-    PermissionDenied,
     ValidationError,
 )
 from guji.images import location
+from guji.jobs import Progress
 from guji.messages import msg
 from guji.models.user import Role
 from imaging.store import (
@@ -99,7 +99,6 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 _CHUNK = 1 << 20
 
-Progress = Callable[[float, str], None]
 
 
 # Derived columns are not backed up: restore recomputes them (and they legitimately
@@ -413,17 +412,22 @@ def _prepare_folder(out: Path) -> bool:
 
 
 def backup(app: Guji, out: str | Path, *, progress: Progress | None = None) -> BackupReport:
-    """Write (or bring up to date) the backup folder ``out``: the data, then every image it cites.
+    """Write (or bring up to date) the backup folder ``out`` as the signed-in ``app``: the exports
+    service's :meth:`~guji.services.exports.ExportService.backup` (administrators only, audited)."""
+    return app.exports.backup(out, progress=progress)
 
-    Administrators only: PermissionDenied otherwise, and nothing is written. The folder is
-    created if missing; an existing one must be empty or a backup folder. On any failure (a
-    full disk, a missing or damaged file in the image store) the partial files are removed
-    and the folder's previous backup stays whole; the error says so. Audited as ``backup``.
+
+def write_backup(db: Database, out: str | Path, *, made_by: str, store_root: Callable[[], Path],
+                 progress: Progress | None = None) -> tuple[BackupReport, str]:
+    """Write the backup folder ``out``: the data, then every image it cites; returns the report and
+    the dump's SHA-256. The caller checks who may and writes the audit entry
+    (:meth:`guji.services.exports.ExportService.backup`).
+
+    The folder is created if missing; an existing one must be empty or a backup folder. On any
+    failure (a full disk, a missing or damaged file in the image store) the partial files are
+    removed and the folder's previous backup stays whole; the error says so. ``store_root``
+    gives the database's image store, asked only when the data cites images.
     """
-    actor = app.actor
-    if not actor.has(Role.ADMIN):
-        raise PermissionDenied(msg("backup.admin_only", login=actor.login))
-    db = app.db
     check_schema(db)
     out = Path(out).expanduser().absolute()
     new = _prepare_folder(out)
@@ -431,7 +435,7 @@ def backup(app: Guji, out: str | Path, *, progress: Progress | None = None) -> B
         cited = sum(int(s.scalar(select(func.count()).select_from(Base.metadata.tables[t])) or 0)
                     for t in IMAGE_TABLES)
     # The store must be the database's own before a byte is written (a clear refusal otherwise).
-    root = app.images.store_root(create=False) if cited else None
+    root = store_root() if cited else None
     try:
         make_private_dirs(out, out.parent)
         make_private_dirs(out / IMAGES, out)
@@ -468,7 +472,7 @@ def backup(app: Guji, out: str | Path, *, progress: Progress | None = None) -> B
             manifest = {
                 "format": FOLDER_FORMAT, "version": FOLDER_VERSION, "guji": __version__,
                 "created": header["created"], "schema": header["schema"], "database": db.name,
-                "made_by": actor.login, "dump": {"file": dump.name, "sha256": digest, "bytes": dump_bytes},
+                "made_by": made_by, "dump": {"file": dump.name, "sha256": digest, "bytes": dump_bytes},
                 "rows": counts, "images": {"files": len(refs), "copied": copied, "skipped": skipped},
                 "audit_chain": header.get("audit_chain"),
             }
@@ -488,16 +492,7 @@ def backup(app: Guji, out: str | Path, *, progress: Progress | None = None) -> B
         raise
     report = BackupReport(str(out), counts, len(refs), copied, skipped, copied_bytes, skipped_bytes, dump.name,
                           dump_bytes)
-    from guji.services import audit
-
-    with db.write_session() as s:
-        audit.record(s, actor, "backup", "backup", out.name[:64], {
-            "rows": [None, sum(counts.values())], "tables": [None, len(counts)], "images": [None, len(refs)],
-            "copied": [None, copied], "skipped": [None, skipped], "bytes_copied": [None, copied_bytes],
-            "dump_sha256": [None, digest]}, note=str(out))
-    if progress:
-        progress(1.0, "done")
-    return report
+    return report, digest
 
 
 def _write_dump(db: Database, dest: Path, progress: Progress | None

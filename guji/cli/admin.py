@@ -226,7 +226,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(report.message(), file=sys.stdout if report.ok else sys.stderr)
         return 0 if report.ok else 1
     app = sign_in(args)
-    result = backup_mod.backup(app, args.folder)
+    result = app.exports.backup(args.folder)
     print(result.message())
     return 0
 

@@ -23,10 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_import_census_xml(args: argparse.Namespace) -> int:
-    from export.census_xml_import import import_census_xml
-
     app = sign_in(args)
-    rep = import_census_xml(app, args.file, dry_run=args.dry_run, theirs=args.theirs)
+    rep = app.exports.import_census_xml(args.file, dry_run=args.dry_run, theirs=args.theirs)
     if args.json:
         print_json({**rep.summary(), "new_numbers": rep.new, "updated_numbers": rep.updated,
                     "kept_local_numbers": rep.kept_local, "taken_theirs_numbers": rep.taken_theirs,

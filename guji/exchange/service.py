@@ -238,7 +238,7 @@ class ExchangeService:
                        progress: Progress | None = None, cancel: threading.Event | None = None) -> ExportResult:
         """Write one signed package to ``out`` (see the module docstring); nothing is left at ``out``
         or marked if anything fails."""
-        from export.census_xml import apply_marks, marked_ids, write_stream
+        from guji.services.exports import apply_marks, marked_ids, write_stream
 
         a = self.actor
         if not a.has(Role.CENSUS, Role.ADMIN):
@@ -292,7 +292,7 @@ class ExchangeService:
                     hashes |= archives.job_images(doc)
                 image_files = self._image_files(s, hashes)
             if cancel is not None and cancel.is_set():
-                from export.census_exchange import ExchangeCancelled
+                from guji.jobs import Cancelled as ExchangeCancelled
 
                 raise ExchangeCancelled("export cancelled; no file was written")
             writer = package.PackageWriter(out)
@@ -416,7 +416,8 @@ class ExchangeService:
 
     def _import(self, pkg: package.OpenedPackage, *, dry_run: bool, budget: Budget, progress: Progress | None,
                 cancel: threading.Event | None) -> PackageImportReport:
-        from export.census_xml_import import ImportReport, Trust, merge_census_xml
+        from export.census_xml_import import ImportReport
+        from guji.services.census_merge import Trust, merge_census_xml
 
         a = self.actor
         header = pkg.header
@@ -516,7 +517,7 @@ class ExchangeService:
             try:
                 with self.ctx.write() as s:
                     if cancel is not None and cancel.is_set():
-                        from export.census_exchange import ExchangeCancelled
+                        from guji.jobs import Cancelled as ExchangeCancelled
 
                         raise ExchangeCancelled("import cancelled; nothing was written")
                     image_ids = self._image_rows(s, images, entries, holder_id, report)

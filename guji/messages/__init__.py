@@ -24,7 +24,7 @@ from typing import Any
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
-SECTIONS = ("core", "trust", "census", "images", "exchange")
+SECTIONS = ("core", "trust", "census", "images", "exchange", "export")
 
 _language: str | None = None
 _catalogue: dict[str, tuple[str, str]] | None = None

@@ -14,7 +14,7 @@ from guji.census.record import AnnotationData, RecordData, SealData
 from guji.cli.main import main
 from tests.conftest import PASSWORD, build_org, admin_for, make_db
 from tests.census.excel_helpers import CORE, INST_A, counts, good_row, write_xlsx
-from export.excel import export_excel
+from tests.export.exports import export_excel
 
 
 def rich(n: int, **over: object) -> RecordData:
@@ -156,6 +156,8 @@ def test_cli_template_import_and_export(org: dict[str, Guji], tmp_path: Path, mo
 
     assert cli(app, "census.a", "export", "excel", "--out", str(tmp_path / "e.xlsx"),
                monkeypatch=monkeypatch) == 0
-    assert "2 records written" in capsys.readouterr().err
+    from guji.messages import msg
+
+    assert msg("export.done.records", count=2, path=tmp_path / "e.xlsx") in capsys.readouterr().err
     assert cli(app, "census.a", "export", "excel", "--out", str(tmp_path / "e.xlsx"), "--institution", "9",
                monkeypatch=monkeypatch) == 1

@@ -28,7 +28,7 @@ from tests.census.excel_helpers import CORE, INST_A, counts, good_row, write_xls
 from tests.census.test_excel_export import second_database
 from tests.census.test_xlsx import MAIN, handmade
 from tests.conftest import PASSWORD
-from export.excel import export_excel
+from tests.export.exports import export_excel
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "=1+1", "-=cmd|' /C calc'!A0"]
 
@@ -178,7 +178,8 @@ def test_long_texts_in_a_sheet_are_cell_errors(org: dict[str, Guji], tmp_path: P
 
 
 def test_a_huge_title_in_census_xml_is_refused(org: dict[str, Guji], tmp_path: Path) -> None:
-    from export.census_xml_import import InvalidExchangeFile, import_census_xml
+    from export.census_xml_import import InvalidExchangeFile
+    from tests.export.census_xml_helpers import import_census_xml
     from tests.export.test_census_xml_import import _doc
 
     admin = org["admin"]

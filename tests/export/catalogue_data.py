@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +17,8 @@ SAMPLES: list[dict[str, object]] = [
          frame_height_cm=Decimal("20.3"), frame_width_cm=Decimal("13.6"), frame_is_half=True,
          layout_statement="半葉九行行十七字，白口，四周單邊", national_list_number="03832",
          seals=[SealData("天一閣", "范欽", "卷端")]),
-    dict(title="［萬曆］金華府志三十卷", author_statement="（明）王懋德（明）陸鳳儀纂修", edition_statement="明萬曆刻本",
+    dict(title="［萬曆］金華府志三十卷", author_statement="（明）王懋德（明）陸鳳儀纂修",
+         edition_statement="明萬曆刻本",
          volumes=12, extant="存卷十六至十九", call_number="善2034", class_branch="shi", class_category="shi.fangzhi",
          frame_height_cm=Decimal("21.5"), frame_width_cm=Decimal("14.2"),
          layout_statement="半葉十行行二十字，白口，四周雙邊，單黑魚尾",
@@ -29,9 +29,11 @@ SAMPLES: list[dict[str, object]] = [
          national_list_number="03833"),
     dict(title="周易本義四卷", author_statement="（宋）朱熹撰", edition_statement="清康熙內府刻本", volumes=4,
          call_number="經12", class_branch="jing", class_category="jing.yi"),
-    dict(title="毛詩注疏二十卷", author_statement="（漢）毛亨傳（漢）鄭玄箋（唐）孔穎達疏", edition_statement="清乾隆四年武英殿刻本",
+    dict(title="毛詩注疏二十卷", author_statement="（漢）毛亨傳（漢）鄭玄箋（唐）孔穎達疏",
+         edition_statement="清乾隆四年武英殿刻本",
          volumes=10, call_number="經40", class_branch="jing", class_category="jing.shi"),
-    dict(title="杜工部集二十卷", author_statement="（唐）杜甫撰", edition_statement="清光緒壬寅(二十八年)刊本", volumes=6,
+    dict(title="杜工部集二十卷", author_statement="（唐）杜甫撰", edition_statement="清光緒壬寅(二十八年)刊本",
+         volumes=6,
          call_number="集201", class_branch="ji", class_category="ji.bieji"),
     dict(title="李太白文集三十卷", author_statement="（唐）李白撰", edition_statement="清乾隆刻本", volumes=8,
          call_number="集118", class_branch="ji", class_category="ji.bieji"),
@@ -43,7 +45,8 @@ SAMPLES: list[dict[str, object]] = [
          call_number="叢1", class_branch="cong", class_category="cong.zacong"),
     dict(title="本草綱目五十二卷", author_statement="（明）李時珍撰", edition_statement="清光緒十一年刻本", volumes=24,
          call_number="子77", class_branch="zi", class_category="zi.yijia"),
-    dict(title="無類之書一卷", author_statement="（清）佚名撰", edition_statement="清抄本", volumes=1, call_number="雜9"),
+    dict(title="無類之書一卷", author_statement="（清）佚名撰", edition_statement="清抄本", volumes=1,
+         call_number="雜9"),
 ]
 
 
@@ -60,20 +63,7 @@ def scan_files() -> list[Path]:
     return sorted(p for p in SCANS.glob("*/*") if p.suffix.lower() in (".png", ".jpg"))
 
 
-@pytest.fixture(scope="module")
-def shared_org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Guji]]:
-    """One populated organisation for the tests that only read (building one costs ~10 s of password hashing)."""
-    from tests.conftest import admin_for, build_org, make_db
-
-    db = make_db(str(tmp_path_factory.mktemp("catalogue") / "guji.sqlite3"))
-    org = build_org(admin_for(db))
-    register_samples(org["census_a"])
-    register_samples(org["census_b"], [dict(title="吉林通志一百二十二卷", edition_statement="清光緒刻本", volumes=40)])
-    yield org
-    db.dispose()
-
-
-__all__ = ["SAMPLES", "register_samples", "run_cli", "scan_files", "shared_org", "AuthorData"]
+__all__ = ["SAMPLES", "AuthorData", "register_samples", "run_cli", "scan_files"]
 
 
 def run_cli(app: Guji, argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],

@@ -9,13 +9,13 @@ from typing import Any
 from lxml import etree
 from sqlalchemy import func, select
 
+from export.census_exchange import NS
+from export.registry import ExportFilters
 from guji.app import Guji
 from guji.census.models import CensusRecord, RecordAuthor, RecordSeal
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData
 from guji.models.audit import AuditEntry
 from guji.models.institution import Institution
-from export.census_exchange import NS
-from export.census_xml import write_census_xml
 
 
 def full_record(**over: Any) -> RecordData:
@@ -41,6 +41,18 @@ def full_record(**over: Any) -> RecordData:
     for k, v in over.items():
         setattr(d, k, v)
     return d
+
+
+def write_census_xml(app: Guji, out: Any, *, institution: str | None = None, state: str | None = None,
+                     mark: bool = True, **kw: Any) -> int:
+    """A census XML export through the exports service; the number of records written."""
+    return app.exports.export("census_xml", out, filters=ExportFilters(institution=institution, state=state),
+                              options={"mark": mark}, **kw).count
+
+
+def import_census_xml(app: Guji, source: Any, **kw: Any) -> Any:
+    """A census XML import through the exports service; its report."""
+    return app.exports.import_census_xml(source, **kw)
 
 
 def export_bytes(app: Guji, **kw: Any) -> bytes:

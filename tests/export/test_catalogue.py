@@ -11,17 +11,19 @@ import shutil
 import subprocess
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from export import fonts
-from export.catalogue import find_images_in_dir, write_illustrated_pdf, write_register_pdf
-from export.selection import ExportCancelled, ExportFilters
+from export.catalogue import find_images_in_dir
+from export.registry import ExportFilters
 from guji.app import Guji
 from guji.errors import ValidationError
-from tests.export.catalogue_data import register_samples, scan_files, shared_org  # noqa: F401 - fixture
+from guji.jobs import Cancelled
+from guji.messages import msg
+from tests.export.catalogue_data import register_samples, scan_files
+from tests.export.exports import illustrated_pdf, register_pdf
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 
@@ -89,13 +91,14 @@ def census(shared_org: dict[str, Guji]) -> Guji:
 def test_register_text_order_bookmarks_and_pages(census: Guji, tmp_path: Path) -> None:
     out = tmp_path / "register.pdf"
     steps: list[float] = []
-    report = write_register_pdf(census, out, progress=lambda f, m: steps.append(f))
-    assert report.entries == 12 and report.missing_chars == [] and report.warnings == []
+    report = register_pdf(census, out, progress=lambda f, m: steps.append(f))
+    assert report.count == 12 and report.missing_chars == () and report.warnings == ()
     assert report.pages == pdfpages(out) >= 4
     assert steps and steps[-1] == 1.0 and steps == sorted(steps)
 
     text = flat(pdftext(out))
-    for s in ("遼寧省圖書館古籍普查登記目錄", "［萬曆］金華府志三十卷", "存卷十六至十九", "明萬曆刻本", "210000-0101-0000002",
+    for s in ("遼寧省圖書館古籍普查登記目錄", "［萬曆］金華府志三十卷", "存卷十六至十九", "明萬曆刻本",
+              "210000-0101-0000002",
               "善2034", "經部", "易類", "題名索引", "著者索引", "清光緒壬寅(二十八年)刊本"):
         assert s in text, s
     # Grouped by 四部 in vocabulary order (經 史 子 集 叢, then unclassified), census number within a 類.
@@ -107,7 +110,8 @@ def test_register_text_order_bookmarks_and_pages(census: Guji, tmp_path: Path) -
     marks = outline(out)
     top = [t for level, t, _ in marks if level == 0]
     assert top == ["經部", "史部", "子部", "集部", "叢部", "未分類", "題名索引", "著者索引"]
-    assert (1, "方志類", 2) in [(lv, t, p) for lv, t, p in marks] or any(t == "方志類" and lv == 1 for lv, t, _ in marks)
+    assert (1, "方志類", 2) in [(lv, t, p) for lv, t, p in marks] or any(
+        t == "方志類" and lv == 1 for lv, t, _ in marks)
     index_page = next(p for lv, t, p in marks if t == "題名索引")
     assert index_page > 1
     # Running head: the catalogue title on every body page, the 部 of the page's first entries.
@@ -129,7 +133,7 @@ def test_indexes_order_by_pinyin_then_strokes_and_point_to_entries(org: dict[str
         dict(title="杜詩一卷", author_statement="（明）李時珍撰", edition_statement="清刻本", volumes=1),
     ])
     out = tmp_path / "r.pdf"
-    report = write_register_pdf(app, out)
+    report = register_pdf(app, out)
     marks = outline(out)
     title_page = next(p for _, t, p in marks if t == "題名索引")
     author_page = next(p for _, t, p in marks if t == "著者索引")
@@ -151,8 +155,8 @@ def test_rare_characters_fall_back_and_missing_ones_are_reported(org: dict[str, 
                                 volumes=1)])
     assert fonts.split_by_font("㐀書")[0][0] == "GujiHanaMinA"
     out = tmp_path / "r.pdf"
-    report = write_register_pdf(app, out)
-    assert report.missing_chars == ["\U00030000"]
+    report = register_pdf(app, out)
+    assert report.missing_chars == ("\U00030000",)
     assert report.warnings and "U+30000" in report.warnings[0] and fonts.MISSING_MARK in report.warnings[0]
     text = flat(pdftext(out))
     assert "㐀書一卷" in text and f"王{fonts.MISSING_MARK}撰" in text
@@ -173,13 +177,13 @@ def test_unit_sees_only_its_records_and_filters_apply(shared_org: dict[str, Guji
                                                       tmp_path: Path) -> None:
     org = shared_org
     out = tmp_path / "b.pdf"
-    report = write_register_pdf(org["census_b"], out)
-    assert report.entries == 1 and "吉林通志" in pdftext(out) and "墨子" not in pdftext(out)
+    report = register_pdf(org["census_b"], out)
+    assert report.count == 1 and "吉林通志" in pdftext(out) and "墨子" not in pdftext(out)
     # The centre sees both; the institution filter narrows to one.
-    assert write_register_pdf(org["centre_reviewer"], tmp_path / "all.pdf").entries == 13
-    one = write_register_pdf(org["centre_reviewer"], tmp_path / "a.pdf", filters=ExportFilters(institution="220000-0101"))
-    assert one.entries == 1
-    assert write_register_pdf(census, tmp_path / "s.pdf", filters=ExportFilters(state="centre_approved")).entries == 0
+    assert register_pdf(org["centre_reviewer"], tmp_path / "all.pdf").count == 13
+    one = register_pdf(org["centre_reviewer"], tmp_path / "a.pdf", filters=ExportFilters(institution="220000-0101"))
+    assert one.count == 1
+    assert register_pdf(census, tmp_path / "s.pdf", filters=ExportFilters(state="centre_approved")).count == 0
 
 
 @pytest.mark.parametrize("filters,field", [
@@ -190,14 +194,14 @@ def test_bad_filters_are_refused_and_nothing_is_written(census: Guji, outdir: Pa
                                                         field: str) -> None:
     out = outdir / "x.pdf"
     with pytest.raises(ValidationError) as err:
-        write_register_pdf(census, out, filters=filters)
+        register_pdf(census, out, filters=filters)
     assert err.value.problems[0].field == field
     assert not out.exists() and list(outdir.iterdir()) == []
 
 
 def test_missing_output_folder_is_refused(census: Guji, outdir: Path) -> None:
     with pytest.raises(ValidationError, match="does not exist"):
-        write_register_pdf(census, outdir / "nope" / "x.pdf")
+        register_pdf(census, outdir / "nope" / "x.pdf")
     assert list(outdir.iterdir()) == []
 
 
@@ -210,18 +214,18 @@ def test_cancel_leaves_no_file(census: Guji, tmp_path: Path) -> None:
         if f > 0.5:
             cancel.set()
 
-    with pytest.raises(ExportCancelled):
-        write_register_pdf(census, out, progress=progress, cancel=cancel)
+    with pytest.raises(Cancelled):
+        register_pdf(census, out, progress=progress, cancel=cancel)
     assert out.read_bytes() == b"old" and no_leftovers(tmp_path)
-    with pytest.raises(ExportCancelled):
-        write_illustrated_pdf(census, out, progress=progress, cancel=cancel)
+    with pytest.raises(Cancelled):
+        illustrated_pdf(census, out, progress=progress, cancel=cancel)
     assert out.read_bytes() == b"old" and no_leftovers(tmp_path)
 
 
 def test_empty_register_still_makes_a_pdf(census: Guji, tmp_path: Path) -> None:
     out = tmp_path / "e.pdf"
-    report = write_register_pdf(census, out, filters=ExportFilters(query="沒有這本書"))
-    assert report.entries == 0 and pdfpages(out) == report.pages == 2 and "無著錄" in pdftext(out)
+    report = register_pdf(census, out, filters=ExportFilters(query="沒有這本書"))
+    assert report.count == 0 and pdfpages(out) == report.pages == 2 and "無著錄" in pdftext(out)
 
 
 # ------------------------------------------------------------------------------ illustrated
@@ -233,14 +237,15 @@ def test_illustrated_entries_images_and_description(census: Guji, tmp_path: Path
     numbers = [census.census.get_record(i).census_number for i in census.search.ids()]
     images = {n: scans[k % len(scans)] for k, n in enumerate(numbers[:-1])}  # the last record has no image
     out = tmp_path / "ill.pdf"
-    report = write_illustrated_pdf(census, out, images=images, dpi=150)
-    assert report.entries == 12 and report.images == 11
-    assert report.without_image == [numbers[-1]] and numbers[-1] in report.warnings[0]
+    report = illustrated_pdf(census, out, images=images, dpi=150)
+    assert report.count == 12 and report.images == 11
+    assert report.without_image == (numbers[-1],) and numbers[-1] in report.warnings[0]
     # Cover + two entries per page, each 部 starting on a new page: 經3 史2 子2 集3 叢1 未分類1 → 2+1+1+2+1+1 pages.
     assert report.pages == pdfpages(out) == 1 + 8
     text = flat(pdftext(out))
     for s in ("珍貴古籍圖錄", "［萬曆］金華府志三十卷", "21.5 × 14.2 cm", "半葉十行行二十字，白口，四周雙邊，單黑魚尾",
-              "「天一閣」（范欽）", "「汪士鐘印」（汪士鐘）", "國家珍貴古籍名錄 03832", "遼寧省圖書館", "黃丕烈跋：卷末手跋",
+              "「天一閣」（范欽）", "「汪士鐘印」（汪士鐘）", "國家珍貴古籍名錄 03832", "遼寧省圖書館",
+              "黃丕烈跋：卷末手跋",
               "20.3 × 13.6 cm（半框）", "（無書影）"):
         assert flat(s) in text, s
     # Images are resampled: no embedded image exceeds 150 dpi at its printed size (the box is 92 mm wide).
@@ -268,8 +273,8 @@ def test_illustrated_images_from_a_folder_named_by_census_number(census: Guji, t
     assert [p.name for p in found] == [f"{number}_1{scans[2].suffix}", f"{number}_2{scans[0].suffix}",
                                       f"{number}_10{scans[1].suffix}"]
     out = tmp_path / "i.pdf"
-    report = write_illustrated_pdf(census, out, images_dir=folder, filters=ExportFilters(ids=[census.search.ids()[0]]))
-    assert report.entries == 1 and report.images == 1 and report.without_image == []
+    report = illustrated_pdf(census, out, images_dir=folder, filters=ExportFilters(ids=[census.search.ids()[0]]))
+    assert report.count == 1 and report.images == 1 and report.without_image == ()
 
 
 def test_unreadable_image_is_a_warning_not_a_crash(census: Guji, tmp_path: Path) -> None:
@@ -278,15 +283,15 @@ def test_unreadable_image_is_a_warning_not_a_crash(census: Guji, tmp_path: Path)
     rid = census.search.ids()[0]
     number = census.census.get_record(rid).census_number
     out = tmp_path / "i.pdf"
-    report = write_illustrated_pdf(census, out, images={number: bad}, filters=ExportFilters(ids=[rid]))
-    assert report.images == 0 and report.without_image == [number]
+    report = illustrated_pdf(census, out, images={number: bad}, filters=ExportFilters(ids=[rid]))
+    assert report.images == 0 and report.without_image == (number,)
     assert any("not readable" in w for w in report.warnings)
     assert "書影無法讀取" in pdftext(out)
 
 
 def test_bad_dpi_is_refused(census: Guji, outdir: Path) -> None:
     with pytest.raises(ValidationError, match="dpi"):
-        write_illustrated_pdf(census, outdir / "i.pdf", dpi=5000)
+        illustrated_pdf(census, outdir / "i.pdf", dpi=5000)
     assert list(outdir.iterdir()) == []
 
 
@@ -296,7 +301,7 @@ def test_catalogue_prints_text_as_stored(org: dict[str, Guji], tmp_path: Path) -
     register_samples(app, [dict(title="金华府志", edition_statement="明万历刻本", volumes=1),
                            dict(title="［萬曆］金華府志三十卷", edition_statement="明萬曆刻本", volumes=1)])
     out = tmp_path / "r.pdf"
-    write_register_pdf(app, out)
+    register_pdf(app, out)
     text = flat(pdftext(out))
     assert "金华府志" in text and "［萬曆］金華府志三十卷" in text and "明万历刻本" in text
 
@@ -308,7 +313,8 @@ def test_cli_catalogue(census: Guji, tmp_path: Path, monkeypatch: pytest.MonkeyP
     out = tmp_path / "r.pdf"
     code, _, err = run_cli(census, ["export", "catalogue", "--layout", "register", "--out", str(out)], monkeypatch,
                            capsys)
-    assert code == 0 and "12 entries" in err and pdfpages(out) >= 4
+    assert code == 0 and msg("export.done.entries.pages", count=12, pages=pdfpages(out), path=out) in err
+    assert pdfpages(out) >= 4
     folder = tmp_path / "imgs"
     folder.mkdir()
     scan = scan_files()[0]
@@ -316,7 +322,8 @@ def test_cli_catalogue(census: Guji, tmp_path: Path, monkeypatch: pytest.MonkeyP
     out2 = tmp_path / "i.pdf"
     code, _, err = run_cli(census, ["export", "catalogue", "--layout", "illustrated", "--out", str(out2),
                                     "--images", str(folder), "--state", "draft"], monkeypatch, capsys)
-    assert code == 0 and "12 entries" in err and "11 entries have no image" in err
+    assert code == 0 and msg("export.done.entries.pages", count=12, pages=pdfpages(out2), path=out2) in err
+    assert "11 entries have no image" in err
     code, _, err = run_cli(census, ["export", "catalogue", "--out", str(tmp_path / "no" / "x.pdf")], monkeypatch,
                            capsys)
     assert code == 1 and "does not exist" in err

@@ -8,15 +8,22 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from export.census_exchange import NS, schema
+from export.census_xml import content_hash
 from guji.app import Guji
 from guji.census.record import RecordData
+from guji.census.store import record_data
 from guji.errors import NotFound, ValidationError
-from export.census_exchange import NS, ExchangeCancelled, schema
-from export.census_xml import content_hash, write_census_xml
-from export.census_xml_import import import_census_xml
-from guji.census.service import record_data
+from guji.jobs import Cancelled
 from tests.conftest import ADMIN_PASSWORD, admin_for, make_db
-from tests.export.census_xml_helpers import canonical, counts, export_bytes, full_record
+from tests.export.census_xml_helpers import (
+    canonical,
+    counts,
+    export_bytes,
+    full_record,
+    import_census_xml,
+    write_census_xml,
+)
 
 N = {"c": NS}
 
@@ -136,7 +143,7 @@ def test_cancel_and_progress_leave_no_file_and_no_marks(org: dict[str, Guji], tm
     cancel = threading.Event()
     cancel.set()
     before = counts(admin)
-    with pytest.raises(ExchangeCancelled):
+    with pytest.raises(Cancelled):
         write_census_xml(admin, tmp_path / "cancelled.xml", cancel=cancel)
     assert not (tmp_path / "cancelled.xml").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["ok.xml"]

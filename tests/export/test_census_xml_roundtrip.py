@@ -19,9 +19,8 @@ from guji.app import Guji
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData
 from guji.db.engine import Database
 from guji.errors import ValidationError
-from export.census_xml_import import import_census_xml
 from tests.conftest import admin_for, make_db
-from tests.export.census_xml_helpers import canonical, export_bytes
+from tests.export.census_xml_helpers import canonical, export_bytes, import_census_xml
 
 # CJK Unified Ideographs, Extension A, and the characters XML must escape.
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)

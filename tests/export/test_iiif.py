@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from export.iiif import CONTEXT, write_iiif_manifest
+from export.iiif import CONTEXT
 from guji.app import Guji
 from guji.errors import NotFound, PermissionDenied, ValidationError
-from tests.export.catalogue_data import scan_files, shared_org  # noqa: F401 - fixture
+from guji.messages import msg
+from tests.export.catalogue_data import scan_files
+from tests.export.exports import iiif_manifest, illustrated_pdf
 
 BASE = "https://iiif.example.org/guji"
 NUMBER = "210000-0101-0000002"
@@ -25,8 +27,8 @@ def is_language_map(value: object) -> bool:
 def test_manifest_structure(shared_org: dict[str, Guji], tmp_path: Path) -> None:
     scans = scan_files()[:3]
     out = tmp_path / "manifest.json"
-    report = write_iiif_manifest(shared_org["census_a"], NUMBER, out, base_url=BASE + "/", images={NUMBER: scans})
-    assert report.canvases == 3 and report.census_number == NUMBER
+    report = iiif_manifest(shared_org["census_a"], NUMBER, out, base_url=BASE + "/", images={NUMBER: scans})
+    assert report.count == 3 and report.subject == NUMBER
     m = json.loads(out.read_text(encoding="utf-8"))
     assert m["@context"] == CONTEXT and m["type"] == "Manifest"
     assert m["id"] == f"{BASE}/{NUMBER}/manifest.json"
@@ -63,7 +65,7 @@ def test_record_by_id_and_images_from_folder(shared_org: dict[str, Guji], tmp_pa
     scan = scan_files()[0]
     (folder / f"{NUMBER}_1{scan.suffix}").write_bytes(scan.read_bytes())
     out = tmp_path / "m.json"
-    assert write_iiif_manifest(app, str(rid), out, base_url=BASE, images_dir=folder).canvases == 1
+    assert iiif_manifest(app, str(rid), out, base_url=BASE, images_dir=folder).count == 1
 
 
 @pytest.mark.parametrize("record,kwargs,error", [
@@ -77,7 +79,7 @@ def test_record_by_id_and_images_from_folder(shared_org: dict[str, Guji], tmp_pa
 def test_refusals_write_nothing(shared_org: dict[str, Guji], tmp_path: Path, record: str, kwargs: dict,
                                 error: type) -> None:
     with pytest.raises(error):
-        write_iiif_manifest(shared_org["census_a"], record, tmp_path / "m.json", **kwargs)
+        iiif_manifest(shared_org["census_a"], record, tmp_path / "m.json", **kwargs)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -85,7 +87,7 @@ def test_unreadable_image_is_refused(shared_org: dict[str, Guji], tmp_path: Path
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"nope")
     with pytest.raises(ValidationError, match="not a readable image"):
-        write_iiif_manifest(shared_org["census_a"], NUMBER, tmp_path / "m.json", base_url=BASE, images={NUMBER: bad})
+        iiif_manifest(shared_org["census_a"], NUMBER, tmp_path / "m.json", base_url=BASE, images={NUMBER: bad})
     assert not (tmp_path / "m.json").exists()
 
 
@@ -100,7 +102,7 @@ def test_cli_iiif(shared_org: dict[str, Guji], tmp_path: Path, monkeypatch: pyte
     out = tmp_path / "m.json"
     code, _, err = run_cli(shared_org["census_a"], ["export", "iiif", NUMBER, "--out", str(out), "--base-url", BASE,
                                                     "--images", str(folder)], monkeypatch, capsys)
-    assert code == 0 and "2 canvases" in err
+    assert code == 0 and msg("export.done.canvases.of", count=2, subject=NUMBER, path=out) in err
     assert len(json.loads(out.read_text(encoding="utf-8"))["items"]) == 2
 
 
@@ -108,8 +110,7 @@ def test_images_from_the_images_service(org: dict[str, Guji], tmp_path: Path) ->
     """Images attached through app.images feed both the manifest and the illustrated catalogue."""
     import subprocess
 
-    from export.catalogue import write_illustrated_pdf
-    from export.selection import ExportFilters
+    from export.registry import ExportFilters
     from tests.export.catalogue_data import register_samples
 
     app = org["census_a"]
@@ -119,11 +120,11 @@ def test_images_from_the_images_service(org: dict[str, Guji], tmp_path: Path) ->
         app.images.add_to_record(scan, rid, "書影")
     number = app.census.get_record(rid).census_number
     out = tmp_path / "m.json"
-    assert write_iiif_manifest(app, number, out, base_url=BASE).canvases == 2
+    assert iiif_manifest(app, number, out, base_url=BASE).count == 2
     m = json.loads(out.read_text(encoding="utf-8"))
     assert [c["width"] for c in m["items"]] == [Image.open(s).width for s in scans[:2]]
     pdf = tmp_path / "i.pdf"
-    report = write_illustrated_pdf(app, pdf, filters=ExportFilters(ids=[rid]))
-    assert report.images == 1 and report.without_image == []
+    report = illustrated_pdf(app, pdf, filters=ExportFilters(ids=[rid]))
+    assert report.images == 1 and report.without_image == ()
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len(listing.splitlines()) == 3

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from export.labels import LabelSheet, write_labels
-from export.selection import ExportFilters
+from export.labels import LabelSheet
+from export.registry import ExportFilters
 from guji.app import Guji
 from guji.errors import ValidationError
-from tests.export.catalogue_data import shared_org  # noqa: F401 - fixture
+from guji.messages import msg
+from tests.export.exports import labels
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils not installed")
 
@@ -36,8 +37,8 @@ def decode_qr(pdf: Path, tmp: Path, page: int = 1) -> set[str]:
 def test_labels_text_and_qr_codes(shared_org: dict[str, Guji], tmp_path: Path) -> None:
     app = shared_org["census_a"]
     out = tmp_path / "labels.pdf"
-    report = write_labels(app, out)
-    assert report.labels == 12 and report.pages == pages(out) == 1
+    report = labels(app, out)
+    assert report.count == 12 and report.pages == pages(out) == 1
     text = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
     for s in ("210000-0101-0000001", "善1001", "墨子十五卷", "善2034", "遼寧省圖書館"):
         assert s in text, s
@@ -47,15 +48,15 @@ def test_labels_text_and_qr_codes(shared_org: dict[str, Guji], tmp_path: Path) -
 
 def test_start_position_and_second_sheet(shared_org: dict[str, Guji], tmp_path: Path) -> None:
     out = tmp_path / "l.pdf"
-    report = write_labels(shared_org["census_a"], out, start=20)  # 4 on the first sheet, 8 on the second
+    report = labels(shared_org["census_a"], out, start=20)  # 4 on the first sheet, 8 on the second
     assert report.pages == pages(out) == 2
     assert decode_qr(out, tmp_path, 1) == {f"210000-0101-{n:07d}" for n in range(1, 5)}
     assert decode_qr(out, tmp_path, 2) == {f"210000-0101-{n:07d}" for n in range(5, 13)}
 
 
 def test_long_title_is_cut_not_overflowing(shared_org: dict[str, Guji], tmp_path: Path) -> None:
-    from export.labels import short_title
     from export import fonts
+    from export.labels import short_title
 
     lines = short_title("欽定四庫全書總目二百卷首四卷附錄一卷補遺一卷", 80, 8.5)
     assert len(lines) == 2 and lines[-1].endswith("…")
@@ -71,7 +72,7 @@ def test_long_title_is_cut_not_overflowing(shared_org: dict[str, Guji], tmp_path
 ])
 def test_bad_options_are_refused(shared_org: dict[str, Guji], tmp_path: Path, kwargs: dict, field: str) -> None:
     with pytest.raises(ValidationError) as err:
-        write_labels(shared_org["census_a"], tmp_path / "l.pdf", **kwargs)
+        labels(shared_org["census_a"], tmp_path / "l.pdf", **kwargs)
     assert err.value.problems[0].field == field
     assert list(tmp_path.iterdir()) == []
 
@@ -83,4 +84,4 @@ def test_cli_labels(shared_org: dict[str, Guji], tmp_path: Path, monkeypatch: py
     out = tmp_path / "l.pdf"
     code, _, err = run_cli(shared_org["census_a"], ["export", "labels", "--out", str(out), "--start", "3"],
                            monkeypatch, capsys)
-    assert code == 0 and "12 labels on 1 sheet" in err and pages(out) == 1
+    assert code == 0 and msg("export.done.labels.pages", count=12, pages=1, path=out) in err and pages(out) == 1

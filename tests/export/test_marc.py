@@ -8,12 +8,14 @@ from pathlib import Path
 import pymarc
 import pytest
 
-from export.marc import record_to_marc, write_marc
-from export.selection import ExportCancelled, ExportFilters
+from export.marc import record_to_marc
+from export.registry import ExportFilters
 from guji.app import Guji
 from guji.census.record import RecordData
 from guji.errors import ValidationError
-from tests.export.catalogue_data import register_samples, shared_org  # noqa: F401 - fixture
+from guji.jobs import Cancelled
+from guji.messages import msg
+from tests.export.exports import marc
 
 
 def read_back(path: Path, fmt: str) -> dict[str, pymarc.Record]:
@@ -33,8 +35,8 @@ def subfields(field: pymarc.Field, code: str) -> list[str]:
 def test_marc_round_trip_fields(shared_org: dict[str, Guji], tmp_path: Path, fmt: str) -> None:
     app = shared_org["census_a"]
     out = tmp_path / f"x.{fmt}"
-    report = write_marc(app, out, format=fmt)
-    assert report.records == 12
+    report = marc(app, out, format=fmt)
+    assert report.count == 12
     recs = read_back(out, fmt)
     assert len(recs) == 12
     r = recs["210000-0101-0000002"]  # ［萬曆］金華府志
@@ -49,14 +51,17 @@ def test_marc_round_trip_fields(shared_org: dict[str, Guji], tmp_path: Path, fmt
     assert r["215"]["a"] == "12冊"
     assert "半葉十行行二十字" in r["307"]["a"] and "版框高21.5釐米，寬14.2釐米" in r["307"]["a"]
     notes = [f["a"] for f in r.get_fields("316")]
-    assert notes == ["存卷十六至十九", "鈐印「北京圖書館藏」，卷端", "鈐印「汪士鐘印」（汪士鐘），序首", "黃丕烈跋：卷末手跋"]
+    assert notes == ["存卷十六至十九", "鈐印「北京圖書館藏」，卷端", "鈐印「汪士鐘印」（汪士鐘），序首",
+                     "黃丕烈跋：卷末手跋"]
     assert all(f["5"] == "210000-0101" for f in r.get_fields("316"))
     names = [(f.tag, f.get("c"), f["a"], f["4"]) for f in r.get_fields("701", "702")]
-    assert names == [("701", "（明）", "王懋德", "纂修"), ("701", "（明）", "陸鳳儀", "纂修"), ("702", None, "黃丕烈", "跋")]
+    assert names == [("701", "（明）", "王懋德", "纂修"), ("701", "（明）", "陸鳳儀", "纂修"),
+                     ("702", None, "黃丕烈", "跋")]
     assert r["701"].indicators == pymarc.Indicators(" ", "0")
     assert r["686"]["a"] == "史部方志類" and r["686"]["2"] == "sibu"
     assert r["801"]["a"] == "CN" and r["801"]["b"] == "210000-0101"
-    assert (r["905"]["a"], r["905"]["b"], r["905"]["d"], r["905"]["f"]) == ("210000-0101", "遼寧省圖書館", "善2034", "12")
+    assert (r["905"]["a"], r["905"]["b"], r["905"]["d"], r["905"]["f"]) == ("210000-0101", "遼寧省圖書館", "善2034",
+                                                                            "12")
     # Secondary responsibility (箋, 疏, 注) goes to 702, primary to 701.
     shi = recs["210000-0101-0000005"]  # 毛詩注疏: （漢）毛亨傳（漢）鄭玄箋（唐）孔穎達疏
     assert [(f.tag, f["a"]) for f in shi.get_fields("701", "702")] == [
@@ -70,12 +75,13 @@ def test_marc_round_trip_fields(shared_org: dict[str, Guji], tmp_path: Path, fmt
 
 def test_links_children_and_grades(org: dict[str, Guji], tmp_path: Path) -> None:
     app = org["census_a"]
-    parent = app.census.register_book(RecordData(title="知不足齋叢書", edition_statement="清乾隆道光間刻本", volumes=240))
+    parent = app.census.register_book(RecordData(title="知不足齋叢書", edition_statement="清乾隆道光間刻本",
+                                                 volumes=240))
     app.census.register_book(RecordData(title="鄭氏佚書", edition_statement="清乾隆道光間刻本", volumes=2,
                                         parent_census_number=parent.census_number))
     org["admin"].census.confirm_grade(parent.id, "3B")
     out = tmp_path / "x.xml"
-    recs = read_back(out, "xml") if write_marc(app, out, format="xml").records == 2 else {}
+    recs = read_back(out, "xml") if marc(app, out, format="xml").count == 2 else {}
     p, c = recs[parent.census_number], recs["210000-0101-0000002"]
     assert p.leader[8] == "1" and p["327"]["a"] == "鄭氏佚書" and p["906"]["a"] == "三級乙等"
     assert c.leader[8] == "2" and c["461"]["0"] == parent.census_number
@@ -83,10 +89,10 @@ def test_links_children_and_grades(org: dict[str, Guji], tmp_path: Path) -> None
 
 def test_institution_filter_and_visibility(shared_org: dict[str, Guji], tmp_path: Path) -> None:
     out = tmp_path / "b.mrc"
-    assert write_marc(shared_org["census_b"], out, format="iso2709").records == 1
+    assert marc(shared_org["census_b"], out, format="iso2709").count == 1
     assert list(read_back(out, "iso2709")) == ["220000-0101-0000001"]
     centre = shared_org["centre_reviewer"]
-    assert write_marc(centre, out, format="iso2709", filters=ExportFilters(institution="210000-0101")).records == 12
+    assert marc(centre, out, format="iso2709", filters=ExportFilters(institution="210000-0101")).count == 12
 
 
 @pytest.mark.parametrize("kwargs,field", [
@@ -97,7 +103,7 @@ def test_bad_options_are_refused_and_nothing_is_written(shared_org: dict[str, Gu
                                                        kwargs: dict, field: str) -> None:
     out = tmp_path / "x.xml"
     with pytest.raises(ValidationError) as err:
-        write_marc(shared_org["census_a"], out, **kwargs)
+        marc(shared_org["census_a"], out, **kwargs)
     assert err.value.problems[0].field == field
     assert list(tmp_path.iterdir()) == []
 
@@ -105,13 +111,13 @@ def test_bad_options_are_refused_and_nothing_is_written(shared_org: dict[str, Gu
 def test_cancel_leaves_no_file(shared_org: dict[str, Guji], tmp_path: Path) -> None:
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(ExportCancelled):
-        write_marc(shared_org["census_a"], tmp_path / "x.xml", cancel=cancel)
+    with pytest.raises(Cancelled):
+        marc(shared_org["census_a"], tmp_path / "x.xml", cancel=cancel)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_record_without_dates_or_volumes(shared_org: dict[str, Guji]) -> None:
-    from export.selection import ExportRecord
+    from export.registry import ExportRecord
 
     rec = ExportRecord(1, RecordData(census_number="210000-0101-0000099", title="某書", edition_statement="抄本"),
                        "210000-0101", "遼寧省圖書館", "draft", None)
@@ -126,7 +132,7 @@ def test_cli_marc(shared_org: dict[str, Guji], tmp_path: Path, monkeypatch: pyte
     out = tmp_path / "x.mrc"
     code, _, err = run_cli(shared_org["census_a"], ["export", "marc", "--format", "iso2709", "--out", str(out)],
                            monkeypatch, capsys)
-    assert code == 0 and "12 records" in err
+    assert code == 0 and msg("export.done.records", count=12, path=out) in err
     assert len(read_back(out, "iso2709")) == 12
     code, _, err = run_cli(shared_org["census_a"], ["export", "marc", "--out", str(tmp_path / "y.xml"),
                                                     "--institution", "bad"], monkeypatch, capsys)

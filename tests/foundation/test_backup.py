@@ -6,8 +6,8 @@ tests/foundation/test_backup_images.py."""
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ def _org_app(url: str) -> Guji:
 def test_backup_and_restore_give_identical_data(any_url: str, tmp_path: Path) -> None:
     src = _org_app(any_url)
     out = tmp_path / "b.guji"
-    counts = backup.backup(src, out).rows
+    counts = src.exports.backup(out).rows
     assert counts["user_account"] == 7 and counts["institution"] == 3 and counts["audit_log"] > 10
     target = make_db(str(tmp_path / "restored.sqlite3"))
     assert backup.restore(target, out, **ADMIN).rows == counts
@@ -53,7 +53,7 @@ def test_backup_and_restore_give_identical_data(any_url: str, tmp_path: Path) ->
 def test_sqlite_backup_restores_into_postgres(tmp_path: Path, pg_url: str) -> None:
     src = _org_app(str(tmp_path / "src.sqlite3"))
     out = tmp_path / "b.guji"
-    backup.backup(src, out)
+    src.exports.backup(out)
     target = make_db(pg_url)
     backup.restore(target, out, **ADMIN)
     assert _without_audit(backup.dump_rows(target)) == _without_audit(backup.dump_rows(src.db))
@@ -65,7 +65,7 @@ def test_sqlite_backup_restores_into_postgres(tmp_path: Path, pg_url: str) -> No
 def test_restore_refuses_a_non_empty_database(tmp_path: Path) -> None:
     src = _org_app(str(tmp_path / "a.sqlite3"))
     out = tmp_path / "b.guji"
-    backup.backup(src, out)
+    src.exports.backup(out)
     other = _org_app(str(tmp_path / "b.sqlite3"))
     before = backup.dump_rows(other.db)
     with pytest.raises(Conflict) as info:
@@ -79,7 +79,7 @@ def test_damaged_backups_restore_nothing(tmp_path: Path, damage: str) -> None:
     """Damage an old single-file backup (the data dump alone) in several ways."""
     src = _org_app(str(tmp_path / "a.sqlite3"))
     folder = tmp_path / "b.guji"
-    backup.backup(src, folder)
+    src.exports.backup(folder)
     out = tmp_path / "old-style.gz"
     out.write_bytes(next(folder.glob("data-*.jsonl.gz")).read_bytes())
     raw = gzip.decompress(out.read_bytes())
@@ -104,7 +104,7 @@ def test_damaged_backups_restore_nothing(tmp_path: Path, damage: str) -> None:
 def test_an_old_single_file_backup_still_restores(tmp_path: Path) -> None:
     src = _org_app(str(tmp_path / "a.sqlite3"))
     folder = tmp_path / "b.guji"
-    backup.backup(src, folder)
+    src.exports.backup(folder)
     old = tmp_path / "guji-2026-11-23.gz"
     old.write_bytes(next(folder.glob("data-*.jsonl.gz")).read_bytes())
     target = make_db(str(tmp_path / "t.sqlite3"))
@@ -126,7 +126,7 @@ def test_a_failed_backup_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     out = tmp_path / "b.guji"
     monkeypatch.setattr(backup, "_encode", boom)
     with pytest.raises(RuntimeError):
-        backup.backup(src, out)
+        src.exports.backup(out)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -139,7 +139,7 @@ def test_restored_register_is_searchable_and_identical(any_url: str, tmp_path: P
     census.census.register_book(RecordData(title="［萬曆］金華府志三十卷", edition_statement="明萬曆刻本", volumes=12,
                                            seals=[SealData("天一閣", "范欽")]))
     out = tmp_path / "b.guji"
-    backup.backup(src, out)
+    src.exports.backup(out)
     target = make_db(str(tmp_path / "restored.sqlite3"))
     backup.restore(target, out, **ADMIN)
     assert _without_audit(backup.dump_rows(target)) == _without_audit(backup.dump_rows(src.db))
@@ -174,7 +174,7 @@ def _audit_rows(objs: list[dict]) -> tuple[list[str], list[dict]]:
 def test_forged_audit_rows_in_a_backup_are_refused(any_url: str, tmp_path: Path, forgery: str) -> None:
     src = _org_app(any_url)
     folder = tmp_path / "b.guji"
-    backup.backup(src, folder)
+    src.exports.backup(folder)
 
     def change(objs: list[dict]) -> list[dict]:
         columns, rows = _audit_rows(objs)
@@ -211,7 +211,7 @@ def test_forged_audit_rows_in_a_backup_are_refused(any_url: str, tmp_path: Path,
 def test_an_untouched_dump_restores_with_its_chain(any_url: str, tmp_path: Path) -> None:
     src = _org_app(any_url)
     folder = tmp_path / "b.guji"
-    backup.backup(src, folder)
+    src.exports.backup(folder)
     same = _rewrite_dump(folder, lambda objs: objs)
     target = make_db(str(tmp_path / "t.sqlite3"))
     backup.restore(target, same, **ADMIN)

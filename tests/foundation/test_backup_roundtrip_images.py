@@ -41,8 +41,8 @@ def _pdf_images(pdf: Path) -> list[list[str]]:
 
 
 def test_images_survive_backup_and_restore_into_another_folder(tmp_path: Path) -> None:
-    from export.catalogue import write_illustrated_pdf
-    from export.iiif import write_iiif_manifest
+    from tests.export.exports import iiif_manifest as write_iiif_manifest
+    from tests.export.exports import illustrated_pdf as write_illustrated_pdf
     from restoration.report import write_report
 
     source_dir = tmp_path / "centre"
@@ -80,4 +80,4 @@ def test_images_survive_backup_and_restore_into_another_folder(tmp_path: Path) -
 
     iiif = write_iiif_manifest(admin, rec.census_number, tmp_path / "manifest.json", base_url="https://example.org/iiif")
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    assert iiif.canvases == 1 and len(manifest["items"]) == 1
+    assert iiif.count == 1 and len(manifest["items"]) == 1

@@ -179,6 +179,22 @@ def _export_key(c: Cell) -> Path:
     return c.own.key_path
 
 
+def _marc_holders(path: str) -> list[str]:
+    """The holding institution (905 $a) of every record of a MARCXML file."""
+    import pymarc
+
+    return [r["905"]["a"] for r in pymarc.parse_xml_to_array(path)]
+
+
+def _package_census_xml(c: Cell) -> Any:
+    """The census XML document inside A's signed exchange package (records of A)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(c.world.package) as z:
+        return io.BytesIO(z.read("census.xml"))
+
+
 RULES: dict[str, Rule] = {
     # --- institutions: the directory is public; changing it is the administrator's.
     "institutions.add_institution": Rule(admin_only, lambda a, c: a.institutions.add_institution(
@@ -394,6 +410,15 @@ RULES: dict[str, Rule] = {
     "exchange.revoke_key": Rule(admin_only, lambda a, c: a.exchange.revoke_key(
         c.world.sides["B"].key_fingerprint), ()),
     "exchange.keys": Rule(anyone, lambda a, c: a.exchange.keys(), ()),
+    # --- exports: anyone exports what they may see; a census XML import merges records of the
+    # importer's own institution (census staff) or any (the administrator); backups are the
+    # administrator's.
+    "exports.formats": Rule(anyone, lambda a, c: a.exports.formats(), ()),
+    "exports.export": lists(lambda a, c: a.exports.export("marc_xml", c.work / "records.xml"),
+                            lambda r, w: by_code(w, _marc_holders(r.path))),
+    "exports.import_census_xml": Rule(lambda who, t: who.is_admin or ("census" in who.roles and who.side == "A"),
+                                      lambda a, c: a.exports.import_census_xml(_package_census_xml(c)), ()),
+    "exports.backup": Rule(admin_only, lambda a, c: a.exports.backup(c.work / "backup"), ()),
     # --- no permission involved. Kept short: only what names no institution's data at all.
     # The image store's objects and folder say where files are kept, not whose they are; every
     # image action that uses them checks its own permission first.
@@ -613,7 +638,7 @@ def test_every_public_service_method_has_a_rule(world: World, tmp_path: Path) ->
         app = Guji(db, world.actors["admin"])
         found = service_methods(app)
         assert set(services(app)) == {"institutions", "users", "audit", "census", "review", "search", "vault",
-                                      "images", "restoration", "exchange"}
+                                      "images", "restoration", "exchange", "exports"}
         holders = services(app)
         in_tx = {name for name, fn in found.items()
                  if takes_session_first(fn, type(holders[name.split(".")[0]]), name.split(".")[1])}

@@ -1,23 +1,21 @@
 """The export page (导出): census XML, MARC, Excel, the printed catalogues and book labels.
 
-The user picks what to export, filters (holding institution, review state), the
-output file (and, for the illustrated catalogue, a folder of images named by census
-number), then starts. The export function runs on the DB worker with
-``wants_progress``: its ``progress(fraction, message)`` drives the progress bar and
-Cancel sets its ``cancel`` event; the functions write to a temporary file and rename
-it at the end, so a cancelled export leaves nothing. Formats whose module is not in
-this build (XML and Excel come from other parts of the program) are shown disabled
-with a tooltip saying why.
+The formats are those of the export registry (:data:`export.registry.EXPORTERS`) that
+export a selection of records. The user picks one, filters (holding institution, review
+state), the output file (and, for the illustrated catalogue, a folder of images named by
+census number), then starts. The export runs through the exports service
+(``app.exports.export``) on the DB worker with ``wants_progress``: its ``progress(fraction,
+message)`` drives the progress bar and Cancel sets its ``cancel`` event; the service writes
+to a temporary file and renames it at the end, so a cancelled export leaves nothing. Formats
+whose module is not in this build are shown disabled with a tooltip saying why.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from export.registry import EXPORTERS, Exporter, ExportFilters, ExportResult
 from guji.census.models import STATE_LABELS_ZH, ReviewState
 from guji.gui.pages import Page
 from guji.gui.qt import (
@@ -38,63 +36,32 @@ from guji.gui.qt import (
     QWidget,
 )
 from guji.gui.worker import Job, error_text
+from guji.jobs import Cancelled
 from guji.services.context import Changes
 
 if TYPE_CHECKING:
     from guji.gui.mainwindow import MainWindow
 
 
-@dataclass(frozen=True)
-class ExportKind:
-    """One choice of the page: which module and function, the file suffix, which options apply."""
-
-    key: str
-    module: str
-    function: str
-    suffix: str
-    file_filter: str
-    images: bool = False  # uses the images folder
-    dpi: bool = False
+#: The formats the page offers: every registry entry that exports a selection of records.
+KINDS: tuple[Exporter, ...] = tuple(e for e in EXPORTERS if e.selection == "records")
 
 
-KINDS: tuple[ExportKind, ...] = (
-    ExportKind("census_xml", "export.census_xml", "write_census_xml", ".xml", "XML (*.xml)"),
-    ExportKind("marc_xml", "export.marc", "write_marc", ".xml", "MARCXML (*.xml)"),
-    ExportKind("marc_iso", "export.marc", "write_marc", ".mrc", "ISO 2709 (*.mrc *.iso)"),
-    ExportKind("excel", "export.excel", "export_excel", ".xlsx", "Excel (*.xlsx)"),
-    ExportKind("register", "export.catalogue", "write_register_pdf", ".pdf", "PDF (*.pdf)"),
-    ExportKind("illustrated", "export.catalogue", "write_illustrated_pdf", ".pdf", "PDF (*.pdf)", images=True,
-               dpi=True),
-    ExportKind("labels", "export.labels", "write_labels", ".pdf", "PDF (*.pdf)"),
-)
+def load_function(kind: Exporter) -> Any:
+    """``kind.render`` when the renderer's module is in this build, else None."""
+    return kind.render if kind.module_available() else None
 
 
-def load_function(kind: ExportKind) -> Callable[..., Any] | None:
-    """The export function of ``kind``, or None when its module is not in this build."""
-    try:
-        module = importlib.import_module(kind.module)
-    except ModuleNotFoundError as exc:
-        if exc.name and kind.module.startswith(exc.name):
-            return None
-        raise
-    return getattr(module, kind.function, None)
-
-
-def run_export(app: Any, kind: ExportKind, fn: Callable[..., Any], out: str, *, institution: str | None,
-               state: str | None, images_dir: str | None, dpi: int, progress: Any = None, cancel: Any = None) -> Any:
-    """Call the export function of ``kind`` with the page's options (runs on the DB worker)."""
-    if kind.key in ("census_xml", "excel"):
-        # The XML and Excel writers take the filters as keywords.
-        return fn(app, out, institution=institution, state=state, progress=progress, cancel=cancel)
-    from export.selection import ExportFilters
-
-    filters = ExportFilters(institution=institution, state=state)
-    if kind.key.startswith("marc"):
-        return fn(app, out, format="xml" if kind.key == "marc_xml" else "iso2709", filters=filters,
-                  progress=progress, cancel=cancel)
-    if kind.key == "illustrated":
-        return fn(app, out, filters=filters, images_dir=images_dir or None, dpi=dpi, progress=progress, cancel=cancel)
-    return fn(app, out, filters=filters, progress=progress, cancel=cancel)
+def run_export(app: Any, kind: Exporter, out: str, *, institution: str | None, state: str | None,
+               images_dir: str | None, dpi: int, progress: Any = None, cancel: Any = None) -> ExportResult:
+    """Run the export ``kind`` with the page's options through the exports service (on the DB worker)."""
+    options: dict[str, Any] = {}
+    if kind.option("images_dir") is not None:
+        options["images_dir"] = images_dir or None
+    if kind.option("dpi") is not None:
+        options["dpi"] = dpi
+    return app.exports.export(kind.key, out, filters=ExportFilters(institution=institution, state=state),
+                              options=options, progress=progress, cancel=cancel)
 
 
 class ExportPage(Page):
@@ -105,19 +72,10 @@ class ExportPage(Page):
     def nav_title(self) -> str:
         return self.tr("Export")
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__(window)
         self.job: Job | None = None
-        self.functions: dict[str, Callable[..., Any] | None] = {k.key: load_function(k) for k in KINDS}
-        labels = {
-            "census_xml": self.tr("Census XML (national exchange format)"),
-            "marc_xml": self.tr("MARC records (MARCXML)"),
-            "marc_iso": self.tr("MARC records (ISO 2709)"),
-            "excel": self.tr("Excel register (seven columns and details)"),
-            "register": self.tr("Printed census register (PDF)"),
-            "illustrated": self.tr("Illustrated catalogue of precious books (PDF)"),
-            "labels": self.tr("Book labels with QR codes (PDF)"),
-        }
+        self.functions: dict[str, Any] = {k.key: load_function(k) for k in KINDS}
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Export records"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -130,12 +88,13 @@ class ExportPage(Page):
         model = self.kind.model()
         assert isinstance(model, QStandardItemModel)
         for k in KINDS:
-            self.kind.addItem(labels[k.key], k.key)
+            self.kind.addItem(str(k.label), k.key)
             if self.functions[k.key] is None:
                 item = model.item(self.kind.count() - 1)
                 assert item is not None
                 item.setEnabled(False)
-                item.setToolTip(self.tr("Not available in this build (%1 is missing)").replace("%1", k.module))
+                item.setToolTip(self.tr("Not available in this build (%1 is missing)")
+                                .replace("%1", k.renderer.split(":")[0]))
         form.addRow(self.tr("Export"), self.kind)
         self.institution = QComboBox()
         self.institution.setObjectName("institution")
@@ -223,7 +182,7 @@ class ExportPage(Page):
 
     # --- options -------------------------------------------------------------------------------
 
-    def current_kind(self) -> ExportKind:
+    def current_kind(self) -> Exporter:
         key = self.kind.currentData()
         return next(k for k in KINDS if k.key == key)
 
@@ -239,10 +198,12 @@ class ExportPage(Page):
 
     def _kind_changed(self) -> None:
         kind = self.current_kind()
+        images = kind.option("images_dir") is not None
+        dpi = kind.option("dpi") is not None
         for w in (self.images, self.images_browse, self.images_label):
-            w.setVisible(kind.images)
-        self.dpi.setVisible(kind.dpi)
-        self.dpi_label.setVisible(kind.dpi)
+            w.setVisible(images)
+        self.dpi.setVisible(dpi)
+        self.dpi_label.setVisible(dpi)
         text = self.out.text().strip()
         if text:
             p = Path(text)
@@ -292,8 +253,7 @@ class ExportPage(Page):
         if self.job is not None:
             return None
         kind = self.current_kind()
-        fn = self.functions.get(kind.key)
-        if fn is None:
+        if self.functions.get(kind.key) is None:
             return None
         out = self.out.text().strip()
         if not out:
@@ -317,8 +277,8 @@ class ExportPage(Page):
             job.failed.connect(self._on_failed)
             job.finished.connect(self._on_finished)
 
-        return self.worker.submit(run_export, self.app, kind, fn, out, wants_progress=True, connect=connect,
-                                  **kwargs)
+        return self.ops.submit(run_export, self.ops.long_app, kind, out, lane="long", wants_progress=True,
+                               connect=connect, **kwargs)
 
     def cancel_export(self) -> None:
         if self.job is not None:
@@ -330,31 +290,17 @@ class ExportPage(Page):
         if message:
             self.status.setText(self.tr("Exporting…") + " " + message)
 
-    def _on_done(self, result: Any, out: str) -> None:
+    def _on_done(self, result: ExportResult, out: str) -> None:
         self.progress.setValue(1000)
-        if isinstance(result, int):
-            summary = self.tr("%1 records written to %2").replace("%1", str(result)).replace("%2", out)
-            warnings: list[str] = []
-        elif hasattr(result, "pages") and hasattr(result, "entries"):
-            summary = (self.tr("%1 entries on %2 pages written to %3").replace("%1", str(result.entries))
-                       .replace("%2", str(result.pages)).replace("%3", out))
-            warnings = list(result.warnings)
-        elif hasattr(result, "labels"):
-            summary = (self.tr("%1 labels on %2 sheets written to %3").replace("%1", str(result.labels))
-                       .replace("%2", str(result.pages)).replace("%3", out))
-            warnings = list(result.warnings)
-        else:
-            n = getattr(result, "records", None)
-            summary = self.tr("%1 records written to %2").replace("%1", str(n)).replace("%2", out)
-            warnings = list(getattr(result, "warnings", []) or [])
+        summary = str(result.summary())
         self._finish_text(summary)
-        if warnings:
-            self.details.setPlainText("\n".join(warnings))
+        if result.warnings:
+            self.details.setPlainText("\n".join(result.warnings))
             self.status.setText(summary + " " + self.tr("(with warnings, see below)"))
 
     def _on_failed(self, exc: BaseException) -> None:
         self.progress.setValue(0)
-        if "Cancelled" in type(exc).__name__:
+        if isinstance(exc, Cancelled):
             self._finish_text(self.tr("Export cancelled; no file was written."))
         else:
             self._finish_text(self.tr("Export failed: %1").replace("%1", error_text(exc)), error=True)
@@ -371,4 +317,4 @@ class ExportPage(Page):
         self.status.setStyleSheet("color: #a00000;" if error else "")
 
 
-__all__ = ["ExportPage", "ExportKind", "KINDS", "load_function", "run_export", "Qt"]
+__all__ = ["KINDS", "ExportPage", "Qt", "load_function", "run_export"]

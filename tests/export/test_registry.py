@@ -1,0 +1,97 @@
+"""The export registry is the one list of formats; the renderers in export/ touch no database."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from export.registry import EXPORTERS, ExportData, ExportRecord, by_key, commands
+from guji.census.record import RecordData
+
+EXPORT_DIR = Path(__file__).resolve().parents[2] / "export"
+# What a renderer must not import: the ORM, the models, the database layer.
+FORBIDDEN = ("sqlalchemy", "guji.models", "guji.census.models", "guji.db", "guji.census.service",
+             "guji.census.store", "guji.services", "guji.app")
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+            names += [f"{node.module}.{a.name}" for a in node.names]
+    return names
+
+
+def test_no_renderer_imports_the_database() -> None:
+    modules = sorted(EXPORT_DIR.glob("*.py"))
+    assert len(modules) >= 8
+    bad = {f"{p.name}: {name}" for p in modules for name in _imports(p)
+           if any(name == f or name.startswith(f + ".") for f in FORBIDDEN)}
+    assert not bad, f"export/ modules importing the data side: {sorted(bad)}"
+
+
+def test_every_format_has_a_label_a_renderer_and_a_unique_key() -> None:
+    keys = [e.key for e in EXPORTERS]
+    assert len(keys) == len(set(keys))
+    assert set(keys) == {"census_xml", "marc_xml", "marc_iso", "excel", "register", "illustrated", "labels", "iiif"}
+    for e in EXPORTERS:
+        assert str(e.label) and e.label.key == e.label_key
+        assert e.suffix.startswith(".") and e.module_available()
+        assert by_key(e.key) is e
+    with pytest.raises(KeyError):
+        by_key("nope")
+
+
+def test_the_command_line_offers_exactly_the_registry() -> None:
+    from guji.cli.export import exporter_for
+    from guji.cli.main import build_parser
+
+    parser = build_parser()
+    seen = []
+    for command, exporters in commands().items():
+        for e in exporters:
+            argv = ["export", command]
+            if e.selection == "record":
+                argv.append("210000-0101-0000001")
+            argv += ["--out", f"x{e.suffix}"]
+            if e.variant is not None:
+                argv += [f"--{e.variant[0]}", e.variant[1]]
+            for o in e.options:
+                if o.required:
+                    argv += [o.flag, "https://example.org/iiif"]
+            args = parser.parse_args(argv)
+            seen.append(exporter_for(args).key)
+    assert seen == [e.key for e in EXPORTERS]
+    sub = next(a for a in parser._subparsers._group_actions[0].choices["export"]._actions
+               if a.dest == "format")
+    assert list(sub.choices) == list(commands())
+
+
+def test_a_renderer_takes_plain_data(tmp_path: Path) -> None:
+    rec = ExportRecord(7, RecordData(census_number="210000-0101-0000007", title="墨子十五卷", volumes=2),
+                       "210000-0101", "遼寧省圖書館", "draft")
+    out = tmp_path / "m.xml"
+    with open(out, "wb") as fh:
+        result = by_key("marc_xml").render(ExportData([rec], 1), fh)
+    assert result.count == 1 and result.unit == "records" and b"210000-0101-0000007" in out.read_bytes()
+
+
+@pytest.mark.gui
+def test_the_export_page_offers_the_registrys_record_formats(gui_app, org, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from guji.gui.export.page import ExportPage
+    from guji.gui.mainwindow import MainWindow
+    from guji.gui.worker import DbWorker
+
+    window = MainWindow(org["census_a"], DbWorker(inline=True))
+    qtbot.addWidget(window)
+    page = window.show_page("export")
+    assert isinstance(page, ExportPage)
+    offered = [page.kind.itemData(i) for i in range(page.kind.count())]
+    assert offered == [e.key for e in EXPORTERS if e.selection == "records"]
+    assert [page.kind.itemText(i) for i in range(page.kind.count())] == [
+        str(e.label) for e in EXPORTERS if e.selection == "records"]
