@@ -10,6 +10,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -253,6 +254,9 @@ def test_copies_equal_their_originals() -> None:
     from guji.services import auth, passwords
 
     assert search_core.TEXT_COLUMNS == search_index.TEXT_COLUMNS
+    # Every filter is one the quick search applies (a new one must be taught to it too).
+    assert {f.name for f in fields(SearchFilters)} == {*search_core.FILTER_COLUMNS, "institution", "year_from",
+                                                        "year_to"}
     assert tuple(search_core.SORT_COLUMNS) == SORT_NAMES
     assert set(search_core.SORT_COLUMNS.values()) >= {c.key for c in search_mod.SORTS.values() if c is not None}
     for kind, values in (("institution", [0, 7, 123]), ("state", ["draft", "centre_approved"]),
