@@ -6,22 +6,22 @@ import importlib
 from collections.abc import Callable
 
 from guji.app import Guji
+from guji.gui.ops import Ops
 from guji.gui.pages import AdminPage, Page, PlaceholderPage
 from guji.gui.qt import (
     QAction,
     QCloseEvent,
+    QHBoxLayout,
     QKeySequence,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QSize,
-    QHBoxLayout,
-    QWidget,
     QStackedWidget,
     Qt,
+    QWidget,
 )
-from guji.gui.ops import Ops
 from guji.gui.worker import DbWorker
 from guji.models.user import ROLE_LABELS_ZH
 

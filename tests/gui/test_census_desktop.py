@@ -69,7 +69,7 @@ def count_records(app: Guji) -> int:
 def test_model_passes_qtmodeltester(gui_app, org, records, qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     from guji.gui.census.page import CensusPage
 
-    window, page = window_for(org["centre_reviewer"], qtbot)
+    _window, page = window_for(org["centre_reviewer"], qtbot)
     assert isinstance(page, CensusPage)
     assert page.model.rowCount() == 6
     qtmodeltester.check(page.model)
@@ -112,7 +112,7 @@ def test_model_pages_and_staleness(gui_app, qtbot, qtmodeltester) -> None:  # ty
 
 
 def test_search_box_and_filters_narrow_the_table(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
-    window, page = window_for(org["centre_reviewer"], qtbot)
+    _window, page = window_for(org["centre_reviewer"], qtbot)
     assert page.match_count == 6
     page.search_box.setText("墨子")
     page.search()
@@ -140,7 +140,7 @@ def test_search_box_and_filters_narrow_the_table(gui_app, org, records, qtbot) -
 
 
 def test_header_click_sorts_on_the_database(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
-    window, page = window_for(org["census_a"], qtbot)
+    _window, page = window_for(org["census_a"], qtbot)
     page.table.sortByColumn(4, __import__("guji.gui.qt", fromlist=["Qt"]).Qt.SortOrder.AscendingOrder)
     editions = [page.model.index(r, 4).data() for r in range(page.model.rowCount())]
     assert editions[0] == "明成化元年內府刻本" and editions[-1] == "清同治十二年陳昌治刻本"
@@ -150,7 +150,7 @@ def test_header_click_sorts_on_the_database(gui_app, org, records, qtbot) -> Non
 
 def test_editor_refuses_zero_volumes(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
     app = org["census_a"]
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     before = count_records(app)
     editor = page.open_editor(None)
     editor.set_value("title", "論語集注十卷")
@@ -164,19 +164,19 @@ def test_editor_refuses_zero_volumes(gui_app, org, records, qtbot) -> None:  # t
     editor.save()
     assert count_records(app) == before
     assert "volumes" in editor.errors()
-    assert "1876" in editor.era_label.text()
+    assert "1876" in editor.catalogue_tab.era_label.text()
 
 
 def test_editor_registers_and_edits(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
     app = org["census_a"]
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     editor = page.open_editor(None)
     editor.set_value("title", "論語集注十卷")
     editor.set_value("author_statement", "（宋）朱熹撰")
     editor.set_value("edition_statement", "清光緒二年刻本")
     editor.set_value("volumes", "4")
     editor.set_value("binding", "線裝")
-    editor._add_table_row("seals", ("汪士鐘印", "汪士鐘", "卷端"))
+    editor.seals_tab.add_row(("汪士鐘印", "汪士鐘", "卷端"))
     editor.save()
     assert editor.record_id is not None
     view = app.census.get_record(editor.record_id)
@@ -200,41 +200,42 @@ def test_editor_registers_and_edits(gui_app, org, records, qtbot) -> None:  # ty
 
 def test_editor_grade_is_a_suggestion_until_confirmed(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
     app = org["census_a"]
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     rid = records[2]  # 明成化元年 (1465): 二級
     editor = page.open_editor(rid)
-    assert "二級" in editor.suggestion_label.text()
+    assert "二級" in editor.grading_tab.suggestion_label.text()
     editor.set_value("call_number", "善 103A")
     editor.save()
     assert app.census.get_record(rid).data.grade is None  # never stored silently
-    editor.grade_choice.setCurrentIndex(editor.grade_choice.findData("2A"))
+    editor.grading_tab.grade_choice.setCurrentIndex(editor.grading_tab.grade_choice.findData("2A"))
     editor.confirm_grade()
     assert app.census.get_record(rid).data.grade == "2A"
-    assert editor.grade_label.text() == "二級甲等"
+    assert editor.grading_tab.grade_label.text() == "二級甲等"
 
 
 def test_locked_record_opens_read_only(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
     app = org["census_a"]
     app.review.submit_for_review(records[0])
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     editor = page.open_editor(records[0])
     assert editor.read_only
     assert editor.slots["title"].widget.isReadOnly()
     assert not editor.save_button.isEnabled()
     assert "已提交" in editor.banner.text()
     editor.save()  # Ctrl+S does nothing either
-    assert app.census.get_record(records[0]).version == 1 or app.census.get_record(records[0]).data.title == "墨子十五卷"
+    saved = app.census.get_record(records[0])
+    assert saved.version == 1 or saved.data.title == "墨子十五卷"
 
 
 def test_returned_record_shows_field_comments(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
     org["census_a"].review.submit_for_review(records[1])
     org["reviewer_a"].review.return_for_correction(records[1], "請核對", {"extant": "存卷有誤"})
-    window, page = window_for(org["census_a"], qtbot)
+    _window, page = window_for(org["census_a"], qtbot)
     editor = page.open_editor(records[1])
     assert not editor.read_only
     assert "存卷有誤" in editor.slots["extant"].message.text()
     assert editor.slots["extant"].widget.property("problem") == "comment"
-    assert editor.rounds_tree.topLevelItemCount() == 2
+    assert editor.history_tab.rounds_tree.topLevelItemCount() == 2
 
 
 # --- review and vault ------------------------------------------------------------------------------
@@ -243,12 +244,12 @@ def test_review_actions_change_state(gui_app, org, records, qtbot) -> None:  # t
     from guji.gui.census.review import ReturnDialog
 
     rid = records[0]
-    window, page = window_for(org["census_a"], qtbot)
+    _window, page = window_for(org["census_a"], qtbot)
     page.review.submit(rid)
     assert org["admin"].census.get_record(rid).state == "submitted"
     assert page.model.index(page.model.row_of(rid), 7).data() == "已提交"
 
-    window, page = window_for(org["reviewer_a"], qtbot)
+    _window, page = window_for(org["reviewer_a"], qtbot)
     assert page.review_panel.awaiting_ids == []  # loaded only when its tab is shown
     page.tabs.setCurrentWidget(page.review_panel)
     assert rid in page.review_panel.awaiting_ids
@@ -277,7 +278,7 @@ def test_review_errors_are_shown_and_change_nothing(gui_app, org, records, qtbot
     from guji.gui import worker
 
     rid = records[0]
-    window, page = window_for(org["census_a"], qtbot)
+    _window, page = window_for(org["census_a"], qtbot)
     worker.last_errors.clear()
     page.review.approve(rid)  # census staff cannot approve a draft
     assert worker.last_errors and org["admin"].census.get_record(rid).state == "draft"
@@ -291,7 +292,7 @@ def test_movement_dialog_checks_out_and_in(gui_app, org, records, qtbot) -> None
 
     app = org["census_a"]
     rid = records[3]
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     page.tabs.setCurrentWidget(page.vault_panel)
     dialog = page.open_movement(rid)
     qtbot.addWidget(dialog)
@@ -321,7 +322,7 @@ def test_movement_dialog_checks_out_and_in(gui_app, org, records, qtbot) -> None
 def test_import_action_state(gui_app, org, qtbot) -> None:  # type: ignore[no-untyped-def]
     from guji.gui.census.page import excel_import_available
 
-    window, page = window_for(org["census_a"], qtbot)
+    _window, page = window_for(org["census_a"], qtbot)
     assert page.import_action.isEnabled() == excel_import_available()
 
 
@@ -366,7 +367,7 @@ def test_import_excel_runs_on_the_worker_and_reports(gui_app, org, qtbot, tmp_pa
     from guji.gui.census.importer import run_import
 
     app = org["census_a"]
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     bad = _xlsx(tmp_path / "bad.xlsx", [[None, "善 1", "墨子十五卷", "（戰國）墨翟撰", "明萬曆刻本", 0, None],
                                         [None, "善 2", "文選六十卷", "（梁）蕭統輯", "明嘉靖刻本", 10, None]])
     reports: list[object] = []
@@ -423,22 +424,24 @@ def test_editor_authors_as_rows(gui_app, org, records, qtbot) -> None:  # type: 
     from guji.gui.qt import QComboBox
 
     app = org["census_a"]
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     editor = page.open_editor(None)
     editor.set_value("title", "［萬曆］金華府志三十卷")
     editor.set_value("edition_statement", "明萬曆六年刻本")
     editor.set_value("volumes", "12")
     # typing the statement fills the rows (the trailing mode applies to both)
-    type_cjk(editor._edit("author_statement"), "（明）王懋德（明）陸鳳儀纂修")
-    assert editor.author_rows() == [AuthorData("王懋德", "明", "纂修"), AuthorData("陸鳳儀", "明", "纂修")]
+    type_cjk(editor.catalogue_tab.line("author_statement"), "（明）王懋德（明）陸鳳儀纂修")
+    assert editor.catalogue_tab.author_rows() == [AuthorData("王懋德", "明", "纂修"),
+                                                  AuthorData("陸鳳儀", "明", "纂修")]
     table = editor.slots["authors"].widget
     # the second author only revised it: change the mode on that row
     mode: QComboBox = table.cellWidget(1, 2)
     mode.setCurrentIndex(mode.findText("校"))
-    assert editor._edit("author_statement").text() == "（明）王懋德（明）陸鳳儀纂修"  # the transcription stays
+    # the transcription stays
+    assert editor.catalogue_tab.line("author_statement").text() == "（明）王懋德（明）陸鳳儀纂修"
     # a row with a dynasty and no name is an error on the authors field: not saved
     before = count_records(app)
-    editor._add_table_row("authors", ("清", "", "撰"))
+    editor.catalogue_tab.add_author_row(("清", "", "撰"))
     editor.validate()
     assert "authors" in editor.errors() and "no name" in editor.errors()["authors"]
     assert editor.slots["authors"].message.isVisibleTo(editor)
@@ -452,22 +455,22 @@ def test_editor_authors_as_rows(gui_app, org, records, qtbot) -> None:  # type: 
     assert stored.author_statement == "（明）王懋德（明）陸鳳儀纂修"
     # opened again, the rows are the stored ones, not a fresh parse of the statement
     again = page.open_editor(editor.record_id)
-    assert again.author_rows() == stored.authors
+    assert again.catalogue_tab.author_rows() == stored.authors
 
 
 def test_editor_empty_statement_is_written_from_the_rows(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
     from guji.census.record import AuthorData
 
     app = org["census_a"]
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     editor = page.open_editor(None)
-    editor.authors_buttons[0].click()
+    editor.catalogue_tab.authors_buttons[0].click()
     table = editor.slots["authors"].widget
     table.cellWidget(0, 0).setCurrentText("宋")
     table.item(0, 1).setText("朱熹")
     table.cellWidget(0, 2).setCurrentText("集注")
-    assert editor.author_rows() == [AuthorData("朱熹", "宋", "集注")]
-    assert editor._edit("author_statement").text() == "（宋）朱熹集注"
+    assert editor.catalogue_tab.author_rows() == [AuthorData("朱熹", "宋", "集注")]
+    assert editor.catalogue_tab.line("author_statement").text() == "（宋）朱熹集注"
 
 
 def test_editor_keeps_fields_it_does_not_show(gui_app, org, records, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -478,7 +481,7 @@ def test_editor_keeps_fields_it_does_not_show(gui_app, org, records, qtbot) -> N
     data = view.data
     data.edition_subtype = "遞修"
     app.census.update_record(rid, data, expected_version=view.version)
-    window, page = window_for(app, qtbot)
+    _window, page = window_for(app, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("title", "墨子十五卷（補）")
     editor.save()

@@ -108,7 +108,7 @@ def test_merge_keeps_both_changes_and_asks_for_conflicts(gui_app, clerks, qtbot)
     editor = page.open_editor(rid)
     editor.set_value("call_number", "善 101A")
     editor.set_value("notes", "卷端鈐印清晰")
-    editor._add_table_row("seals", ("汪士鐘印", "汪士鐘", "卷端"))
+    editor.seals_tab.add_row(("汪士鐘印", "汪士鐘", "卷端"))
     other_saves(other, rid, volumes=6, call_number="善 7")
     n_before = len(audit_rows(admin, rid))
 
@@ -256,12 +256,12 @@ def test_stale_grade_confirmation_says_who_and_reloads(gui_app, clerks, qtbot) -
     editor = page.open_editor(rid)
     other_saves(other, rid, volumes=6)
     worker.last_errors.clear()
-    editor.grade_choice.setCurrentIndex(editor.grade_choice.findData("3A"))
+    editor.grading_tab.grade_choice.setCurrentIndex(editor.grading_tab.grade_choice.findData("3A"))
     editor.confirm_grade()
     assert worker.last_errors and OTHER in worker.last_errors[-1]
     assert me.census.get_record(rid).data.grade is None
     assert editor.value("volumes") == "6" and editor.view.version == me.census.get_record(rid).version
-    editor.grade_choice.setCurrentIndex(editor.grade_choice.findData("3A"))
+    editor.grading_tab.grade_choice.setCurrentIndex(editor.grading_tab.grade_choice.findData("3A"))
     editor.confirm_grade()
     assert me.census.get_record(rid).data.grade == "3A"
 
@@ -338,18 +338,19 @@ def test_history_shows_the_audit_chain_state(gui_app, clerks, qtbot) -> None:  #
     _window, page = window_for(me, qtbot)
     editor = page.open_editor(rid)
     n = len(audit_rows(admin, rid))
-    assert editor.chain_label.text() == f"审计链完整（{n} 条）"
-    assert "c0392b" not in editor.chain_label.styleSheet()
+    assert editor.history_tab.chain_label.text() == f"审计链完整（{n} 条）"
+    assert "c0392b" not in editor.history_tab.chain_label.styleSheet()
 
     target = audit_rows(admin, rid)[-1].id  # 王二's update
     with owner(admin.db) as c:
         c.execute(text("UPDATE audit_log SET login = 'nobody' WHERE id = :i"), {"i": target})
     editor = page.open_editor(rid)
-    label = editor.chain_label.text()
-    assert f"记录 {target} 的内容已被改动" in label and "c0392b" in editor.chain_label.styleSheet()
+    label = editor.history_tab.chain_label.text()
+    assert f"记录 {target} 的内容已被改动" in label and "c0392b" in editor.history_tab.chain_label.styleSheet()
     assert "修改" in label and "nobody" in label  # the entry named: its action, who, when
-    item = next(editor.history_tree.topLevelItem(i) for i in range(editor.history_tree.topLevelItemCount())
-                if editor.history_tree.topLevelItem(i).text(1) == "nobody")
+    tree = editor.history_tab.history_tree
+    item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                if tree.topLevelItem(i).text(1) == "nobody")
     assert item.foreground(0).color() == QColor("#c0392b")
 
 

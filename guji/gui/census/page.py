@@ -393,6 +393,7 @@ class CensusPage(Page):
         from guji.gui.census.editor import RecordEditor
 
         editor = RecordEditor(self, record_id)
+        editor.open_requested.connect(lambda rid: self.open_editor(rid))
         self.editors.append(editor)
         editor.finished.connect(lambda _r, e=editor: self.editors.remove(e) if e in self.editors else None)
         editor.show()

@@ -142,8 +142,8 @@ class ConditionTab(QWidget):
                 frows.append([scope or "—", f.label, f"{f.value.normalize():f}",
                               {"percent": "%", "count": self.tr("count"), "ph": "pH"}.get(f.metric, f.metric)])
             if a.colour:
-                paper.append(f"{a.paper_type or ''} " + "、".join(f"{v.label('fibres', x)} {p_.normalize():f}%" for x, p_ in a.fibres)
-                             + f"　L*a*b* {' / '.join(num(x) for x in a.colour)}")
+                fibres = "、".join(f"{v.label('fibres', x)} {p_.normalize():f}%" for x, p_ in a.fibres)
+                paper.append(f"{a.paper_type or ''} {fibres}　L*a*b* {' / '.join(num(x) for x in a.colour)}")
         fill(self.findings, frows)
         self.paper_label.setText("\n".join(paper) or self.tr("No paper colour recorded"))
         g = arch.grade

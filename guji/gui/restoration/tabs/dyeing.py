@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from guji.gui.qt import QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSplitter, Qt, QVBoxLayout, QWidget, pyqtSignal
+from guji.gui.qt import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    pyqtSignal,
+)
 from guji.gui.restoration.grids import TrialGrid
 from guji.gui.restoration.recipe_dialog import RecipeLibraryPanel
 from restoration.views import JobArchive, TrialInput

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from guji.gui.qt import QComboBox, QDoubleSpinBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout, QWidget, pyqtSignal
+from guji.gui.qt import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    pyqtSignal,
+)
 from guji.gui.restoration.tabs.common import fill, table
 from restoration.views import JobArchive, MaterialInput
 from restoration.vocab import RestorationVocab

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from guji.gui.qt import QFileDialog, QHBoxLayout, QInputDialog, QLabel, QPushButton, Qt, QVBoxLayout, QWidget, pyqtSignal
+from guji.gui.qt import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    pyqtSignal,
+)
 from guji.gui.restoration.tabs.common import grade_zh
 from restoration.views import JobArchive
 from restoration.vocab import RestorationVocab
@@ -73,7 +83,8 @@ class OverviewTab(QWidget):
         j = arch.job
         self.job_number = j.job_number
         restorers = "、".join(r[2] for r in j.restorers) or "—"
-        suggested = f"（{self.tr('suggested')} {grade_zh(j.damage_grade_suggested)}）" if j.damage_grade_suggested else ""
+        suggested = (f"（{self.tr('suggested')} {grade_zh(j.damage_grade_suggested)}）"
+                     if j.damage_grade_suggested else "")
         rows = [(self.tr("Census number"), j.census_number), (self.tr("Title"), j.title),
                 (self.tr("Edition"), j.edition or "—"), (self.tr("Volumes"), j.volumes or "—"),
                 (self.tr("Institution"), j.institution_name), (self.tr("Requester"), j.requester),
@@ -106,4 +117,4 @@ class OverviewTab(QWidget):
             b.setEnabled(enabled[key])
 
 
-__all__ = ["OverviewTab", "PRIORITY_ZH"]
+__all__ = ["PRIORITY_ZH", "OverviewTab"]

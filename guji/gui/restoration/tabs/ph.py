@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from guji.gui.qt import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget, pyqtSignal
+from guji.gui.qt import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    pyqtSignal,
+)
 from guji.gui.restoration.charts import PhChart
 from guji.gui.restoration.grids import PhGrid, stats_text
 from guji.gui.restoration.tabs.common import fill, num, table

@@ -6,7 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from guji.gui.qt import QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget, pyqtSignal
+from guji.gui.qt import (
+    QDateEdit,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    pyqtSignal,
+)
 from guji.gui.restoration.charts import HoursChart
 from guji.gui.restoration.tabs.common import fill, table
 from restoration.views import JobArchive, SessionInput
