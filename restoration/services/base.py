@@ -187,6 +187,16 @@ class RestorationBase:
         versions.check(s, job, expected_version, entity=JOB, what=job.job_number, merge=False)
         return job
 
+    @staticmethod
+    def _check_saved_version(s: Session, row: Any, expected_version: int | None, *, entity: str,
+                             entity_id: int | str, what: str, actions: tuple[str, ...] | None = None) -> None:
+        """Refuse a save made from a stale view of a row that may not exist yet (a plan, a setting):
+        ``expected_version`` is the version the user saw, 0 when there was no row (StaleEdit otherwise)."""
+        current = row.version if row is not None else 0
+        if expected_version is not None and current != expected_version:
+            raise versions.stale(s, entity=entity, entity_id=entity_id, what=what, current_version=current,
+                                 actions=actions, merge=False)
+
     def _unlocked(self, job: RestorationJob) -> None:
         if job.state == S.CLOSED:
             raise Conflict(f"{job.job_number} was accepted and is locked; a reviewer must reopen it first")
@@ -275,9 +285,7 @@ class RestorationBase:
             raise from_domain(exc) from None
         with self.ctx.write() as s:
             row = s.get(RestorationSetting, key, with_for_update=True, populate_existing=True)
-            if expected_version is not None and (row.version if row else 0) != expected_version:
-                raise versions.stale(s, entity="restoration_setting", entity_id=key, what=key,
-                                     current_version=row.version if row else 0, merge=False)
+            self._check_saved_version(s, row, expected_version, entity="restoration_setting", entity_id=key, what=key)
             before = row.value if row else None
             if row is None:
                 row = RestorationSetting(key=key, value=text)

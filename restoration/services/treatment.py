@@ -15,7 +15,7 @@ from guji.db.base import utcnow
 from guji.errors import Conflict
 from guji.messages import msg
 from guji.models.user import User
-from guji.services import audit, versions, visibility
+from guji.services import audit, visibility
 from restoration import workflow
 from restoration.errors import FieldError
 from restoration.models import (
@@ -45,6 +45,8 @@ from restoration.views import (
 class TreatmentService(MaterialService, PhotoService):
     """Treatment plans, repair sessions and work statistics."""
 
+    # ------------------------------------------------------------------ plan
+
     def save_plan(self, job_id: int, plan: PlanInput, *, expected_version: int | None = None) -> PlanView:
         """Write or replace the treatment plan (restorers; before the plan is approved).
 
@@ -68,10 +70,8 @@ class TreatmentService(MaterialService, PhotoService):
             for i, (mid, _q) in enumerate(mats):
                 self._material(s, mid, f"materials[{i}].material_id", self._workshop(job))
             row = s.scalar(select(Plan).where(Plan.job_id == job.id))
-            if expected_version is not None and (row.version if row else 0) != expected_version:
-                raise versions.stale(s, entity=JOB, entity_id=job.id, what=msg("restoration.plan_of",
-                                                                              number=job.job_number),
-                                     current_version=row.version if row else 0, actions=("plan",), merge=False)
+            self._check_saved_version(s, row, expected_version, entity=JOB, entity_id=job.id,
+                                      what=msg("restoration.plan_of", number=job.job_number), actions=("plan",))
             before = self._plan_snapshot(row) if row else {}
             if row is None:
                 row = Plan(job_id=job.id)
@@ -148,6 +148,8 @@ class TreatmentService(MaterialService, PhotoService):
             self._move(s, job, S.IN_TREATMENT, action="start_treatment")
             job.treatment_started_on = job.treatment_started_on or dt.date.today()
             return self._job_view(s, job)
+
+    # ------------------------------------------------------------------ sessions and work statistics
 
     def record_session(self, job_id: int, data: SessionInput) -> SessionView:
         """Record a working session (restorers assigned to the job; job in treatment). Materials used
