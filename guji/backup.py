@@ -21,7 +21,8 @@ whole; every file is written to a temporary name and moved into place.
 
 Backup and restore are administrator actions. A backup holds every institution's
 records and every user's password hash: only a signed-in administrator may make
-one, and it is audited (``backup``). A restore goes into an empty database, so
+one, through the exports service (``app.exports.backup``), which checks the role and
+writes the audit entry (``backup``); :func:`write_backup` here writes the folder. A restore goes into an empty database, so
 nobody can sign in to it: the person names an administrator of the *backup* and
 gives that password, which is checked against the user rows inside the backup
 before anything is written; the restore is then audited (``restore``) in that

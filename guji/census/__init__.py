@@ -1,5 +1,12 @@
-"""Census domain: pure helpers (no database, no Qt) for census registration.
+"""Census registration, in layers (each imports only the ones above it; ``tests/census/test_layers.py``).
 
-Reign-period dating (era), census numbers, leaf-format parsing, grade suggestions and
-the controlled vocabularies. Other modules of the census feature live beside these.
+* The domain, without a database or Qt: census numbers (``numbers``), reign-period dating
+  (``era``), leaf format (``leaf_format``), the grading rules (``grading``), the controlled
+  vocabularies (``vocab``), the record and its checks (``record``), search keys
+  (``search_keys``) and the review states (``states``).
+* The tables (``models``) and the one mapping of a record to its rows (``store``).
+* The search index (``search_index``) and the bulk writer (``bulk``), which read and write
+  records through ``store``.
+* The services staff use: registering and editing (``service``), review (``review``), the
+  vault (``vault``) and search (``search``).
 """

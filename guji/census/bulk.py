@@ -53,21 +53,25 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session, aliased
 
+from guji.census import search_index
 from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal, ReviewState, SerialCounter
 from guji.census.numbers import format_census_number, parse_census_number
 from guji.census.record import SCALAR_FIELDS, AnnotationData, AuthorData, RecordData, SealData, check
 from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_text
-from guji.census.search_keys import search_text
+from guji.census.search_keys import SearchText, search_text
+from guji.census.store import ENTITY, apply_data, load_children, snapshot
+from guji.db.base import utcnow
 from guji.db.bulk import Insert, compile_insert
 from guji.errors import Conflict, FieldProblem
 from guji.messages import language, msg
+from guji.models.audit import AuditEntry
 from guji.services import audit
 from guji.services.context import Actor, Changes
 from guji.text.fold import fold
 
-ENTITY = "census_record"
 Report = Callable[[float, str], None]
 _NUMBER_AT = SCALAR_FIELDS.index("census_number")
 _CALL_AT = SCALAR_FIELDS.index("call_number")
@@ -301,8 +305,6 @@ def numbered(p: Prepared, number: str) -> Prepared:
     key = "|".join(groups)
     grams = p.grams
     if grams is not None:
-        from guji.census.search_keys import SearchText
-
         grams = SearchText("", "", "", "", "", key).grams + facet_grams(p.facets)
     return p._replace(number=number, record=tuple(record), fts=fts, search_key=key, grams=grams,
                       changes='{"census_number": [null, ' + json.dumps(number) + "], " + p.changes[1:])
@@ -332,9 +334,6 @@ class BulkWriter:
     def __init__(self, s: Session, actor: Actor, inst_id: int, region: str, unit: str, *, write: bool,
                  update_existing: bool, all_or_nothing: bool, note: str | None,
                  allow_duplicates: bool | None = None) -> None:
-        from guji.db.base import utcnow
-        from guji.models.audit import AuditEntry
-
         self.s, self.actor, self.inst_id, self.region, self.unit = s, actor, inst_id, region, unit
         self.write, self.update_existing, self.all_or_nothing, self.note = write, update_existing, all_or_nothing, note
         self.allow_duplicates = _OPTIONS.get().allow_duplicates if allow_duplicates is None else allow_duplicates
@@ -679,15 +678,13 @@ class BulkWriter:
                 [{"rid": rid, "pid": self.ids.get(parent or ""), "bid": self.ids.get(bound or "")}
                  for rid, parent, bound in self.links])
         # Updates take the one-record path of update_record (their diff must be exact).
-        from guji.census.service import apply_data, snapshot, write_search_index
-
         for p, rid in self.updates:
             rec = self.s.get(CensusRecord, rid)
             assert rec is not None
             d = p.data()
             before = snapshot(rec, self.s)
             apply_data(self.s, rec, d)
-            write_search_index(self.s, rec, d)
+            search_index.write(self.s, rec, d)
             self.s.flush()
             audit.record_update(self.s, self.actor, ENTITY, rec.id, before, snapshot(rec, self.s), note=self.note)
             self.updated_ids.append(rid)
@@ -695,8 +692,6 @@ class BulkWriter:
 
     def _lock_counter(self) -> SerialCounter:
         """PostgreSQL: the unit's serial counter row, locked until the transaction ends (made if missing)."""
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
         s = self.s
         s.execute(pg_insert(SerialCounter).values(institution_id=self.inst_id, last_serial=0)
                   .on_conflict_do_nothing(index_elements=["institution_id"]))
@@ -743,10 +738,6 @@ class BulkWriter:
 
 def _stored_digests(s: Session, ids: list[int]) -> dict[int, str]:
     """:func:`digest` of stored records, read with plain queries (one per table per 900 ids)."""
-    from sqlalchemy.orm import aliased
-
-    from guji.census.service import load_children
-
     parent, bound = aliased(CensusRecord), aliased(CensusRecord)
     cols = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
     out: dict[int, str] = {}

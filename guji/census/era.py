@@ -49,6 +49,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
+from guji.census.vocab import dynasties
 from guji.errors import GujiError
 from guji.text.fold import t2s_chars
 
@@ -279,8 +280,6 @@ _dyn_cache: tuple[dict[str, _Dyn], int] | None = None
 def _dynasties() -> tuple[dict[str, _Dyn], int]:
     global _dyn_cache
     if _dyn_cache is None:
-        from guji.census.vocab import dynasties  # noqa: PLC0415 - avoid import cycles at load
-
         index: dict[str, _Dyn] = {}
         for d in dynasties():
             dyn = _Dyn(d.label, d.start, d.end, d.table_dynasties, d.main_sequence)

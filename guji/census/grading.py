@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from guji.census.era import EraResult
+from guji.census.vocab import entry
 
 __all__ = ["GradeSuggestion", "GradingRulesError", "suggest_grade", "load_rules"]
 
@@ -135,8 +136,6 @@ def suggest_grade(
     Raises ``ValueError`` when both ``era`` and ``gregorian`` are given and differ, or when
     the range is reversed. With no date at all the suggestion is 未定級 at low confidence.
     """
-    from guji.census.vocab import entry  # noqa: PLC0415 - vocab imports fold; keep import light
-
     rules = load_rules(rules_path)
     order: list[str] = rules["grade_order"]
     if era is not None:

@@ -7,7 +7,6 @@ duplicate check use (see :mod:`guji.text.fold`).
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,35 +27,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from guji.census.states import STATE_LABELS_ZH, ReviewState
 from guji.db.base import Base, UTCDateTime, utcnow
 
-
-class ReviewState(str, enum.Enum):
-    """审核 states. ``returned`` (返修) is a draft sent back with comments."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    UNIT_APPROVED = "unit_approved"
-    CENTRE_APPROVED = "centre_approved"
-
-    @property
-    def label_zh(self) -> str:
-        return STATE_LABELS_ZH[self]
-
-    @property
-    def editable(self) -> bool:
-        """Census staff may edit only drafts and returned records; approved ones are locked."""
-        return self in (ReviewState.DRAFT, ReviewState.RETURNED)
-
-
-STATE_LABELS_ZH = {
-    ReviewState.DRAFT: "草稿",
-    ReviewState.SUBMITTED: "已提交",
-    ReviewState.RETURNED: "返修",
-    ReviewState.UNIT_APPROVED: "单位已审",
-    ReviewState.CENTRE_APPROVED: "中心已审",
-}
+# The review states are domain values (guji.census.states); they are importable from here
+# too because the tables store them.
+__all__ = ["STATE_LABELS_ZH", "CensusRecord", "RecordAnnotation", "RecordAuthor", "RecordSeal", "ReviewRound",
+           "ReviewState", "SerialCounter", "VaultMovement"]
 
 
 class CensusRecord(Base):

@@ -13,10 +13,12 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from guji.census import vocab
 from guji.census.era import EraParseError, parse_chinese_numeral, parse_era
+from guji.census.leaf_format import LeafFormatError, parse_leaf_format
 from guji.census.numbers import CensusNumberError, parse_census_number
 from guji.errors import FieldProblem
 
@@ -499,8 +501,6 @@ def _fill_derived(d: RecordData) -> None:
     if d.author_statement is None and d.authors:
         d.author_statement = statement_from_authors(d.authors)
     if d.layout_statement and (d.lines_per_half_leaf is None or d.chars_per_line is None):
-        from guji.census.leaf_format import LeafFormatError
-
         try:
             lf = _leaf_format(d.layout_statement)
         except LeafFormatError:
@@ -528,8 +528,6 @@ def _dated(statement: str) -> Any:
 @lru_cache(maxsize=8192)
 def _leaf_format(statement: str) -> Any:
     """parse_leaf_format, cached (read only by derive(), which copies the values it needs)."""
-    from guji.census.leaf_format import parse_leaf_format
-
     return parse_leaf_format(statement)
 
 
@@ -676,33 +674,20 @@ def check(data: RecordData, *, region_code: str | None = None, unit_code: str | 
 
 @lru_cache(maxsize=1)
 def _max_lengths() -> tuple[tuple[tuple[str, int], ...], dict[str, tuple[tuple[str, int], ...]]]:
-    """:data:`TEXT_LIMITS` and :data:`PART_LIMITS`, each lowered to the size of its column where the
-    column has one (PostgreSQL refuses longer text, SQLite would keep it)."""
-    from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, RecordSeal
+    """:data:`TEXT_LIMITS` (the items stored on the record row first) and :data:`PART_LIMITS`, as tuples.
 
-    def sizes(table: Any, limits: dict[str, int]) -> tuple[tuple[str, int], ...]:
-        out = []
-        for name, limit in limits.items():
-            col = table.c.get(name)
-            n = getattr(col.type, "length", None) if col is not None else None
-            out.append((name, min(limit, n) if n else limit))
-        return tuple(out)
-
-    scalars = sizes(CensusRecord.__table__, {k: v for k, v in TEXT_LIMITS.items() if k in SCALAR_FIELDS})
+    Where an item's column has a size, its limit here is that size (PostgreSQL refuses longer
+    text, SQLite would keep it); ``tests/census/test_layers.py`` holds the tables to these limits.
+    """
+    scalars = tuple((k, v) for k, v in TEXT_LIMITS.items() if k in SCALAR_FIELDS)
     scalars += tuple((k, v) for k, v in TEXT_LIMITS.items() if k not in SCALAR_FIELDS)
-    children = {
-        "authors": sizes(RecordAuthor.__table__, PART_LIMITS["authors"]),
-        "seals": sizes(RecordSeal.__table__, PART_LIMITS["seals"]),
-        "annotations": sizes(RecordAnnotation.__table__, PART_LIMITS["annotations"]),
-    }
+    children = {group: tuple(parts.items()) for group, parts in PART_LIMITS.items()}
     return scalars, children
 
 
 @lru_cache(maxsize=1)
 def _limited_values() -> Any:
     """The values of every length-limited item of a record, as one tuple (one C call per record)."""
-    from operator import attrgetter
-
     return attrgetter(*(name for name, _ in _max_lengths()[0]))
 
 

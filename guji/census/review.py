@@ -11,17 +11,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from guji.census import search_index
-from guji.census.models import CensusRecord, ReviewRound, ReviewState
+from guji.census.models import CensusRecord, ReviewRound
 from guji.census.record import FIELD_LABELS, SCALAR_FIELDS
-from guji.census.service import ENTITY, snapshot, visible_filter
+from guji.census.states import ReviewState, may_take
+from guji.census.store import ENTITY, snapshot, visible_filter
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from guji.messages import msg
 from guji.models.institution import Institution
 from guji.models.user import Role
-from guji.messages import msg
 from guji.services import audit, versions, visibility
 from guji.services.context import Changes, ServiceContext
 from guji.services.permissions import can_edit_records_of, can_review_at_centre, can_review_at_unit
@@ -99,7 +100,7 @@ class ReviewService:
             rec = self._get(s, record_id, for_update=True, expected_version=expected_version)
             if not can_edit_records_of(self.ctx.actor, rec.institution_id):
                 raise PermissionDenied(f"{self.ctx.actor.login} may not submit records of this institution")
-            if rec.state not in (ReviewState.DRAFT.value, ReviewState.RETURNED.value):
+            if not may_take("submit", rec.state):
                 raise Conflict(f"{rec.census_number} is {ReviewState(rec.state).label_zh}, not a draft")
             return self._step(s, rec, "submit", ReviewState.SUBMITTED, comment)
 
@@ -235,8 +236,6 @@ class ReviewService:
                              & (CensusRecord.institution_id == a.institution_id))
             if not conds:
                 return []
-            from sqlalchemy import or_
-
             stmt = select(CensusRecord.id).where(or_(*conds)).order_by(CensusRecord.updated_at).limit(limit)
             return list(s.scalars(stmt))
 

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from guji.census.models import CensusRecord
 from guji.census.record import SCALAR_FIELDS, RecordData
 from guji.census.search_keys import SearchText, search_text
+from guji.census.store import load_children
 from guji.text.fold import fold
 
 # Bump when the text written for a record changes (tokens, columns, facets): every database
@@ -197,8 +198,6 @@ def rebuild(conn: Connection, *, progress: Progress | None = None) -> int:
     Plain Core statements: no ORM objects, and ``updated_at``/``version`` stay as they are,
     because re-indexing does not change a record.
     """
-    from guji.census.service import load_children
-
     sqlite = conn.dialect.name == "sqlite"
     t = CensusRecord.__table__
     if sqlite:

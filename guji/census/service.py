@@ -15,29 +15,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from guji.census.models import (
-    CensusRecord,
-    RecordAnnotation,
-    RecordAuthor,
-    RecordSeal,
-    ReviewState,
-    SerialCounter,
-)
+from guji.census import search_index, vocab
+from guji.census.bulk import BulkCancelled, BulkResult, BulkWriter, paused_gc, prepare
+from guji.census.grading import suggest_grade
+from guji.census.models import CensusRecord, ReviewState, SerialCounter
 from guji.census.numbers import format_census_number, parse_census_number
-from guji.census.record import (
-    SCALAR_FIELDS,
-    AnnotationData,
-    AuthorData,
-    Checked,
-    RecordData,
-    RecordView,
-    SealData,
-    check,
+from guji.census.record import Checked, RecordData, RecordView, check
+from guji.census.store import (
+    ENTITY,
+    apply_data,
+    record_data,
+    snapshot,
+    visible_filter,  # noqa: F401  (guji.census.search reads it from here)
 )
-from guji.census import search_index
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
 from guji.messages import msg
@@ -45,10 +39,10 @@ from guji.models.institution import Institution
 from guji.models.user import Role
 from guji.services import audit, versions, visibility
 from guji.services.context import Actor, Changes, ServiceContext
+from guji.services.institutions import parse_institution_code
 from guji.services.permissions import can_edit_records_of
 from guji.text.fold import fold
 
-ENTITY = "census_record"
 SERIAL_RETRIES = 8
 
 
@@ -60,62 +54,10 @@ class SaveResult:
     census_number: str
     version: int
     warnings: list[FieldProblem] = field(default_factory=list)
-    changes: Changes = field(default_factory=lambda: Changes("census_record"))
+    changes: Changes = field(default_factory=lambda: Changes(ENTITY))
 
 
-# ------------------------------------------------------------------ record ⇄ rows
-
-def record_data(rec: CensusRecord, session: Session | None = None) -> RecordData:
-    """The stored record as :class:`RecordData` (children included, links as census numbers)."""
-    values = {name: getattr(rec, name) for name in SCALAR_FIELDS}
-    data = RecordData(
-        **values,
-        authors=[AuthorData(a.name, a.dynasty, a.mode) for a in rec.authors],
-        seals=[SealData(s.text, s.owner, s.position) for s in rec.seals],
-        annotations=[AnnotationData(a.person, a.kind, a.description) for a in rec.annotations],
-    )
-    if session is not None:
-        if rec.parent_id:
-            data.parent_census_number = session.scalar(
-                select(CensusRecord.census_number).where(CensusRecord.id == rec.parent_id))
-        if rec.bound_with_id:
-            data.bound_with_census_number = session.scalar(
-                select(CensusRecord.census_number).where(CensusRecord.id == rec.bound_with_id))
-    return data
-
-
-def load_children(executor: Any, ids: list[int]) -> tuple[dict[int, list[AuthorData]], dict[int, list[SealData]],
-                                                        dict[int, list[AnnotationData]]]:
-    """Authors, seals and annotations of the records ``ids``, one query per child table, in ``seq`` order.
-
-    ``executor`` is a Session or Connection; bulk readers (XML export, Excel re-import) use this
-    instead of loading ORM objects.
-    """
-    authors: dict[int, list[AuthorData]] = {}
-    seals: dict[int, list[SealData]] = {}
-    annotations: dict[int, list[AnnotationData]] = {}
-    for rid, name, dynasty, mode in executor.execute(
-            select(RecordAuthor.record_id, RecordAuthor.name, RecordAuthor.dynasty, RecordAuthor.mode)
-            .where(RecordAuthor.record_id.in_(ids)).order_by(RecordAuthor.record_id, RecordAuthor.seq)):
-        authors.setdefault(rid, []).append(AuthorData(name, dynasty, mode))
-    for rid, text_, owner, position in executor.execute(
-            select(RecordSeal.record_id, RecordSeal.text, RecordSeal.owner, RecordSeal.position)
-            .where(RecordSeal.record_id.in_(ids)).order_by(RecordSeal.record_id, RecordSeal.seq)):
-        seals.setdefault(rid, []).append(SealData(text_, owner, position))
-    for rid, person, kind, desc in executor.execute(
-            select(RecordAnnotation.record_id, RecordAnnotation.person, RecordAnnotation.kind,
-                   RecordAnnotation.description)
-            .where(RecordAnnotation.record_id.in_(ids)).order_by(RecordAnnotation.record_id, RecordAnnotation.seq)):
-        annotations.setdefault(rid, []).append(AnnotationData(person, kind, desc))
-    return authors, seals, annotations
-
-
-def snapshot(rec: CensusRecord, session: Session | None = None) -> dict[str, Any]:
-    """JSON form of a record for audit diffs and review rounds (children as lists of dicts)."""
-    d = record_data(rec, session).to_dict()
-    d.pop("free_text", None)
-    return {k: audit.jsonable(v) for k, v in d.items()}
-
+# ------------------------------------------------------------------ reading a record
 
 def view_of(rec: CensusRecord, session: Session) -> RecordView:
     inst = session.get(Institution, rec.institution_id)
@@ -133,42 +75,6 @@ def view_of(rec: CensusRecord, session: Session) -> RecordView:
         version=rec.version, created_at=rec.created_at, updated_at=rec.updated_at, parent_id=rec.parent_id,
         bound_with_id=rec.bound_with_id, children=children,
     )
-
-
-def write_search_index(session: Session, rec: CensusRecord, data: RecordData) -> None:
-    """Keep the record's search keys and index row in step (see :mod:`guji.census.search_index`)."""
-    search_index.write(session, rec, data)
-
-
-def apply_data(session: Session, rec: CensusRecord, data: RecordData) -> None:
-    """Copy a checked :class:`RecordData` onto a record row, children and links included."""
-    for name in SCALAR_FIELDS:
-        if name == "census_number":
-            continue
-        setattr(rec, name, getattr(data, name))
-    rec.authors = [RecordAuthor(seq=i, name=a.name, dynasty=a.dynasty, mode=a.mode) for i, a in enumerate(data.authors)]
-    rec.seals = [RecordSeal(seq=i, text=s.text, owner=s.owner, position=s.position) for i, s in enumerate(data.seals)]
-    rec.annotations = [RecordAnnotation(seq=i, person=a.person, kind=a.kind, description=a.description)
-                       for i, a in enumerate(data.annotations)]
-    rec.parent_id = _link(session, data.parent_census_number, "parent_census_number", rec)
-    rec.bound_with_id = _link(session, data.bound_with_census_number, "bound_with_census_number", rec)
-
-
-def _link(session: Session, number: str | None, field_name: str, rec: CensusRecord) -> int | None:
-    if not number:
-        return None
-    target = session.scalar(select(CensusRecord.id).where(CensusRecord.census_number == number))
-    if target is None:
-        raise ValidationError(FieldProblem(field_name, f"no record with the census number {number}", number))
-    if target == rec.id:
-        raise ValidationError(FieldProblem(field_name, "a record cannot be linked to itself", number))
-    return target
-
-
-def visible_filter(actor: Actor) -> Any:
-    """SQL condition for the records an actor may see (:mod:`guji.services.visibility`);
-    ``True`` when the actor sees every institution."""
-    return visibility.condition(actor, CensusRecord.institution_id)
 
 
 # ---------------------------------------------------------------------- the service
@@ -189,8 +95,6 @@ class CensusService:
                 raise ValidationError("say which institution holds the book", "institution")
             inst = session.get(Institution, self.actor.institution_id)
         else:
-            from guji.services.institutions import parse_institution_code
-
             region, unit = parse_institution_code(code)
             inst = session.scalar(
                 select(Institution).where(Institution.region_code == region, Institution.unit_code == unit))
@@ -255,8 +159,6 @@ class CensusService:
         """
         dialect = s.get_bind().dialect.name
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
             s.execute(pg_insert(SerialCounter).values(institution_id=inst.id, last_serial=0)
                       .on_conflict_do_nothing(index_elements=["institution_id"]))
             counter = s.scalar(select(SerialCounter).where(SerialCounter.institution_id == inst.id).with_for_update())
@@ -324,7 +226,7 @@ class CensusService:
             apply_data(s, rec, d)
             s.add(rec)
             s.flush()
-            write_search_index(s, rec, d)
+            search_index.write(s, rec, d)
             s.flush()
             audit.record_create(s, self.actor, ENTITY, rec.id, snapshot(rec, s))
             return SaveResult(rec.id, rec.census_number, rec.version, checked.warnings,
@@ -357,7 +259,7 @@ class CensusService:
                 rec.census_number = d.census_number  # correcting a mistyped imported number
                 rec.serial = int(parse_census_number(d.census_number).serial)
             apply_data(s, rec, d)
-            write_search_index(s, rec, d)
+            search_index.write(s, rec, d)
             # The record row is written on every save, so that its version moves even when only
             # its children (authors, seals, annotations) changed.
             rec.updated_at = utcnow()
@@ -387,8 +289,6 @@ class CensusService:
     def confirm_grade(self, record_id: int, grade: str | None, *, note: str | None = None,
                       expected_version: int | None = None) -> Changes:
         """Staff confirm (or clear) the 定級 grade; a suggestion is never stored as confirmed by itself."""
-        from guji.census import vocab
-
         if grade is not None and vocab.entry("grade", grade) is None:
             raise ValidationError(FieldProblem("grade", f"{grade!r} is not a grade", grade))
         code = vocab.entry("grade", grade).code if grade is not None else None  # type: ignore[union-attr]
@@ -407,11 +307,10 @@ class CensusService:
 
     def suggest_grade(self, record_id: int) -> Any:
         """The grading standard's suggestion for a record (shown to staff, who confirm)."""
-        from guji.census.grading import suggest_grade
-
         view = self.get_record(record_id)
         d = view.data
-        rng = (d.year_start, d.year_end if d.year_end is not None else d.year_start) if d.year_start is not None else None
+        end = d.year_end if d.year_end is not None else d.year_start
+        rng = (d.year_start, end) if d.year_start is not None else None
         return suggest_grade(gregorian=rng, edition_type=d.edition_type)
 
     def set_damage_grade(self, session: Session, record_id: int, grade: str | None, *, note: str) -> None:
@@ -420,8 +319,6 @@ class CensusService:
         The damage grade is a conservation fact, not a cataloguing one, so it may change on a
         locked (approved) record; the change is audited with the restoration job as its note.
         """
-        from guji.census import vocab
-
         if grade is not None and vocab.entry("damage_grade", grade) is None:
             raise ValidationError(FieldProblem("damage_grade", f"{grade!r} is not a damage grade", grade))
         code = vocab.entry("damage_grade", grade).code if grade is not None else None  # type: ignore[union-attr]
@@ -501,8 +398,6 @@ class CensusService:
         ``institution`` (raises :class:`PermissionDenied`/:class:`NotFound` otherwise).
         Returns a :class:`guji.census.bulk.BulkResult`.
         """
-        from guji.census.bulk import BulkResult, paused_gc, prepare
-
         if not rows:
             self.import_target(institution)
             return BulkResult(dry_run=dry_run)
@@ -531,8 +426,6 @@ class CensusService:
         errors. ``progress`` is called for the end of the work (0.9–1.0); the caller reports
         the reading.
         """
-        from guji.census.bulk import BulkCancelled, BulkResult, BulkWriter
-
         started = time.perf_counter()
         inst_id, region, unit = self.import_target(institution)
 

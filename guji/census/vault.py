@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 
 from guji.census import vocab
 from guji.census.models import CensusRecord, VaultMovement
-from guji.census.service import visible_filter
+from guji.census.store import visible_filter
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from guji.messages import msg
 from guji.models.institution import Institution
 from guji.models.user import Role
-from guji.messages import msg
 from guji.services import audit, visibility
 from guji.services.context import Changes, ServiceContext
+from guji.services.institutions import parse_institution_code
 
 PURPOSES = ("reading", "digitisation", "restoration", "exhibition", "loan")
 
@@ -136,8 +137,6 @@ class VaultService:
         """送修: the holding institution sends an item to another institution's restoration workshop
         (the provincial centre's, say). That workshop's restorers then open and perform the job
         (``app.restoration.open_job``); the item comes back when the job is closed."""
-        from guji.services.institutions import parse_institution_code
-
         region, unit = parse_institution_code(workshop)
         with self.ctx.write() as s:
             target = s.scalar(select(Institution).where(Institution.region_code == region,

@@ -15,12 +15,12 @@ from typing import Any
 from guji.cli.common import sign_in
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="export records (census XML, MARC, Excel, catalogues, labels, IIIF)")
     register_export(p.add_subparsers(dest="format", required=True, metavar="FORMAT"))
 
 
-def register_export(esub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_export(esub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add every export format's subcommand to the ``export`` group."""
     from export.registry import STATES, commands
 

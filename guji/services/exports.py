@@ -233,7 +233,8 @@ class ExportService:
                     for pid, num, title in s.execute(
                             select(CensusRecord.parent_id, CensusRecord.census_number, CensusRecord.title)
                             .where(CensusRecord.parent_id.in_(chunk)).order_by(CensusRecord.census_number)):
-                        kids.setdefault(pid, []).append((num, title))
+                        if pid is not None:  # always, by the condition; said for the type checker
+                            kids.setdefault(pid, []).append((num, title))
                 out = []
                 for rid in chunk:
                     rec = recs.get(rid)
@@ -312,7 +313,7 @@ class ExportService:
         actor = self.actor
         if not actor.has(Role.ADMIN):
             raise PermissionDenied(msg("backup.admin_only", login=actor.login))
-        report, digest = backup.write_backup(self.app.db, out, made_by=actor.login,
+        report, digest = backup.write_backup(self.app.db, Path(out), made_by=actor.login,
                                              store_root=lambda: self.app.images.store_root(create=False),
                                              progress=progress)
         with self.ctx.write() as s:

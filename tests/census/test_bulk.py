@@ -34,7 +34,7 @@ from guji.census.bulk import comparable, numbered, prepare
 from guji.census.excel import ExcelFileError, error_file_for, import_excel
 from guji.census.models import CensusRecord, SerialCounter
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData
-from guji.census.service import record_data
+from guji.census.store import record_data
 from guji.db.engine import Database
 from guji.models.audit import AuditEntry
 from tests.census.excel_helpers import CORE, INST_A, good_row, write_xlsx
