@@ -644,6 +644,10 @@ def generate(count: int, seed: int = DEFAULT_SEED, institutions: Sequence[str] =
 
 
 # ------------------------------------------------------------------------- seeding a database
+#
+# Seeding signs in through the application (guji.app, guji.demo, the user table); generating
+# records needs none of it, so those imports are made by the seeding functions and importing
+# this module loads no database code.
 
 def _staff(app: "Guji") -> list["Guji"]:
     """The demo census staff and reviewers that exist in this database, signed in (missing ones skipped).
