@@ -43,9 +43,9 @@ class PhService(RestorationBase):
             raise from_domain(exc) from None
         if not points:
             raise problem("points", "a pH set has at least one point")
-        for i, p in enumerate(points):
-            if len(p.leaf) > 40 or len(p.position) > 40:
-                raise problem(f"points[{i}].leaf", "leaf and position are at most 40 characters", p.leaf)
+        for i, point in enumerate(points):
+            if len(point.leaf) > 40 or len(point.position) > 40:
+                raise problem(f"points[{i}].leaf", "leaf and position are at most 40 characters", point.leaf)
         temp = parse_decimal(data.temperature_c, "temperature_c", places=1, lo=Decimal(-10), hi=Decimal(60))
         with self.ctx.write() as s:
             job = self._job(s, job_id, for_update=True)
