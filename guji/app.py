@@ -113,6 +113,22 @@ class Guji:
         return ExportService(self)
 
     @classmethod
+    def resume(cls, db: Database, login: str, token: str) -> Guji:
+        """The application for a further command-line call of the session ``guji login`` opened
+        (``token`` from the person's session file); :class:`AuthenticationError` when that session
+        has ended. Not on a shared PostgreSQL database, whose server checks the password at
+        every connection."""
+        from guji.db.migrate import check_schema
+        from guji.errors import AuthenticationError
+        from guji.messages import msg
+        from guji.services import auth
+
+        if db.anonymous:
+            raise AuthenticationError(msg("login.needs_password_on_server"))
+        check_schema(db)
+        return cls(db, auth.resume_cli_session(db, login, token))
+
+    @classmethod
     def sign_in(cls, db: Database, login: str, password: str, *, client: str = "desktop") -> Guji:
         """Check the schema, authenticate, and return the application for that user.
 

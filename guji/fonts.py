@@ -32,8 +32,18 @@ from pathlib import Path
 from resources import path as resource_path
 
 __all__ = [
-    "Face", "UMING_CN", "UMING_HK", "UMING_TW", "HANAZONO", "RECORD_TEXT", "INTERFACE_TEXT",
-    "ALL_FACES", "FONT_FILES", "MISSING_MARK", "face_path", "font_file",
+    "ALL_FACES",
+    "FONT_FILES",
+    "HANAZONO",
+    "INTERFACE_TEXT",
+    "MISSING_MARK",
+    "RECORD_TEXT",
+    "UMING_CN",
+    "UMING_HK",
+    "UMING_TW",
+    "Face",
+    "face_path",
+    "font_file",
 ]
 
 

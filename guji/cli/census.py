@@ -151,12 +151,22 @@ def cmd_census_search(args: argparse.Namespace) -> int:
     filters = SearchFilters(
         dynasty=args.dynasty, edition_type=args.edition_type, grade=args.grade, damage_grade=args.damage_grade,
         institution=args.institution, state=args.state, year_from=args.year_from, year_to=args.year_to)
-    password = read_password(f"Password for {login}: ")
-    page = _quick_search(args, login, password, filters)
-    if page is None:
-        from guji.app import Guji
+    from guji.cli import session_file
 
-        app = Guji.sign_in(open_db(args), login, password, client="cli")
+    token = session_file.read(args.db, login)
+    page = _quick_search(args, login, None, token, filters) if token is not None else None
+    app = None
+    if page is None and token is not None:
+        app = sign_in(args)  # the token through the full application, else (session ended) the password
+    elif page is None:
+        password = read_password(f"Password for {login}: ")
+        page = _quick_search(args, login, password, None, filters)
+        if page is None:
+            from guji.app import Guji
+
+            app = Guji.sign_in(open_db(args), login, password, client="cli")
+    if page is None:
+        assert app is not None
         page = app.search.search(args.query, filters, sort=args.sort, descending=args.desc, limit=args.limit,
                                  offset=args.offset)
     if args.json:
@@ -173,9 +183,10 @@ def cmd_census_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quick_search(args: argparse.Namespace, login: str, password: str, filters: SearchFilters) -> SearchPage | None:
+def _quick_search(args: argparse.Namespace, login: str, password: str | None, token: str | None,
+                  filters: SearchFilters) -> SearchPage | None:
     """The page through :mod:`guji.db.direct` and :mod:`guji.census.search_core` (SQLite, a
-    continuing command-line session: no SQLAlchemy to load); None when the full application
+    continuing command-line session by its token or the password: no SQLAlchemy to load); None when the full application
     must answer (sign-in to audit, PostgreSQL, input the search service refuses in its words)."""
     from guji.census.search_core import SqliteSearch, Unsupported
     from guji.db import direct
@@ -188,7 +199,10 @@ def _quick_search(args: argparse.Namespace, login: str, password: str, filters: 
     try:
         try:
             direct.check_schema(conn)
-            viewer = direct.continue_cli_session(conn, login, password)
+            if token is not None:
+                viewer = direct.resume_cli_session(conn, login, token)
+            else:
+                viewer = direct.continue_cli_session(conn, login, password or "")
         except direct.Fallback:
             return None
         search = SqliteSearch(conn, sees_all=viewer.sees_all, institution_id=viewer.institution_id)

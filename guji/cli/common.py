@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from guji.errors import AuthenticationError, GujiError
+from guji.messages import msg
 
 if TYPE_CHECKING:
     from guji.app import Guji
@@ -36,13 +37,21 @@ def read_password(prompt: str = "Password: ", *, env: str = "GUJI_PASSWORD", con
 
 
 def sign_in(args: argparse.Namespace) -> Guji:
-    """Open the database named by ``--db`` and sign in as ``--user`` (or ``GUJI_USER``)."""
+    """Open the database named by ``--db`` and sign in as ``--user`` (or ``GUJI_USER``): by the
+    token of a session ``guji login`` opened while it lasts, else with the password."""
     login = args.user or os.environ.get("GUJI_USER")
     if not login:
-        raise AuthenticationError("say who you are: --user NAME (or set GUJI_USER)")
+        raise AuthenticationError(msg("login.who"))
     from guji.app import Guji
+    from guji.cli import session_file
 
     db = open_db(args)
+    token = session_file.read(args.db, login) if not db.anonymous else None
+    if token is not None:
+        try:
+            return Guji.resume(db, login, token)
+        except AuthenticationError:
+            session_file.forget(args.db, login)  # the session has ended: the password decides
     return Guji.sign_in(db, login, read_password(f"Password for {login}: "), client="cli")
 
 

@@ -12,12 +12,13 @@ from guji.messages import msg
 
 # Each module adds its own subcommands; the list is the whole command line.
 COMMAND_MODULES = ["guji.cli.admin", "guji.cli.era", "guji.cli.export", "guji.cli.import_", "guji.cli.imaging",
-                   "guji.cli.census", "guji.cli.restoration", "guji.cli.exchange"]
+                   "guji.cli.census", "guji.cli.restoration", "guji.cli.exchange", "guji.cli.session"]
 # Commands that one module makes whole (no other module adds to them): running one builds only
 # that module's part of the command line, since describing the others' options may load heavy
 # code (the export formats, the imaging plugins). tests/census/test_search_startup.py checks that
 # each is the same command either way. Help without a command, and every other command, build all.
-SOLE_MODULE = {"census": "guji.cli.census", "era": "guji.cli.era"}
+SOLE_MODULE = {"census": "guji.cli.census", "era": "guji.cli.era", "login": "guji.cli.session",
+               "logout": "guji.cli.session"}
 _GLOBAL_WITH_VALUE = ("--db", "--user")
 
 
@@ -48,13 +49,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--user", metavar="NAME", help="sign in as NAME (password from GUJI_PASSWORD or a prompt)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES if only is None else [only]:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

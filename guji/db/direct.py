@@ -12,7 +12,9 @@ raising :class:`Fallback` before it has written anything:
 * its schema is this program's head revision;
 * the person continues a command-line session (their last call was less than
   :data:`CLI_SESSION_IDLE` ago), the password is right, the account is active, not locked,
-  has no failed sign-ins to reset and a hash that needs no upgrade.
+  has no failed sign-ins to reset and a hash that needs no upgrade — or the person gives the
+  token of a live session ``guji login`` opened (:func:`resume_cli_session`: no password
+  and no argon2 at all).
 
 Then the only write is the one the full sign-in makes for such a call: the session's
 ``last_seen_at`` and ``calls`` (see :func:`guji.services.auth.start_session`); a new session,
@@ -31,14 +33,17 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import hashlib
 import os
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 CLI_SESSION_IDLE = dt.timedelta(minutes=30)  # guji.services.auth.CLI_SESSION_IDLE
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations" / "versions"
@@ -130,17 +135,22 @@ def check_schema(conn: sqlite3.Connection) -> None:
 
 # --- signing in ----------------------------------------------------------------------------------
 
-# The profile of guji.services.passwords (the test suite's cheap one, else argon2's defaults):
-# it decides which stored hashes need an upgrade.
-if os.environ.get("GUJI_ARGON2_PROFILE") == "test":
-    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-else:
-    _hasher = PasswordHasher()
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    """The profile of guji.services.passwords (the test suite's cheap one, else argon2's defaults):
+    it decides which stored hashes need an upgrade. Made on first use: a sign-in by token needs none."""
+    from argon2 import PasswordHasher
+
+    if os.environ.get("GUJI_ARGON2_PROFILE") == "test":
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return PasswordHasher()
 
 
 def _verify(stored_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return _hasher.verify(stored_hash, password)
+        return _hasher().verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -170,11 +180,11 @@ def continue_cli_session(conn: sqlite3.Connection, login: str, password: str) ->
             "SELECT id, password_hash, active, failed_logins, locked_until, institution_id FROM user_account "
             "WHERE login = ?", (login,)).fetchone()
         if user is None:
-            _hasher.hash("not-a-real-password")  # the time a verify takes
+            _hasher().hash("not-a-real-password")  # the time a verify takes
             raise Fallback("unknown login")
         user_id, stored, active, failed, locked_until, institution_id = user
         ok = _verify(stored or "", password or "")
-        if not ok or not active or failed or locked_until is not None or _hasher.check_needs_rehash(stored):
+        if not ok or not active or failed or locked_until is not None or _hasher().check_needs_rehash(stored):
             raise Fallback("the full sign-in decides")
         session = conn.execute(
             "SELECT id FROM user_session WHERE user_session.user_id = ? AND user_session.client = 'cli' AND "
@@ -182,11 +192,7 @@ def continue_cli_session(conn: sqlite3.Connection, login: str, password: str) ->
             (user_id, _sqlite_time(now - CLI_SESSION_IDLE))).fetchone()
         if session is None:
             raise Fallback("a new session (audited)")
-        roles = frozenset(r[0] for r in conn.execute("SELECT role FROM user_role WHERE user_id = ?", (user_id,)))
-        inst = None
-        if institution_id is not None:
-            inst = conn.execute("SELECT is_centre FROM institution WHERE id = ?", (institution_id,)).fetchone()
-        at_centre = bool(inst[0]) if inst is not None else "admin" in roles
+        viewer = _viewer(conn, user_id, login, institution_id)
         conn.execute("UPDATE user_session SET last_seen_at = ?, calls = calls + 1 WHERE id = ?",
                      (_sqlite_time(now), session[0]))
         conn.execute("COMMIT")
@@ -195,7 +201,53 @@ def continue_cli_session(conn: sqlite3.Connection, login: str, password: str) ->
         if isinstance(exc, sqlite3.Error):
             raise Fallback(str(exc)) from None
         raise
+    return viewer
+
+
+def resume_cli_session(conn: sqlite3.Connection, login: str, token: str) -> Viewer:
+    """Sign ``login`` in by the token of the command-line session ``guji login`` opened, as
+    :func:`guji.services.auth.resume_cli_session` does: no password, no argon2. The session
+    must be alive and the account active and unlocked; otherwise :class:`Fallback`, with
+    nothing written (the full application then refuses the token in its words)."""
+    login = (login or "").strip()[:64]
+    now = dt.datetime.now(dt.UTC)
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise Fallback(str(exc)) from None
+    try:
+        row = conn.execute(
+            "SELECT user_session.id, user_account.id, user_account.login, user_account.active, "
+            "user_account.locked_until, user_account.institution_id FROM user_session "
+            "JOIN user_account ON user_account.id = user_session.user_id "
+            "WHERE user_session.token_hash = ? AND user_session.client = 'cli' AND user_session.last_seen_at > ?",
+            (digest, _sqlite_time(now - CLI_SESSION_IDLE))).fetchone()
+        if row is None:
+            raise Fallback("no live session for this token")
+        session_id, user_id, user_login, active, locked_until, institution_id = row
+        if user_login != login or not active or locked_until is not None:
+            raise Fallback("the full sign-in decides")
+        viewer = _viewer(conn, user_id, login, institution_id)
+        conn.execute("UPDATE user_session SET last_seen_at = ?, calls = calls + 1 WHERE id = ?",
+                     (_sqlite_time(now), session_id))
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise Fallback(str(exc)) from None
+        raise
+    return viewer
+
+
+def _viewer(conn: sqlite3.Connection, user_id: int, login: str, institution_id: int | None) -> Viewer:
+    roles = frozenset(r[0] for r in conn.execute("SELECT role FROM user_role WHERE user_id = ?", (user_id,)))
+    inst = None
+    if institution_id is not None:
+        inst = conn.execute("SELECT is_centre FROM institution WHERE id = ?", (institution_id,)).fetchone()
+    at_centre = bool(inst[0]) if inst is not None else "admin" in roles
     return Viewer(user_id, login, roles, institution_id, at_centre)
 
 
-__all__ = ["Fallback", "Viewer", "check_schema", "connect", "continue_cli_session", "head_revision", "sqlite_file"]
+__all__ = ["Fallback", "Viewer", "check_schema", "connect", "continue_cli_session", "head_revision",
+           "resume_cli_session", "sqlite_file"]

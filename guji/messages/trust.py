@@ -34,13 +34,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- passwords and signing in
     "password.too_short": ("密码至少 {n} 个字符", "must be at least {n} characters"),
     "password.spaces": ("密码首尾不能有空格", "must not start or end with spaces"),
-    "password.common": ("这个密码太常见，容易被猜中；请另选一个", "this password is too common to guess-proof; choose another"),
+    "password.common": ("这个密码太常见，容易被猜中；请另选一个",
+                        "this password is too common to guess-proof; choose another"),
     "password.contains_login": ("密码不能是登录名加数字或符号", "must not be the login with digits or signs added"),
     "login.failed": ("用户名或密码不正确（{login}）", "unknown user or wrong password for {login}"),
     "login.locked": ("连续多次登录失败，账号 {login} 已暂时锁定，请于 {until} 后再试，或请管理员解锁",
                      "too many failed sign-ins: the account {login} is locked until {until}; try again then "
                      "or ask an administrator"),
     "login.disabled": ("账号 {login} 已停用", "the account {login} is disabled"),
+    "login.session_ended": ("{login} 的命令行会话已结束，请重新输入密码（或运行 guji login）",
+                            "the command-line session of {login} has ended; give the password again (or run "
+                            "guji login)"),
+    "login.signed_in": ("{login} 已登录；此后 {minutes} 分钟内不使用即自动结束，guji logout 立即结束",
+                        "{login} is signed in; the session ends after {minutes} minutes without use, or now "
+                        "with guji logout"),
+    "login.signed_out": ("{login} 已退出登录", "{login} is signed out"),
+    "login.who": ("请说明您是谁：--user 登录名（或设置 GUJI_USER）", "say who you are: --user NAME (or set GUJI_USER)"),
+    "login.not_signed_in": ("{login} 没有登录中的命令行会话", "{login} has no command-line session to end"),
+    "login.needs_password_on_server": ("共享的 PostgreSQL 数据库在每次连接时由服务器核对密码，"
+                                       "无法保持登录；请设置 GUJI_PASSWORD",
+                                       "a shared PostgreSQL database checks the password at every connection, "
+                                       "so a session cannot be kept; set GUJI_PASSWORD"),
     # --- versions and stale edits
     "edit.stale": ("{what} 已被 {who} 于 {when} 修改，您看到的是旧版本；请重新载入后再改，或合并、覆盖",
                    "{what} was changed by {who} at {when} since you opened it; reload it and make your change "

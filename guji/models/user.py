@@ -12,7 +12,7 @@ from guji.db.base import Base, UTCDateTime, utcnow
 from guji.models.institution import Institution
 
 
-class Role(str, enum.Enum):
+class Role(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(role) from "Role.ADMIN" into the value
     """The four roles of the census and restoration work. Values are stored as text."""
 
     CENSUS = "census"  # 著录员: registers and edits records of their institution
@@ -52,7 +52,7 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     institution: Mapped[Institution | None] = relationship(lazy="joined")
-    role_rows: Mapped[list["UserRole"]] = relationship(
+    role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
     )
 
@@ -89,3 +89,5 @@ class UserSession(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     calls: Mapped[int] = mapped_column(Integer, default=1)
+    # SHA-256 of the token `guji login` left in the person's session file (command line only).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 import time
 from typing import Any
 
@@ -173,6 +175,67 @@ def start_session(s: Session, actor: Actor, client: str, now: dt.datetime) -> No
     s.add(session)
     s.flush()
     audit.record(s, actor, "login", "user_account", actor.user_id or "-", {"client": [None, client]})
+
+
+def token_digest(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256 (the token itself stays in the person's file)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_cli_token(db: Database, actor: Actor) -> str:
+    """A new random token for ``actor``'s running command-line session (``guji login``).
+
+    The caller signed in with the password just before (``client="cli"``), so the session is
+    the one that sign-in started or continued. The token replaces any earlier one of that session.
+    """
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    with db.write_session() as s:
+        session = s.scalar(select(UserSession).where(
+            UserSession.user_id == actor.user_id, UserSession.client == "cli",
+            UserSession.last_seen_at > now - CLI_SESSION_IDLE).order_by(UserSession.id.desc()).limit(1)
+            .with_for_update())
+        if session is None:
+            raise AuthenticationError(msg("login.session_ended", login=actor.login))
+        session.token_hash = token_digest(token)
+    return token
+
+
+def resume_cli_session(db: Database, login: str, token: str) -> Actor:
+    """The actor of the command-line session ``token`` belongs to, as a further call of it.
+
+    Refused (:class:`AuthenticationError`, nothing written) when the token is unknown or
+    another person's, the session has been idle for :data:`CLI_SESSION_IDLE`, or the account is
+    disabled or locked since; the caller then asks for the password.
+    """
+    now = utcnow()
+    with db.write_session() as s:
+        session = s.scalar(select(UserSession).where(UserSession.token_hash == token_digest(token),
+                                                      UserSession.client == "cli").with_for_update())
+        user = s.get(User, session.user_id) if session is not None else None
+        if (session is None or user is None or user.login != (login or "").strip()
+                or session.last_seen_at <= now - CLI_SESSION_IDLE or not user.active
+                or (user.locked_until is not None and user.locked_until > now)):
+            raise AuthenticationError(msg("login.session_ended", login=login))
+        session.last_seen_at = now
+        session.calls += 1
+        return actor_for(user)
+
+
+def end_cli_session(db: Database, login: str, token: str) -> bool:
+    """End the command-line session of ``token`` (``guji logout``): the token no longer signs in and
+    the next call starts a new, audited session. False when there was no such session."""
+    now = utcnow()
+    with db.write_session() as s:
+        session = s.scalar(select(UserSession).where(UserSession.token_hash == token_digest(token),
+                                                      UserSession.client == "cli").with_for_update())
+        user = s.get(User, session.user_id) if session is not None else None
+        if session is None or user is None or user.login != (login or "").strip():
+            return False
+        session.token_hash = None
+        session.last_seen_at = min(session.last_seen_at, now - CLI_SESSION_IDLE)
+        audit.record(s, actor_for(user), "logout", "user_account", user.id, {"client": ["cli", None]})
+        return True
 
 
 def user_count(db: Database) -> int:

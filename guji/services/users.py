@@ -6,14 +6,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from guji.db import pg_security
 from guji.db.base import utcnow
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.models.institution import Institution
-from guji.models.user import Role, User, UserRole
-from guji.db import pg_security
+from guji.models.user import Role, User, UserRole, UserSession
 from guji.services import audit, versions, visibility
 from guji.services.context import Changes, ServiceContext
 from guji.services.institutions import parse_institution_code
@@ -85,7 +86,7 @@ class UserService:
         if not can_manage_users(self.ctx.actor):
             raise PermissionDenied(f"{self.ctx.actor.login} may not {action}: needs the role 中心管理员 (admin)")
 
-    def _institution(self, s, code: str | None) -> Institution | None:  # type: ignore[no-untyped-def]
+    def _institution(self, s: Session, code: str | None) -> Institution | None:
         if code is None or code == "":
             return None
         region, unit = parse_institution_code(code)
@@ -95,7 +96,8 @@ class UserService:
         return inst
 
     def add_user(
-        self, login: str, password: str, roles: Iterable[str | Role], *, institution: str | None = None, full_name: str = ""
+        self, login: str, password: str, roles: Iterable[str | Role], *, institution: str | None = None,
+        full_name: str = "",
     ) -> UserInfo:
         """Create an account (administrators only). Non-administrators must belong to an institution."""
         self._require_admin("add users")
@@ -162,11 +164,13 @@ class UserService:
             u = s.scalar(select(User).where(User.login == login))
             if u is None:
                 raise NotFound(f"no user {login!r}")
-            if own and not can_manage_users(actor):
-                if old_password is None or not verify_password(u.password_hash, old_password):
-                    raise PermissionDenied("the current password is wrong")
+            if own and not can_manage_users(actor) and (
+                    old_password is None or not verify_password(u.password_hash, old_password)):
+                raise PermissionDenied("the current password is wrong")
             u.password_hash = hash_password(new_password)
             u.password_changed_at = utcnow()
+            # A new password ends the command-line sessions kept by `guji login` tokens.
+            s.execute(update(UserSession).where(UserSession.user_id == u.id).values(token_hash=None))
             pg_security.sync_login(s.connection(), u.id, u.login, new_password)
             # The hash itself never goes into the log; the fact of the change does.
             audit.record(s, actor, "passwd", "user_account", u.id, {"password": ["***", "***"]})

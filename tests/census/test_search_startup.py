@@ -271,7 +271,7 @@ def test_copies_equal_their_originals() -> None:
         search_index.MAX_YEAR_TOKENS, search_index.YEAR_FLOOR, search_index.YEAR_CEILING)
     assert direct.head_revision() == migrate.head_revision()
     assert direct.CLI_SESSION_IDLE == auth.CLI_SESSION_IDLE
-    mine: PasswordHasher = direct._hasher
+    mine: PasswordHasher = direct._hasher()
     theirs: PasswordHasher = passwords._hasher
     assert (mine.time_cost, mine.memory_cost, mine.parallelism, mine.hash_len, mine.salt_len, mine.type) == (
         theirs.time_cost, theirs.memory_cost, theirs.parallelism, theirs.hash_len, theirs.salt_len, theirs.type)
@@ -334,7 +334,8 @@ def test_a_command_built_alone_is_the_same_command(command: str) -> None:
     """Commands built from their one module are those of the whole command line (no other
     module adds to them)."""
     whole = {k: v for k, v in _subcommands(cli_main.build_parser()).items() if k[:1] == (command,)}
-    alone = {k: v for k, v in _subcommands(cli_main.build_parser(cli_main.SOLE_MODULE[command])).items() if k}
+    alone = {k: v for k, v in _subcommands(cli_main.build_parser(cli_main.SOLE_MODULE[command])).items()
+             if k[:1] == (command,)}
     assert alone == whole
 
 
