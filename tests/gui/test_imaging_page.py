@@ -186,6 +186,14 @@ def test_census_editor_images_tab_is_fed(window, org, tmp_path: Path, qtbot) -> 
     if not hasattr(editor, "set_images"):
         pytest.skip("the census editor has no images hook")
     assert editor.images_list.count() == 1 and "內封" in editor.images_list.item(0).text()
+    # double-clicking the image in the editor shows it on the imaging page
+    from guji.gui.qt import Qt
+
+    item = editor.images_list.item(0)
+    editor.images_list.itemDoubleClicked.emit(item)
+    page = window.pages["imaging"]
+    assert window.stack.currentWidget() is page and page.record_id == rid
+    assert page.image_id == item.data(Qt.ItemDataRole.UserRole).image_id
     editor.close()
 
 

@@ -145,6 +145,7 @@ class RecordEditor(QDialog):
     """
 
     open_requested = pyqtSignal(object)  # a record id to open in another editor; None: a new record
+    image_activated = pyqtSignal(object)  # an image of the 影像 tab was double-clicked (see ImagesTab)
 
     def __init__(self, page: CensusPage, record_id: int | None):
         super().__init__(page)
@@ -219,6 +220,7 @@ class RecordEditor(QDialog):
                 self._tab_of_field[name] = tab
         self.links_tab.open_requested.connect(lambda rid: self.open_requested.emit(rid))
         self.grading_tab.confirm_requested.connect(self.confirm_grade)
+        self.images_tab.image_activated.connect(self.image_activated)
 
         self.summary = QLabel("")
         self.summary.setObjectName("summary")

@@ -32,6 +32,7 @@ from guji.gui.qt import (
     QToolButton,
     QVBoxLayout,
     QWidget,
+    pyqtSignal,
 )
 from guji.gui.worker import run_op
 from guji.services.context import Changes
@@ -56,6 +57,8 @@ class CensusPage(Page):
     """普查登记: the whole register in one table, searched with one box and a few filters."""
 
     nav_key = "census"
+    # (editor, record id or None) after an editor opened: the imaging page feeds its 影像 tab.
+    editor_opened = pyqtSignal(object, object)
 
     def nav_title(self) -> str:
         return self.tr("Census register")
@@ -397,6 +400,7 @@ class CensusPage(Page):
         self.editors.append(editor)
         editor.finished.connect(lambda _r, e=editor: self.editors.remove(e) if e in self.editors else None)
         editor.show()
+        self.editor_opened.emit(editor, record_id)
         return editor
 
     def open_movement(self, record_id: int) -> Any:

@@ -600,20 +600,12 @@ class ImagingPage(Page):
     # --- the census editor's 影像 tab ---------------------------------------------------------------------
 
     def _hook_census_editor(self) -> None:
-        """Feed the census editor's images tab (its ``set_images`` hook) when an editor opens, without
-        changing the census page: its ``open_editor`` is wrapped on this window's page instance."""
+        """Feed the census editor's images tab whenever the census page opens an editor on a record
+        (its ``editor_opened`` signal)."""
         census = self.window_.pages.get("census")
-        if census is None or not hasattr(census, "open_editor"):
-            return
-        original = census.open_editor
-
-        def open_editor(record_id: int | None, *args: Any, **kwargs: Any) -> Any:
-            editor = original(record_id, *args, **kwargs)
-            if record_id is not None and hasattr(editor, "set_images"):
-                self.feed_editor(editor, record_id)
-            return editor
-
-        census.open_editor = open_editor
+        opened = getattr(census, "editor_opened", None)
+        if opened is not None:
+            opened.connect(lambda editor, rid: self.feed_editor(editor, rid) if rid is not None else None)
 
     def feed_editor(self, editor: Any, record_id: int) -> None:
         """Give an editor the record's images; double-clicking one shows it on this page."""
@@ -629,15 +621,13 @@ class ImagingPage(Page):
                 editor.set_images(items)
             except RuntimeError:  # the editor was closed meanwhile
                 return
-            lst = getattr(editor, "images_list", None)
-            if lst is not None and not getattr(lst, "_guji_imaging_hooked", False):
-                lst._guji_imaging_hooked = True
-                lst.itemDoubleClicked.connect(lambda item: self._open_from_editor(item, record_id))
+            if not getattr(editor, "_guji_imaging_hooked", False):
+                editor._guji_imaging_hooked = True
+                editor.image_activated.connect(lambda img: self._open_from_editor(img, record_id))
 
         run_op(self.worker, None, load, on_done=shown, on_error=lambda e: None)
 
-    def _open_from_editor(self, item: QListWidgetItem, record_id: int) -> None:
-        img = item.data(Qt.ItemDataRole.UserRole)
+    def _open_from_editor(self, img: Any, record_id: int) -> None:
         self.window_.show_page("imaging")
         self.show_record(record_id, keep_image=True)
         if isinstance(img, EditorImage):

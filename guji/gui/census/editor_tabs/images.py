@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from guji.gui.qt import QLabel, QListWidget, QListWidgetItem, Qt, QVBoxLayout, QWidget
+from guji.gui.census.editor_tabs.fields import EditorText
+from guji.gui.qt import QLabel, QListWidget, QListWidgetItem, Qt, QVBoxLayout, QWidget, pyqtSignal
 
 
-class ImagesTab(QWidget):
+class ImagesTab(EditorText, QWidget):
+    """``image_activated(image)``: an image was double-clicked (the object given to :meth:`set_images`)."""
+
+    image_activated = pyqtSignal(object)
+
     def __init__(self) -> None:
         super().__init__()
         self.images: list[Any] = []
@@ -17,6 +22,8 @@ class ImagesTab(QWidget):
         col.addWidget(self.images_note)
         self.images_list = QListWidget()
         self.images_list.setObjectName("images")
+        self.images_list.itemDoubleClicked.connect(
+            lambda item: self.image_activated.emit(item.data(Qt.ItemDataRole.UserRole)))
         col.addWidget(self.images_list, 1)
 
     def set_images(self, images: list[Any]) -> None:

@@ -18,11 +18,12 @@ from guji.gui.qt import (
     QWidget,
     pyqtSignal,
 )
+from guji.gui.restoration.tabs.common import PageText
 from restoration.views import JobArchive, PlanInput
 from restoration.vocab import RestorationVocab
 
 
-class PlanTab(QWidget):
+class PlanTab(PageText, QWidget):
     """``save_requested(PlanInput)``: save the plan of the form."""
 
     save_requested = pyqtSignal(object)
