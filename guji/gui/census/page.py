@@ -184,8 +184,11 @@ class CensusPage(Page):
 
         self.review = ReviewActions(self)
         self.review_panel = ReviewPanel(self)
+        self.review_panel.open_requested.connect(lambda rid: self.open_editor(rid))
+        self.review_panel.register_requested.connect(self.show_in_register)
         self.tabs.addTab(self.review_panel, self.tr("Review queue"))
         self.vault_panel = VaultPanel(self)
+        self.vault_panel.movement_requested.connect(lambda rid: self.open_movement(rid))
         self.tabs.addTab(self.vault_panel, self.tr("Vault"))
         layout.addWidget(self.tabs, 1)
         # The queue counts group the whole register: on a big database they are loaded
@@ -402,6 +405,15 @@ class CensusPage(Page):
         editor.show()
         self.editor_opened.emit(editor, record_id)
         return editor
+
+    def show_in_register(self, institution_code: str | None, state: str | None) -> None:
+        """Filter the register to ``institution_code`` and review ``state`` and show it."""
+        for combo, value in ((self.institution_filter, institution_code), (self.state_filter, state)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.search()
+        self.tabs.setCurrentIndex(0)
 
     def open_movement(self, record_id: int) -> Any:
         from guji.gui.census.vault import MovementDialog

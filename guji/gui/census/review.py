@@ -34,6 +34,7 @@ from guji.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    pyqtSignal,
 )
 from guji.gui.stale import show_stale
 from guji.gui.worker import run_op, show_error
@@ -194,7 +195,13 @@ class ReviewActions(QObject):
 
 
 class ReviewPanel(QWidget):
-    """Counts per institution and state, and the records waiting for the signed-in user."""
+    """Counts per institution and state, and the records waiting for the signed-in user.
+
+    ``open_requested(record_id)``: open the record in the editor; ``register_requested(institution
+    code, state)``: show the register filtered to them."""
+
+    open_requested = pyqtSignal(int)
+    register_requested = pyqtSignal(object, object)
 
     def __init__(self, page: "CensusPage"):
         super().__init__()
@@ -220,15 +227,14 @@ class ReviewPanel(QWidget):
         self.awaiting.setHorizontalHeaderLabels([self.tr("Census number"), self.tr("Title and juan"),
                                                  self.tr("Edition"), self.tr("Review state"), self.tr("Institution")])
         _plain(self.awaiting)
-        self.awaiting.itemActivated.connect(lambda item: self._act(self.page.open_editor))
+        self.awaiting.itemActivated.connect(lambda item: self._act(self.open_requested.emit))
         # The row selected is read again (its state and version): a step names the version shown.
         self.shown_versions: dict[int, int] = {}
         self.awaiting.itemSelectionChanged.connect(self._selected)
         bl.addWidget(self.awaiting)
         row = QHBoxLayout()
-        # open_editor is looked up on each click: other pages may wrap it (imaging feeds the 影像 tab).
         b = QPushButton(self.tr("Open"))
-        b.clicked.connect(lambda _c=False: self._act(lambda rid: self.page.open_editor(rid)))
+        b.clicked.connect(lambda _c=False: self._act(self.open_requested.emit))
         row.addWidget(b)
         self.step_buttons: dict[str, QPushButton] = {}
         for key, text, fn in (("submit", self.tr("Submit for review"), self.page.review.submit),
@@ -250,13 +256,7 @@ class ReviewPanel(QWidget):
         if not 0 <= row < len(self.queue_entries):
             return
         e = self.queue_entries[row]
-        page = self.page
-        for combo, value in ((page.institution_filter, e.institution_code), (page.state_filter, e.state)):
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
-            combo.blockSignals(False)
-        page.search()
-        page.tabs.setCurrentIndex(0)
+        self.register_requested.emit(e.institution_code, e.state)
 
     def selected_id(self) -> int | None:
         r = self.awaiting.currentRow()

@@ -28,6 +28,7 @@ from guji.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    pyqtSignal,
 )
 from guji.gui.worker import run_op
 from guji.services.context import Changes
@@ -177,7 +178,10 @@ class MovementDialog(QDialog):
 
 
 class VaultPanel(QWidget):
-    """Items out of the vault now (or only the overdue ones), oldest first."""
+    """Items out of the vault now (or only the overdue ones), oldest first.
+    ``movement_requested(record_id)``: check the record out or in."""
+
+    movement_requested = pyqtSignal(int)
 
     def __init__(self, page: "CensusPage"):
         super().__init__()
@@ -202,7 +206,7 @@ class VaultPanel(QWidget):
     def _open(self) -> None:
         r = self.table.currentRow()
         if 0 <= r < len(self.movements):
-            self.page.open_movement(self.movements[r].record_id)
+            self.movement_requested.emit(self.movements[r].record_id)
 
     def refresh(self) -> None:
         app = self.page.app
