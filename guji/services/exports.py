@@ -121,11 +121,17 @@ class ExportService:
                target: Path | None, progress: Progress | None, cancel: threading.Event | None) -> ExportResult:
         if target is None:
             result = exporter.render(data, out, progress, cancel)  # type: ignore[arg-type]
-            return replace(result, path=getattr(out, "name", "") or "")
-        with atomic_write(target) as fh:
-            result = exporter.render(data, fh, progress, cancel)
-            check_cancel(cancel)
-        return replace(result, path=str(out))
+            result = replace(result, path=getattr(out, "name", "") or "")
+        else:
+            with atomic_write(target) as fh:
+                result = exporter.render(data, fh, progress, cancel)
+                check_cancel(cancel)
+            result = replace(result, path=str(out))
+        # Who took which records out of the database, and where to: every file export is in the log.
+        with self.ctx.write() as s:
+            audit.record(s, self.actor, "export", exporter.key, result.subject or "-",
+                         {"records": result.count}, note=f"{exporter.key} → {Path(result.path).name or '-'}"[:200])
+        return result
 
     @staticmethod
     def _options(exporter: Exporter, given: Mapping[str, Any] | None) -> dict[str, Any]:

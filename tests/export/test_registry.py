@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from export.registry import EXPORTERS, ExportData, ExportRecord, by_key, commands
+from export.registry import EXPORTERS, ExportData, ExportFilters, ExportRecord, by_key, commands
 from guji.census.record import RecordData
 
 EXPORT_DIR = Path(__file__).resolve().parents[2] / "export"
@@ -95,3 +95,25 @@ def test_the_export_page_offers_the_registrys_record_formats(gui_app, org, qtbot
     assert offered == [e.key for e in EXPORTERS if e.selection == "records"]
     assert [page.kind.itemText(i) for i in range(page.kind.count())] == [
         str(e.label) for e in EXPORTERS if e.selection == "records"]
+
+
+def test_every_file_export_is_in_the_audit_log(org, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from guji.errors import ValidationError
+    from guji.models.audit import AuditEntry
+
+    clerk = org["census_a"]
+    clerk.census.register_book(RecordData(title="墨子十五卷", edition_statement="明萬曆刻本", volumes=4))
+    result = clerk.exports.export("marc_xml", tmp_path / "a.xml")
+    with clerk.db.read_session() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "export")
+                          .order_by(AuditEntry.id.desc())).first()
+    assert entry is not None and (entry.login, entry.entity) == ("census.a", "marc_xml")
+    assert result.count == 1 and "a.xml" in (entry.note or "")
+    # A refused export (an unknown state) writes neither a file nor a log entry.
+    with pytest.raises(ValidationError):
+        clerk.exports.export("marc_xml", tmp_path / "b.xml", filters=ExportFilters(state="nonsense"))
+    with clerk.db.read_session() as s:
+        assert len(s.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()) == 1
+    assert not (tmp_path / "b.xml").exists()
