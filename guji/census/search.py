@@ -53,8 +53,8 @@ from guji.census.search_core import (
 )
 from guji.census.search_index import TEXT_COLUMNS, facet_for, facet_grams, query_year_tokens
 from guji.census.search_keys import query_grams
-from guji.census.service import visible_filter
 from guji.census.sorts import SORT_NAMES
+from guji.census.store import visible_filter
 from guji.errors import ValidationError
 from guji.models.institution import Institution
 from guji.services.context import ServiceContext

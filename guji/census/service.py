@@ -30,7 +30,6 @@ from guji.census.store import (
     apply_data,
     record_data,
     snapshot,
-    visible_filter,  # noqa: F401  (guji.census.search reads it from here)
 )
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 from guji.app import Guji
+from guji.gui.census.page import CensusPage
+from guji.gui.export.page import ExportPage
+from guji.gui.imaging.page import ImagingPage
 from guji.gui.ops import Ops
-from guji.gui.pages import AdminPage, Page, PlaceholderPage
+from guji.gui.pages import AdminPage, Page
 from guji.gui.qt import (
     QAction,
     QCloseEvent,
@@ -22,17 +24,12 @@ from guji.gui.qt import (
     Qt,
     QWidget,
 )
+from guji.gui.restoration.page import RestorationPage
 from guji.gui.worker import DbWorker
 from guji.models.user import ROLE_LABELS_ZH
 
-# (module, class) of each capability's page, in navigation order. A page whose
-# module is not there yet shows a placeholder saying so.
-PAGE_SPECS: list[tuple[str, str, str]] = [
-    ("census", "guji.gui.census.page", "CensusPage"),
-    ("restoration", "guji.gui.restoration.page", "RestorationPage"),
-    ("imaging", "guji.gui.imaging.page", "ImagingPage"),
-    ("export", "guji.gui.export.page", "ExportPage"),
-]
+# The pages of the navigation, in order (the administration page follows them).
+PAGES: tuple[type[Page], ...] = (CensusPage, RestorationPage, ImagingPage, ExportPage)
 
 
 class MainWindow(QMainWindow):
@@ -58,23 +55,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.pages: dict[str, Page] = {}
-        placeholders = {
-            "census": (self.tr("Census register"), self.tr("The census register is not available in this build.")),
-            "restoration": (self.tr("Restoration"), self.tr("The restoration archive is not available in this build.")),
-            "imaging": (self.tr("Imaging"), self.tr("Page imaging is not available in this build.")),
-            "export": (self.tr("Export"), self.tr("Exports are not available in this build.")),
-        }
-        for key, module_name, class_name in PAGE_SPECS:
-            page: Page
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-                page = cls(self)
-            except ModuleNotFoundError as exc:
-                if not module_name.startswith(exc.name or "\0"):
-                    raise
-                title, text = placeholders[key]
-                page = PlaceholderPage(self, key, title, text)
-            self.add_page(page)
+        for page_class in PAGES:
+            self.add_page(page_class(self))
         self.add_page(AdminPage(self))
         self.nav.currentRowChanged.connect(self._show_page)
         self.nav.setCurrentRow(0)

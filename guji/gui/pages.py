@@ -8,7 +8,6 @@ from guji.gui.qt import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,7 +28,7 @@ class Page(QWidget):
 
     nav_key = ""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__()
         self.window_ = window
         window.ops.changed.connect(self.refresh)
@@ -39,7 +38,7 @@ class Page(QWidget):
         return self.window_.app
 
     @property
-    def ops(self) -> "Ops":
+    def ops(self) -> Ops:
         return self.window_.ops
 
     @property
@@ -86,7 +85,7 @@ class AdminPage(Page):
     def nav_title(self) -> str:
         return self.tr("Administration")
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__(window)
         layout = QVBoxLayout(self)
         box = QGroupBox(self.tr("Institutions"))
@@ -126,20 +125,3 @@ class AdminPage(Page):
             ])
 
         self.run(load, on_done=show)
-
-
-class PlaceholderPage(Page):
-    """A page whose capability is not built yet; says so instead of pretending."""
-
-    def __init__(self, window: "MainWindow", key: str, title: str, text: str):
-        super().__init__(window)
-        self.nav_key = key
-        self._title = title
-        layout = QVBoxLayout(self)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        layout.addStretch(1)
-
-    def nav_title(self) -> str:
-        return self._title

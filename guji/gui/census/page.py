@@ -43,16 +43,6 @@ if TYPE_CHECKING:
 SEARCH_DEBOUNCE_MS = 250
 
 
-def excel_import_available() -> bool:
-    """True when the Excel import module (another engineer's work) is installed."""
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec("guji.census.excel") is not None
-    except (ImportError, ValueError):
-        return False
-
-
 class CensusPage(Page):
     """普查登记: the whole register in one table, searched with one box and a few filters."""
 
@@ -63,7 +53,7 @@ class CensusPage(Page):
     def nav_title(self) -> str:
         return self.tr("Census register")
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__(window)
         self._sort = "census_number"
         self._descending = False
@@ -87,9 +77,6 @@ class CensusPage(Page):
                                           lambda: self._on_current(self.review.ask_return))
         self.reopen_action = self._action(self.tr("Reopen…"), None, lambda: self._on_current(self.review.ask_reopen))
         self.import_action = self._action(self.tr("Import Excel…"), None, self._import_excel)
-        if not excel_import_available():
-            self.import_action.setEnabled(False)
-            self.import_action.setToolTip(self.tr("The Excel import is not available in this build."))
         for act in (self.new_action, self.open_action, self.move_action, None, self.submit_action,
                     self.approve_action, self.return_action, self.reopen_action, None, self.import_action):
             if act is None:
