@@ -101,10 +101,6 @@ def bulk_options(*, allow_duplicates: bool = False) -> Iterator[None]:
         _OPTIONS.reset(token)
 
 
-class BulkCancelled(Exception):
-    """Raised inside the bulk transaction when the user cancels, so that it rolls back."""
-
-
 @dataclass(frozen=True)
 class BulkResult:
     """What a bulk registration did (or, with ``written`` False, would do).

@@ -25,7 +25,7 @@ the review workflow and grading (state, grade and damage grade are facets: :func
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import bindparam, select, text, update
@@ -36,6 +36,7 @@ from guji.census.models import CensusRecord
 from guji.census.record import SCALAR_FIELDS, RecordData
 from guji.census.search_keys import SearchText, search_text
 from guji.census.store import load_children
+from guji.jobs import Progress
 from guji.text.fold import fold
 
 # Bump when the text written for a record changes (tokens, columns, facets): every database
@@ -56,7 +57,6 @@ CREATE_FTS = ("CREATE VIRTUAL TABLE census_fts USING fts5(title, people, edition
               "prefix='1', tokenize='unicode61 remove_diacritics 0')")
 INSERT_FTS = "INSERT INTO census_fts(rowid, title, people, edition, ids, other, facets) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
-Progress = Callable[[float, str], None]
 
 
 # ------------------------------------------------------------------------------ facets

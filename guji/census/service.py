@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from guji.census import search_index, vocab
-from guji.census.bulk import BulkCancelled, BulkResult, BulkWriter, paused_gc, prepare
+from guji.census.bulk import BulkResult, BulkWriter, paused_gc, prepare
 from guji.census.grading import suggest_grade
 from guji.census.models import CensusRecord, ReviewState, SerialCounter
 from guji.census.numbers import format_census_number, parse_census_number
@@ -33,6 +33,7 @@ from guji.census.store import (
 )
 from guji.db.base import utcnow
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
+from guji.jobs import Cancelled, check_cancel
 from guji.messages import msg
 from guji.models.institution import Institution
 from guji.models.user import Role
@@ -441,11 +442,9 @@ class CensusService:
                 w = BulkWriter(s, self.actor, inst_id, region, unit, write=not dry_run,
                                update_existing=update_existing, all_or_nothing=all_or_nothing, note=note)
                 for batch in batches:
-                    if cancel is not None and cancel.is_set():
-                        raise BulkCancelled
+                    check_cancel(cancel)  # raising inside the transaction rolls it back
                     w.add(batch)
-                if cancel is not None and cancel.is_set():
-                    raise BulkCancelled
+                check_cancel(cancel)
                 w.finish(report)
                 written = not dry_run and not w.blocked
                 outcome.append(w.result(written=written, dry_run=dry_run, elapsed=time.perf_counter() - started))
@@ -454,7 +453,7 @@ class CensusService:
             return outcome[0]
         except _Rollback:
             return outcome[0]
-        except BulkCancelled:
+        except Cancelled:
             return BulkResult(dry_run=dry_run, cancelled=True)
         except IntegrityError as exc:
             if "census_number" in str(exc.orig):

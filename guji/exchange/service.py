@@ -26,10 +26,9 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
-from types import SimpleNamespace
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -37,7 +36,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import guji
-from guji.census.models import CensusRecord
 from guji.db import audit_chain
 from guji.db.base import utcnow
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -46,6 +44,7 @@ from guji.exchange.models import ExchangeMark, ExchangePackage, InstitutionKey
 from guji.exchange.package import Budget, PackageRefused
 from guji.images import location
 from guji.images.models import StoredImage
+from guji.jobs import Progress
 from guji.messages import msg
 from guji.models.institution import Institution
 from guji.models.user import Role
@@ -55,7 +54,6 @@ from imaging.io import ImageError
 from imaging.store import BadStorePath, check_relpath, hash_file, validate_image
 from restoration.models import RestorationJob
 
-Progress = Callable[[float, str], None]
 ENTITY_KEY = "institution_key"
 ENTITY_PACKAGE = "exchange_package"
 
@@ -128,7 +126,7 @@ class _Rollback(Exception):
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(dt.timezone.utc).isoformat()
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
 
 
 class ExchangeService:
@@ -646,7 +644,7 @@ def _parse_time(value: Any, default: Any = ...) -> Any:
         parsed = dt.datetime.fromisoformat(str(value))
     except (TypeError, ValueError):
         return utcnow() if default is ... else default
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
 def _remove(path: Path) -> None:
