@@ -26,7 +26,7 @@ import threading
 from datetime import datetime
 from typing import IO, Any
 
-from pymarc import Field, Indicators, MARCWriter, Record, Subfield, XMLWriter
+from pymarc import Field, Indicators, Leader, MARCWriter, Record, Subfield, XMLWriter
 
 from export.registry import ExportData, ExportRecord, ExportResult
 from guji.census import vocab
@@ -80,10 +80,11 @@ def _date_100(rec: ExportRecord, created: datetime) -> str:
     return value
 
 
-def _class_label(code: str | None) -> str | None:
+def _label(name: str, code: str | None) -> str | None:
+    """The label of ``code`` in vocabulary ``name``; the code itself when it is not in the list."""
     if not code:
-        return None
-    e = vocab.entry("classification", code)
+        return code
+    e = vocab.entry(name, code)
     return e.label if e else code
 
 
@@ -117,7 +118,7 @@ def record_to_marc(rec: ExportRecord, *, now: datetime | None = None) -> Record:
     level = "1" if rec.children else ("2" if d.parent_census_number else " ")
     # Leader: 5 status new, 6 type, 7 monograph, 8 hierarchical level, 10-11 indicator/subfield
     # code counts, 17 full level, 18 ISBD form, 20-23 entry map. Lengths are set by pymarc.
-    r.leader = f"00000n{kind}m{level} 2200000   450 "
+    r.leader = Leader(f"00000n{kind}m{level} 2200000   450 ")
     fields: list[Field | None] = []
     fields.append(Field(tag="001", data=rec.census_number))
     updated = rec.updated_at or now
@@ -159,8 +160,8 @@ def record_to_marc(rec: ExportRecord, *, now: datetime | None = None) -> Record:
     for s in d.seals:
         note = f"鈐印「{s.text}」" + (f"（{s.owner}）" if s.owner else "") + (f"，{s.position}" if s.position else "")
         fields.append(_f("316", "  ", ("a", note), ("5", holder)))
-    for a in d.annotations:
-        note = "".join(x for x in (a.person, a.kind) if x) + (f"：{a.description}" if a.description else "")
+    for ann in d.annotations:
+        note = "".join(x for x in (ann.person, ann.kind) if x) + (f"：{ann.description}" if ann.description else "")
         fields.append(_f("316", "  ", ("a", note), ("5", holder)))
     if d.acquisition:
         fields.append(_f("317", "  ", ("a", d.acquisition), ("5", holder)))
@@ -172,25 +173,25 @@ def record_to_marc(rec: ExportRecord, *, now: datetime | None = None) -> Record:
     if d.bound_with_census_number:
         fields.append(_f("482", " 0", ("0", d.bound_with_census_number)))
     # 四部 classification as "other class number" with a local system code.
-    cls = "".join(x for x in (_class_label(d.class_branch), _class_label(d.class_category),
-                              _class_label(d.class_subcategory)) if x)
+    cls = "".join(x for x in (_label("classification", d.class_branch), _label("classification", d.class_category),
+                              _label("classification", d.class_subcategory)) if x)
     if cls:
         fields.append(_f("686", "  ", ("a", cls), ("2", "sibu")))
     # Names.
     authors = d.authors or authors_from_statement(d.author_statement)
-    for a in authors:
-        tag = "701" if (a.mode or "") in PRIMARY_MODES or not a.mode else "702"
-        fields.append(_f(tag, " 0", ("c", f"（{a.dynasty}）" if a.dynasty else None), ("a", a.name),
-                         ("9", _pinyin(a.name)), ("4", a.mode)))
-    for a in d.annotations:
-        if a.person:
-            fields.append(_f("702", " 0", ("a", a.person), ("9", _pinyin(a.person)), ("4", a.kind or "批校題跋")))
+    for author in authors:
+        tag = "701" if (author.mode or "") in PRIMARY_MODES or not author.mode else "702"
+        fields.append(_f(tag, " 0", ("c", f"（{author.dynasty}）" if author.dynasty else None), ("a", author.name),
+                         ("9", _pinyin(author.name)), ("4", author.mode)))
+    for ann in d.annotations:
+        if ann.person:
+            fields.append(_f("702", " 0", ("a", ann.person), ("9", _pinyin(ann.person)),
+                             ("4", ann.kind or "批校題跋")))
     fields.append(_f("801", " 0", ("a", SOURCE_AGENCY_COUNTRY), ("b", holder), ("c", now.strftime("%Y%m%d"))))
     fields.append(_f("905", "  ", ("a", holder), ("b", rec.institution_name), ("d", d.call_number),
                      ("f", None if d.volumes is None else str(d.volumes))))
-    grade = vocab.entry("grade", d.grade).label if d.grade and vocab.entry("grade", d.grade) else d.grade
-    damage = (vocab.entry("damage_grade", d.damage_grade).label
-              if d.damage_grade and vocab.entry("damage_grade", d.damage_grade) else d.damage_grade)
+    grade = _label("grade", d.grade)
+    damage = _label("damage_grade", d.damage_grade)
     fields.append(_f("906", "  ", ("a", grade), ("b", damage), ("c", d.national_list_number), ("d", d.provincial_list)))
     for f in fields:
         if f is not None:
