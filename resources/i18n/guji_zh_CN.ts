@@ -1,75 +1,118 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AcceptanceTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="20" />
+        <source>No.</source>
+        <translation>次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="31" />
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="20" />
+        <source>Quality grade</source>
+        <translation>质量等级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="20" />
+        <source>Comments</source>
+        <translation>验收意见</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="21" />
+        <source>Signed by</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="21" />
+        <source>Signed at</source>
+        <translation>签署时间</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="21" />
+        <source>Voided</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="28" />
+        <source>comments</source>
+        <translation>验收意见</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/acceptance.py" line="29" />
+        <source>Accept and sign</source>
+        <translation>验收并签名</translation>
+    </message>
+</context><context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../guji/gui/pages.py" line="79" />
+        <location filename="../../guji/gui/pages.py" line="86" />
         <source>Administration</source>
         <translation>系统管理</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="84" />
+        <location filename="../../guji/gui/pages.py" line="91" />
         <source>Institutions</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="86" />
+        <location filename="../../guji/gui/pages.py" line="93" />
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="92" />
-        <location filename="../../guji/gui/pages.py" line="86" />
+        <location filename="../../guji/gui/pages.py" line="99" />
+        <location filename="../../guji/gui/pages.py" line="93" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="86" />
+        <location filename="../../guji/gui/pages.py" line="93" />
         <source>Provincial centre</source>
         <translation>省中心</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="90" />
+        <location filename="../../guji/gui/pages.py" line="97" />
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="92" />
+        <location filename="../../guji/gui/pages.py" line="99" />
         <source>Login</source>
         <translation>登录名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="92" />
+        <location filename="../../guji/gui/pages.py" line="99" />
         <source>Roles</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="92" />
+        <location filename="../../guji/gui/pages.py" line="99" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="92" />
+        <location filename="../../guji/gui/pages.py" line="99" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="97" />
+        <location filename="../../guji/gui/pages.py" line="104" />
         <source>Reload</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="116" />
+        <location filename="../../guji/gui/pages.py" line="123" />
         <source>(centre)</source>
         <translation>（中心）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="116" />
+        <location filename="../../guji/gui/pages.py" line="123" />
         <source>active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/pages.py" line="116" />
+        <location filename="../../guji/gui/pages.py" line="123" />
         <source>disabled</source>
         <translation>停用</translation>
     </message>
@@ -201,411 +244,664 @@
         <translation>批处理中止：%1</translation>
     </message>
 </context><context>
-    <name>CensusPage</name>
+    <name>CatalogueTab</name>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="61" />
-        <source>Census register</source>
-        <translation>普查登记</translation>
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="54" />
+        <source>Authors by row</source>
+        <translation>著者分項</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="78" />
-        <source>New record</source>
-        <translation>新建记录</translation>
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="59" />
+        <source>Dating</source>
+        <translation>纪年解析</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="79" />
-        <source>Open</source>
-        <translation>打开</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="80" />
-        <source>Check out / in…</source>
-        <translation>出入库…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="81" />
-        <source>Submit for review</source>
-        <translation>提交审核</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="82" />
-        <source>Approve</source>
-        <translation>审核通过</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="83" />
-        <source>Return for correction…</source>
-        <translation>返修…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="85" />
-        <source>Reopen…</source>
-        <translation>重新打开…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/importer.py" line="141" />
-        <location filename="../../guji/gui/census/importer.py" line="107" />
-        <location filename="../../guji/gui/census/page.py" line="86" />
-        <source>Import Excel…</source>
-        <translation>导入 Excel…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="89" />
-        <source>The Excel import is not available in this build.</source>
-        <translation>此版本不含 Excel 导入功能。</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="106" />
-        <source>Search title, author, edition, census or call number…</source>
-        <translation>检索题名、著者、版本、普查编号或索书号…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/page.py" line="126" />
-        <location filename="../../guji/gui/census/page.py" line="116" />
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="87" />
         <source>Dynasty</source>
         <translation>朝代</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="126" />
-        <location filename="../../guji/gui/census/page.py" line="118" />
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="87" />
+        <source>Name</source>
+        <translation>著者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="87" />
+        <source>Mode</source>
+        <translation>著作方式</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="98" />
+        <source>Add author</source>
+        <translation>添加著者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="99" />
+        <source>Remove author</source>
+        <translation>删除著者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="185" />
+        <source>cannot date: %1</source>
+        <translation>无法解析纪年：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/catalogue.py" line="189" />
+        <source>ambiguous: %1</source>
+        <translation>有歧义：%1</translation>
+    </message>
+</context><context>
+    <name>CensusPage</name>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="54" />
+        <source>Census register</source>
+        <translation>普查登记</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="71" />
+        <source>New record</source>
+        <translation>新建记录</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="72" />
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="73" />
+        <source>Check out / in…</source>
+        <translation>出入库…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="74" />
+        <source>Submit for review</source>
+        <translation>提交审核</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="75" />
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="76" />
+        <source>Return for correction…</source>
+        <translation>返修…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="78" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/importer.py" line="142" />
+        <location filename="../../guji/gui/census/importer.py" line="108" />
+        <location filename="../../guji/gui/census/page.py" line="79" />
+        <source>Import Excel…</source>
+        <translation>导入 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="96" />
+        <source>Search title, author, edition, census or call number…</source>
+        <translation>检索题名、著者、版本、普查编号或索书号…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="116" />
+        <location filename="../../guji/gui/census/page.py" line="106" />
+        <source>Dynasty</source>
+        <translation>朝代</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/page.py" line="116" />
+        <location filename="../../guji/gui/census/page.py" line="108" />
         <source>Edition type</source>
         <translation>版本类型</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="127" />
-        <location filename="../../guji/gui/census/page.py" line="120" />
+        <location filename="../../guji/gui/census/page.py" line="117" />
+        <location filename="../../guji/gui/census/page.py" line="110" />
         <source>Grade</source>
         <translation>定级</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="127" />
-        <location filename="../../guji/gui/census/page.py" line="121" />
+        <location filename="../../guji/gui/census/page.py" line="117" />
+        <location filename="../../guji/gui/census/page.py" line="111" />
         <source>Damage</source>
         <translation>破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="152" />
-        <location filename="../../guji/gui/census/page.py" line="128" />
-        <location filename="../../guji/gui/census/page.py" line="123" />
+        <location filename="../../guji/gui/census/page.py" line="142" />
+        <location filename="../../guji/gui/census/page.py" line="118" />
+        <location filename="../../guji/gui/census/page.py" line="113" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="151" />
-        <location filename="../../guji/gui/census/page.py" line="129" />
-        <location filename="../../guji/gui/census/page.py" line="124" />
+        <location filename="../../guji/gui/census/page.py" line="141" />
+        <location filename="../../guji/gui/census/page.py" line="119" />
+        <location filename="../../guji/gui/census/page.py" line="114" />
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="132" />
+        <location filename="../../guji/gui/census/page.py" line="122" />
         <source>Years</source>
         <translation>年代</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="138" />
+        <location filename="../../guji/gui/census/page.py" line="128" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="148" />
+        <location filename="../../guji/gui/census/page.py" line="138" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="148" />
+        <location filename="../../guji/gui/census/page.py" line="138" />
         <source>Call number</source>
         <translation>索书号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="149" />
+        <location filename="../../guji/gui/census/page.py" line="139" />
         <source>Title and juan</source>
         <translation>题名卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="149" />
+        <location filename="../../guji/gui/census/page.py" line="139" />
         <source>Author</source>
         <translation>著者</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="150" />
+        <location filename="../../guji/gui/census/page.py" line="140" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="150" />
+        <location filename="../../guji/gui/census/page.py" line="140" />
         <source>Volumes</source>
         <translation>册数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="151" />
+        <location filename="../../guji/gui/census/page.py" line="141" />
         <source>Extant juan</source>
         <translation>存缺卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="177" />
+        <location filename="../../guji/gui/census/page.py" line="167" />
         <source>Register</source>
         <translation>登记表</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="184" />
+        <location filename="../../guji/gui/census/page.py" line="176" />
         <source>Review queue</source>
         <translation>审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="186" />
+        <location filename="../../guji/gui/census/page.py" line="179" />
         <source>Vault</source>
         <translation>出入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="353" />
-        <location filename="../../guji/gui/census/page.py" line="219" />
+        <location filename="../../guji/gui/census/page.py" line="346" />
+        <location filename="../../guji/gui/census/page.py" line="212" />
         <source>(any)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="267" />
+        <location filename="../../guji/gui/census/page.py" line="260" />
         <source>searching…</source>
         <translation>正在检索…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="287" />
-        <location filename="../../guji/gui/census/page.py" line="274" />
+        <location filename="../../guji/gui/census/page.py" line="280" />
+        <location filename="../../guji/gui/census/page.py" line="267" />
         <source>%1 records</source>
         <translation>%1 条记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="276" />
+        <location filename="../../guji/gui/census/page.py" line="269" />
         <source>more than %1 records, counting…</source>
         <translation>超过 %1 条记录，正在计数…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/page.py" line="381" />
+        <location filename="../../guji/gui/census/page.py" line="374" />
         <source>Select a record first.</source>
         <translation>请先选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="86" />
+        <location filename="../../guji/gui/census/importer.py" line="87" />
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="86" />
+        <location filename="../../guji/gui/census/importer.py" line="87" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="139" />
+        <location filename="../../guji/gui/census/importer.py" line="140" />
         <source>Only census staff of an institution import registers.</source>
         <translation>只有收藏单位的著录员可以导入登记表。</translation>
     </message>
 </context><context>
+    <name>ConditionTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="38" />
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="61" />
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="38" />
+        <source>Damage</source>
+        <translation>破损类型</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="61" />
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="38" />
+        <source>Extent</source>
+        <translation>程度</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="38" />
+        <source>Metric</source>
+        <translation>计量</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="50" />
+        <source>reason, when overriding the suggestion</source>
+        <translation>与建议不同时说明理由</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="51" />
+        <source>Confirm damage grade</source>
+        <translation>确认破损级别</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="53" />
+        <source>Damage grade</source>
+        <translation>破损级别</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="58" />
+        <source>New assessment</source>
+        <translation>新增评估</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="63" />
+        <source>damage type (e.g. 虫蛀) and extent: % of area, count, or pH</source>
+        <translation>破损类型（如 虫蛀）与程度：面积百分比、处数或 pH</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="76" />
+        <source>colorimeter</source>
+        <translation>色差计</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="77" />
+        <source>scan</source>
+        <translation>扫描图像</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="81" />
+        <source>Volume</source>
+        <translation>册</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="82" />
+        <source>Leaves</source>
+        <translation>叶数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="83" />
+        <source>Paper</source>
+        <translation>纸张</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="84" />
+        <source>Fibres</source>
+        <translation>纤维</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="86" />
+        <source>Measured by</source>
+        <translation>测色方式</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="87" />
+        <source>Illuminant</source>
+        <translation>光源/观察者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="88" />
+        <source>Save assessment</source>
+        <translation>保存评估</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="143" />
+        <source>count</source>
+        <translation>处</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="148" />
+        <source>No paper colour recorded</source>
+        <translation>未记录原纸颜色</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="150" />
+        <source>Suggested: %1</source>
+        <translation>建议级别：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/condition.py" line="151" />
+        <source>No assessment yet</source>
+        <translation>尚未评估</translation>
+    </message>
+</context><context>
     <name>DyeGrid</name>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="144" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="145" />
         <source>Dye</source>
         <translation>染料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="144" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="145" />
         <source>Amount</source>
         <translation>用量</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="144" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="145" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="156" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="157" />
         <source>Tab or Enter moves to the next cell; typing in the last row adds a row</source>
         <translation>Tab 或回车移到下一格；在最后一行输入时自动添加新行</translation>
     </message>
 </context><context>
+    <name>DyeingTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/dyeing.py" line="50" />
+        <source>Recipe</source>
+        <translation>配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/dyeing.py" line="52" />
+        <source>New recipe…</source>
+        <translation>新建配方…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/dyeing.py" line="76" />
+        <source>Record trial</source>
+        <translation>记录试样</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/dyeing.py" line="129" />
+        <source>No recipe</source>
+        <translation>无配方</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/dyeing.py" line="134" />
+        <source>base paper</source>
+        <translation>底纸</translation>
+    </message>
+</context><context>
     <name>ExportPage</name>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="139" />
-        <location filename="../../guji/gui/export/page.py" line="106" />
+        <location filename="../../guji/gui/export/page.py" line="98" />
+        <location filename="../../guji/gui/export/page.py" line="73" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="113" />
-        <source>Census XML (national exchange format)</source>
-        <translation>普查 XML（交换格式）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="114" />
-        <source>MARC records (MARCXML)</source>
-        <translation>MARC 记录（MARCXML）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="115" />
-        <source>MARC records (ISO 2709)</source>
-        <translation>MARC 记录（ISO 2709）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="116" />
-        <source>Excel register (seven columns and details)</source>
-        <translation>Excel 登记表（七项及详细著录）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="117" />
-        <source>Printed census register (PDF)</source>
-        <translation>普查登记目录（PDF）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="118" />
-        <source>Illustrated catalogue of precious books (PDF)</source>
-        <translation>珍贵古籍图录（PDF）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="119" />
-        <source>Book labels with QR codes (PDF)</source>
-        <translation>书标（带二维码，PDF）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="122" />
+        <location filename="../../guji/gui/export/page.py" line="80" />
         <source>Export records</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="126" />
+        <location filename="../../guji/gui/export/page.py" line="84" />
         <source>What and which records</source>
         <translation>导出内容与范围</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="138" />
+        <location filename="../../guji/gui/export/page.py" line="96" />
         <source>Not available in this build (%1 is missing)</source>
         <translation>此版本不提供（缺少 %1）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="142" />
+        <location filename="../../guji/gui/export/page.py" line="101" />
         <source>All institutions I may see</source>
         <translation>我可查看的全部单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="143" />
+        <location filename="../../guji/gui/export/page.py" line="102" />
         <source>Holding institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="146" />
+        <location filename="../../guji/gui/export/page.py" line="105" />
         <source>Any review state</source>
         <translation>任意审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="149" />
+        <location filename="../../guji/gui/export/page.py" line="108" />
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="152" />
+        <location filename="../../guji/gui/export/page.py" line="111" />
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="156" />
+        <location filename="../../guji/gui/export/page.py" line="115" />
         <source>File to write</source>
         <translation>要写入的文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="166" />
-        <location filename="../../guji/gui/export/page.py" line="157" />
+        <location filename="../../guji/gui/export/page.py" line="125" />
+        <location filename="../../guji/gui/export/page.py" line="116" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="162" />
+        <location filename="../../guji/gui/export/page.py" line="121" />
         <source>Output file</source>
         <translation>输出文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="165" />
+        <location filename="../../guji/gui/export/page.py" line="124" />
         <source>Folder of images named by census number (210000-0101-0000001.jpg)</source>
         <translation>按普查编号命名的书影文件夹（210000-0101-0000001.jpg）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="171" />
+        <location filename="../../guji/gui/export/page.py" line="130" />
         <source>Images (書影)</source>
         <translation>书影</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="179" />
+        <location filename="../../guji/gui/export/page.py" line="138" />
         <source>Image print resolution</source>
         <translation>书影印刷分辨率</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="184" />
+        <location filename="../../guji/gui/export/page.py" line="143" />
         <source>Start export</source>
         <translation>开始导出</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="187" />
+        <location filename="../../guji/gui/export/page.py" line="146" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="208" />
+        <location filename="../../guji/gui/export/page.py" line="167" />
         <source>Warnings of the last export appear here.</source>
         <translation>上次导出的警告显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="262" />
+        <location filename="../../guji/gui/export/page.py" line="223" />
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="268" />
+        <location filename="../../guji/gui/export/page.py" line="229" />
         <source>Folder of images</source>
         <translation>书影文件夹</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="300" />
+        <location filename="../../guji/gui/export/page.py" line="260" />
         <source>Choose the output file first.</source>
         <translation>请先选择输出文件。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="331" />
-        <location filename="../../guji/gui/export/page.py" line="307" />
+        <location filename="../../guji/gui/export/page.py" line="291" />
+        <location filename="../../guji/gui/export/page.py" line="267" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="326" />
+        <location filename="../../guji/gui/export/page.py" line="286" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="348" />
-        <location filename="../../guji/gui/export/page.py" line="336" />
-        <source>%1 records written to %2</source>
-        <translation>已将 %1 条记录写入 %2</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="339" />
-        <source>%1 entries on %2 pages written to %3</source>
-        <translation>已将 %1 条款目（%2 页）写入 %3</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="343" />
-        <source>%1 labels on %2 sheets written to %3</source>
-        <translation>已将 %1 张书标（%2 页）写入 %3</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/export/page.py" line="353" />
+        <location filename="../../guji/gui/export/page.py" line="299" />
         <source>(with warnings, see below)</source>
         <translation>（有警告，见下方）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="358" />
+        <location filename="../../guji/gui/export/page.py" line="304" />
         <source>Export cancelled; no file was written.</source>
         <translation>导出已取消，未写入文件。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/export/page.py" line="360" />
+        <location filename="../../guji/gui/export/page.py" line="306" />
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
+    </message>
+</context><context>
+    <name>FieldTab</name>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/fields.py" line="163" />
+        <source>not in list</source>
+        <translation>不在词表中</translation>
+    </message>
+</context><context>
+    <name>FormatTab</name>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/format.py" line="19" />
+        <source>half-leaf frame (半框)</source>
+        <translation>半框</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/format.py" line="20" />
+        <source>whole-leaf frame</source>
+        <translation>全框</translation>
+    </message>
+</context><context>
+    <name>GradingTab</name>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="23" />
+        <source>Confirmed grade</source>
+        <translation>已确认定级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="27" />
+        <source>Suggested</source>
+        <translation>建议定级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="31" />
+        <source>Confirm grade</source>
+        <translation>确认定级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="38" />
+        <source>Grade to confirm</source>
+        <translation>待确认定级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="49" />
+        <source>(not confirmed)</source>
+        <translation>（未确认）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="58" />
+        <source>(save the record to see a suggestion)</source>
+        <translation>（保存记录后显示建议）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="63" />
+        <source>choose one of: %1</source>
+        <translation>请从中选择：%1</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="67" />
+        <source>(uses a rule that is not confirmed by the standard: check it)</source>
+        <translation>（所用规则未经标准确认，请核对）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/grading.py" line="68" />
+        <source>A suggestion only: confirm the grade to store it.</source>
+        <translation>仅为建议：确认后才保存定级。</translation>
+    </message>
+</context><context>
+    <name>HistoryTab</name>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="47" />
+        <source>Review rounds</source>
+        <translation>审核轮次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="50" />
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="55" />
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="50" />
+        <source>By</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="55" />
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="50" />
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="55" />
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="50" />
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="52" />
+        <source>Change history</source>
+        <translation>修改历史</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="55" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="69" />
+        <source>comment</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="71" />
+        <source>changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/history.py" line="106" />
+        <source>Entry %1: %2 by %3 at %4</source>
+        <translation>记录 %1：%3 于 %4 %2</translation>
     </message>
 </context><context>
     <name>HoursChart</name>
@@ -618,6 +914,13 @@
         <location filename="../../guji/gui/restoration/charts.py" line="119" />
         <source>No sessions yet</source>
         <translation>尚无修复记录</translation>
+    </message>
+</context><context>
+    <name>ImagesTab</name>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/images.py" line="19" />
+        <source>Page images of this record (书影) appear here once imaging is connected.</source>
+        <translation>本记录的书影将在影像功能接入后显示于此。</translation>
     </message>
 </context><context>
     <name>ImagingPage</name>
@@ -817,112 +1120,125 @@
         <translation>为记录添加图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="446" />
+        <location filename="../../guji/gui/imaging/page.py" line="445" />
         <location filename="../../guji/gui/imaging/page.py" line="393" />
         <source>Images (*.tif *.tiff *.jpg *.jpeg *.png);;All files (*)</source>
         <translation>图像 (*.tif *.tiff *.jpg *.jpeg *.png);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="445" />
+        <location filename="../../guji/gui/imaging/page.py" line="444" />
         <source>Open a scan</source>
         <translation>打开扫描图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="460" />
+        <location filename="../../guji/gui/imaging/page.py" line="459" />
         <source>Loading %1…</source>
         <translation>正在载入 %1…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="481" />
+        <location filename="../../guji/gui/imaging/page.py" line="480" />
         <source>Cannot show this image: %1</source>
         <translation>无法显示此图像：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="491" />
+        <location filename="../../guji/gui/imaging/page.py" line="490" />
         <source>The analysis failed: %1</source>
         <translation>分析失败：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="527" />
+        <location filename="../../guji/gui/imaging/page.py" line="526" />
         <source>Not in this analysis</source>
         <translation>本次分析中没有此项</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="533" />
+        <location filename="../../guji/gui/imaging/page.py" line="532" />
         <source>no resolution in the file</source>
         <translation>文件中无分辨率</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="534" />
+        <location filename="../../guji/gui/imaging/page.py" line="533" />
         <source>skew %1°</source>
         <translation>倾斜 %1°</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="539" />
+        <location filename="../../guji/gui/imaging/page.py" line="538" />
         <source>frame %1 × %2 cm</source>
         <translation>版框 %1 × %2 厘米</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="543" />
+        <location filename="../../guji/gui/imaging/page.py" line="542" />
         <source>frame %1 × %2 px</source>
         <translation>版框 %1 × %2 像素</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="545" />
+        <location filename="../../guji/gui/imaging/page.py" line="544" />
         <source>no frame found</source>
         <translation>未找到版框</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="547" />
+        <location filename="../../guji/gui/imaging/page.py" line="546" />
         <source>uncut leaf, 版心 at x = %1</source>
         <translation>筒子页，版心位于 x = %1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="549" />
+        <location filename="../../guji/gui/imaging/page.py" line="548" />
         <source>%1 lines per half-leaf</source>
         <translation>半叶 %1 行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="550" />
+        <location filename="../../guji/gui/imaging/page.py" line="549" />
         <source>damage %1%</source>
         <translation>破损 %1%</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="561" />
+        <location filename="../../guji/gui/imaging/page.py" line="560" />
         <source>Show an image of a census record first</source>
         <translation>请先显示某条普查记录的图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="570" />
+        <location filename="../../guji/gui/imaging/page.py" line="569" />
         <source>%1: frame %2 × %3 cm written</source>
         <translation>%1：已写入版框 %2 × %3 厘米</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="573" />
+        <location filename="../../guji/gui/imaging/page.py" line="572" />
         <source> (half-leaf, 半框)</source>
         <translation>（半框）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/imaging/page.py" line="575" />
+        <location filename="../../guji/gui/imaging/page.py" line="574" />
         <source>; lines per half-leaf %1</source>
         <translation>；半叶行数 %1</translation>
     </message>
 </context><context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="123" />
+        <location filename="../../guji/gui/census/importer.py" line="124" />
         <source>Import Excel…</source>
         <translation>导入 Excel…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="125" />
+        <location filename="../../guji/gui/census/importer.py" line="126" />
         <source>Rows are checked with the editor's rules; with any error nothing is written, and the problems are listed by row.</source>
         <translation>按著录规则逐行检查；有任何错误则不写入，问题按行列出。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="127" />
+        <location filename="../../guji/gui/census/importer.py" line="128" />
         <source>Trial run (check only, write nothing)</source>
         <translation>试运行（只检查，不写入）</translation>
+    </message>
+</context><context>
+    <name>LinksTab</name>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/links.py" line="24" />
+        <location filename="../../guji/gui/census/editor_tabs/links.py" line="21" />
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/links.py" line="27" />
+        <source>Parts (子目) of this collectanea</source>
+        <translation>本丛书的子目</translation>
     </message>
 </context><context>
     <name>LoginDialog</name>
@@ -949,148 +1265,308 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../guji/gui/mainwindow.py" line="43" />
+        <location filename="../../guji/gui/mainwindow.py" line="42" />
         <source>guji — ancient books census, restoration and imaging</source>
         <translation>guji 古籍普查·修复·影像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/mainwindow.py" line="60" />
-        <source>Census register</source>
-        <translation>普查登记</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="60" />
-        <source>The census register is not available in this build.</source>
-        <translation>本版本未包含普查登记模块。</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="61" />
-        <source>Restoration</source>
-        <translation>修复档案</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="61" />
-        <source>The restoration archive is not available in this build.</source>
-        <translation>本版本未包含修复档案模块。</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="62" />
-        <source>Imaging</source>
-        <translation>影像</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="62" />
-        <source>Page imaging is not available in this build.</source>
-        <translation>本版本未包含影像模块。</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="63" />
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="63" />
-        <source>Exports are not available in this build.</source>
-        <translation>本版本未包含导出模块。</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/mainwindow.py" line="84" />
+        <location filename="../../guji/gui/mainwindow.py" line="68" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/mainwindow.py" line="87" />
+        <location filename="../../guji/gui/mainwindow.py" line="71" />
         <source>User: %1 (%2) %3</source>
         <translation>用户：%1（%2）%3</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/mainwindow.py" line="88" />
+        <location filename="../../guji/gui/mainwindow.py" line="72" />
         <source>provincial centre</source>
         <translation>省古籍保护中心</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/mainwindow.py" line="94" />
+        <location filename="../../guji/gui/mainwindow.py" line="78" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
 </context><context>
+    <name>MaterialsTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="37" />
+        <source>Name</source>
+        <translation>著者</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="37" />
+        <source>Kind</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="37" />
+        <source>Batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="37" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="38" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="59" />
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="38" />
+        <source>Low stock at</source>
+        <translation>低库存线</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="38" />
+        <source>Location</source>
+        <translation>存放位置</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="48" />
+        <source>name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="50" />
+        <source>batch</source>
+        <translation>批次</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="61" />
+        <source>Add material</source>
+        <translation>添加材料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="64" />
+        <source>Receipt…</source>
+        <translation>入库…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="80" />
+        <source>Receipt</source>
+        <translation>材料入库</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="80" />
+        <source>Quantity received:</source>
+        <translation>入库数量：</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/materials.py" line="94" />
+        <source>Used in this job: </source>
+        <translation>本档案用料：</translation>
+    </message>
+</context><context>
     <name>MovementDialog</name>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="72" />
+        <location filename="../../guji/gui/census/vault.py" line="73" />
         <source>Vault movements</source>
         <translation>出入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="106" />
-        <location filename="../../guji/gui/census/vault.py" line="82" />
+        <location filename="../../guji/gui/census/vault.py" line="107" />
+        <location filename="../../guji/gui/census/vault.py" line="83" />
         <source>Check out</source>
         <translation>出库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="90" />
+        <location filename="../../guji/gui/census/vault.py" line="91" />
         <source>due</source>
         <translation>应还</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="122" />
-        <location filename="../../guji/gui/census/vault.py" line="101" />
+        <location filename="../../guji/gui/census/vault.py" line="123" />
+        <location filename="../../guji/gui/census/vault.py" line="102" />
         <source>Purpose</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="122" />
-        <location filename="../../guji/gui/census/vault.py" line="102" />
+        <location filename="../../guji/gui/census/vault.py" line="123" />
+        <location filename="../../guji/gui/census/vault.py" line="103" />
         <source>To whom</source>
         <translation>交给</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="123" />
-        <location filename="../../guji/gui/census/vault.py" line="103" />
+        <location filename="../../guji/gui/census/vault.py" line="124" />
+        <location filename="../../guji/gui/census/vault.py" line="104" />
         <source>Due date</source>
         <translation>应还日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="122" />
-        <location filename="../../guji/gui/census/vault.py" line="104" />
+        <location filename="../../guji/gui/census/vault.py" line="123" />
+        <location filename="../../guji/gui/census/vault.py" line="105" />
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="123" />
-        <location filename="../../guji/gui/census/vault.py" line="105" />
+        <location filename="../../guji/gui/census/vault.py" line="124" />
+        <location filename="../../guji/gui/census/vault.py" line="106" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="115" />
-        <location filename="../../guji/gui/census/vault.py" line="111" />
+        <location filename="../../guji/gui/census/vault.py" line="116" />
+        <location filename="../../guji/gui/census/vault.py" line="112" />
         <source>Check in</source>
         <translation>入库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="114" />
+        <location filename="../../guji/gui/census/vault.py" line="115" />
         <source>Note on return (condition…)</source>
         <translation>归还备注（品相等）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="121" />
+        <location filename="../../guji/gui/census/vault.py" line="122" />
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="122" />
+        <location filename="../../guji/gui/census/vault.py" line="123" />
         <source>Out</source>
         <translation>出库时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="123" />
+        <location filename="../../guji/gui/census/vault.py" line="124" />
         <source>Back</source>
         <translation>归还</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="126" />
+        <location filename="../../guji/gui/census/vault.py" line="127" />
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context><context>
+    <name>OverviewTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="45" />
+        <source>Submit plan</source>
+        <translation>提交方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="45" />
+        <source>Approve plan</source>
+        <translation>批准方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="46" />
+        <source>Start treatment</source>
+        <translation>开始修复</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="47" />
+        <source>Submit for acceptance</source>
+        <translation>提交验收</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="48" />
+        <source>Send back…</source>
+        <translation>退回…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="48" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="49" />
+        <source>Return to vault</source>
+        <translation>归还入库</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="55" />
+        <source>Report PDF…</source>
+        <translation>档案 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="67" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="67" />
+        <source>Why?</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="77" />
+        <source>Save archive PDF</source>
+        <translation>保存修复档案 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="86" />
+        <source>suggested</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="88" />
+        <source>Census number</source>
+        <translation>普查编号</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="88" />
+        <source>Title</source>
+        <translation>题名</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="89" />
+        <source>Edition</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="89" />
+        <source>Volumes</source>
+        <translation>册数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="90" />
+        <source>Institution</source>
+        <translation>收藏单位</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="90" />
+        <source>Requester</source>
+        <translation>送修</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="91" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="91" />
+        <source>Restorers</source>
+        <translation>修复人员</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="92" />
+        <source>Reviewer</source>
+        <translation>审核人</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="93" />
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="94" />
+        <source>Opened</source>
+        <translation>开档日期</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="94" />
+        <source>Damage grade</source>
+        <translation>破损级别</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/overview.py" line="100" />
+        <source>Progress: %1 of %2 leaves, %3 h</source>
+        <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
     </message>
 </context><context>
     <name>PhChart</name>
@@ -1132,1584 +1608,1096 @@
         <translation>酸性（低于 %1）</translation>
     </message>
 </context><context>
+    <name>PhTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="34" />
+        <source>Set</source>
+        <translation>测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="34" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="34" />
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="34" />
+        <source>Min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="34" />
+        <source>Max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="35" />
+        <source>Acidic</source>
+        <translation>酸性点</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="41" />
+        <source>New pH set</source>
+        <translation>新增 pH 测定</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="51" />
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="52" />
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="53" />
+        <source>Instrument</source>
+        <translation>仪器</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/ph.py" line="63" />
+        <source>Save pH set</source>
+        <translation>保存 pH 测定</translation>
+    </message>
+</context><context>
     <name>PhotoGrid</name>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="170" />
+        <location filename="../../guji/gui/restoration/photos.py" line="171" />
         <source>Before</source>
         <translation>修复前</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="170" />
+        <location filename="../../guji/gui/restoration/photos.py" line="171" />
         <source>During</source>
         <translation>修复中</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="170" />
+        <location filename="../../guji/gui/restoration/photos.py" line="171" />
         <source>After</source>
         <translation>修复后</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="173" />
+        <location filename="../../guji/gui/restoration/photos.py" line="174" />
         <source>Leaf %1</source>
         <translation>叶 %1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="173" />
+        <location filename="../../guji/gui/restoration/photos.py" line="174" />
         <source>No leaf</source>
         <translation>未注明叶</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="192" />
+        <location filename="../../guji/gui/restoration/photos.py" line="193" />
         <source>not in the image store</source>
         <translation>图像库中没有此图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="202" />
+        <location filename="../../guji/gui/restoration/photos.py" line="203" />
         <source>(image cannot be shown)</source>
         <translation>（图像无法显示）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="204" />
+        <location filename="../../guji/gui/restoration/photos.py" line="205" />
         <source>loading…</source>
         <translation>正在载入…</translation>
     </message>
 </context><context>
     <name>PhotoViewerDialog</name>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="244" />
+        <location filename="../../guji/gui/restoration/photos.py" line="245" />
         <source>loading…</source>
         <translation>正在载入…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="256" />
+        <location filename="../../guji/gui/restoration/photos.py" line="257" />
         <source>The image store has no file for this photograph.</source>
         <translation>图像库中没有这张照片的文件。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="265" />
+        <location filename="../../guji/gui/restoration/photos.py" line="266" />
         <source>The image cannot be shown: %1</source>
         <translation>图像无法显示：%1</translation>
     </message>
 </context><context>
     <name>PhotosPanel</name>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="307" />
+        <location filename="../../guji/gui/restoration/photos.py" line="308" />
         <source>e.g. 3 or 卷一 3</source>
         <translation>如 3 或 卷一 3</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="310" />
+        <location filename="../../guji/gui/restoration/photos.py" line="311" />
         <source>caption, e.g. 虫蛀、书脑残缺</source>
         <translation>说明，如 虫蛀、书脑残缺</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="311" />
+        <location filename="../../guji/gui/restoration/photos.py" line="312" />
         <source>Add photo…</source>
         <translation>添加照片…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="486" />
-        <location filename="../../guji/gui/restoration/photos.py" line="314" />
+        <location filename="../../guji/gui/restoration/photos.py" line="490" />
+        <location filename="../../guji/gui/restoration/photos.py" line="315" />
         <source>Stage</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="486" />
-        <location filename="../../guji/gui/restoration/photos.py" line="314" />
+        <location filename="../../guji/gui/restoration/photos.py" line="490" />
+        <location filename="../../guji/gui/restoration/photos.py" line="315" />
         <source>Leaf</source>
         <translation>叶</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="487" />
-        <location filename="../../guji/gui/restoration/photos.py" line="315" />
+        <location filename="../../guji/gui/restoration/photos.py" line="491" />
+        <location filename="../../guji/gui/restoration/photos.py" line="316" />
         <source>Caption</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="376" />
-        <location filename="../../guji/gui/restoration/photos.py" line="338" />
+        <location filename="../../guji/gui/restoration/photos.py" line="377" />
+        <location filename="../../guji/gui/restoration/photos.py" line="339" />
         <source>Select a job</source>
         <translation>请选择修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="352" />
+        <location filename="../../guji/gui/restoration/photos.py" line="353" />
         <source>%1 photographs: %2 before, %3 during, %4 after. Double-click a photograph to see it larger.</source>
         <translation>共 %1 张照片：修复前 %2 张，修复中 %3 张，修复后 %4 张。双击照片可放大查看。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="355" />
+        <location filename="../../guji/gui/restoration/photos.py" line="356" />
         <source>No photographs yet. Add the before, during and after photographs of each leaf; they are kept in the image store.</source>
         <translation>尚无照片。请添加各叶修复前、修复中、修复后的照片；照片保存在图像库中。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="366" />
+        <location filename="../../guji/gui/restoration/photos.py" line="367" />
         <source>Only restorers may add photographs.</source>
         <translation>只有修复师可以添加照片。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="368" />
+        <location filename="../../guji/gui/restoration/photos.py" line="369" />
         <source>The job belongs to another institution.</source>
         <translation>此修复任务属于其他单位。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="370" />
+        <location filename="../../guji/gui/restoration/photos.py" line="371" />
         <source>You are not assigned to this job.</source>
         <translation>您未被分派到此修复任务。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="372" />
+        <location filename="../../guji/gui/restoration/photos.py" line="373" />
         <source>The job was accepted and is locked; a reviewer must reopen it first.</source>
         <translation>此修复任务已验收并锁定；须由审核员重新打开后才能添加。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="378" />
+        <location filename="../../guji/gui/restoration/photos.py" line="379" />
         <source>Add image files (TIFF, JPEG, PNG) as photographs at the stage and leaf given</source>
         <translation>将图像文件（TIFF、JPEG、PNG）按所填阶段和叶添加为照片</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="421" />
+        <location filename="../../guji/gui/restoration/photos.py" line="422" />
         <source>Add photographs</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="422" />
+        <location filename="../../guji/gui/restoration/photos.py" line="423" />
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="453" />
+        <location filename="../../guji/gui/restoration/photos.py" line="454" />
         <source>Adding…</source>
         <translation>正在添加…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="462" />
+        <location filename="../../guji/gui/restoration/photos.py" line="466" />
         <source>Added %1 photograph(s).</source>
         <translation>已添加 %1 张照片。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="468" />
+        <location filename="../../guji/gui/restoration/photos.py" line="472" />
         <source>Nothing was added.</source>
         <translation>未添加任何照片。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="486" />
+        <location filename="../../guji/gui/restoration/photos.py" line="490" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="491" />
+        <location filename="../../guji/gui/restoration/photos.py" line="495" />
         <source>Not permitted: %1</source>
         <translation>无权操作：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/photos.py" line="493" />
+        <location filename="../../guji/gui/restoration/photos.py" line="497" />
         <source>Refused: %1</source>
         <translation>已拒绝：%1</translation>
     </message>
 </context><context>
+    <name>PlanTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="38" />
+        <source>Edit plan</source>
+        <translation>编辑方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="85" />
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="54" />
+        <source>Estimated hours</source>
+        <translation>预计工时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="86" />
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="55" />
+        <source>Planned leaves</source>
+        <translation>计划叶数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="56" />
+        <source>Description</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="57" />
+        <source>Save plan</source>
+        <translation>保存方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="76" />
+        <source>No plan yet</source>
+        <translation>尚未制定方案</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="82" />
+        <source>not yet</source>
+        <translation>尚未批准</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="84" />
+        <source>Operations</source>
+        <translation>工序</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="84" />
+        <source>Materials</source>
+        <translation>材料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/plan.py" line="87" />
+        <source>Approved</source>
+        <translation>批准</translation>
+    </message>
+</context><context>
     <name>RecipeDialog</name>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="274" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="275" />
         <source>New dye recipe</source>
         <translation>新建染纸配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="284" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="285" />
         <source>e.g. 紅茶染竹紙</source>
         <translation>如：紅茶染竹紙</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="395" />
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="287" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="396" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="288" />
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="292" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="293" />
         <source>e.g. 明礬 (alum)</source>
         <translation>如：明礬</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="294" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="295" />
         <source>e.g. 60</source>
         <translation>如 60</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="296" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="297" />
         <source>e.g. 3</source>
         <translation>如 3</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="298" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="299" />
         <source>e.g. 15</source>
         <translation>如 15</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="300" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="301" />
         <source>e.g. 陰乾</source>
         <translation>如：陰乾</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="304" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="305" />
         <source>Made for job %1</source>
         <translation>用于修复任务 %1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="309" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="310" />
         <source>the job is accepted and locked</source>
         <translation>该任务已验收并锁定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="325" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="326" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="326" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="327" />
         <source>Base paper</source>
         <translation>底纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="332" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="333" />
         <source>Add row</source>
         <translation>添加一行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="334" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="335" />
         <source>Remove row</source>
         <translation>删除一行</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="340" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="341" />
         <source>Dyes</source>
         <translation>染料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="342" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="343" />
         <source>Mordant</source>
         <translation>媒染剂</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="343" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="344" />
         <source>Bath temperature (°C)</source>
         <translation>染液温度（°C）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="344" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="345" />
         <source>Dips</source>
         <translation>浸染次数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="345" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="346" />
         <source>Minutes</source>
         <translation>时长（分钟）</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="346" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="347" />
         <source>Drying</source>
         <translation>干燥方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="347" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="348" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="357" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="358" />
         <source>Ctrl+Enter saves</source>
         <translation>Ctrl+回车 保存</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="361" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="362" />
         <source>Save recipe</source>
         <translation>保存配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="363" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="364" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="388" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="389" />
         <source>Inventory not loaded: %1</source>
         <translation>未能读取库存：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="454" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="455" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="478" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="480" />
         <source>Row %1: %2</source>
         <translation>第 %1 行：%2</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="485" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="487" />
         <source>Not saved: correct the marked fields.</source>
         <translation>未保存：请更正标出的项目。</translation>
     </message>
 </context><context>
     <name>RecipeLibraryPanel</name>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="532" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="534" />
         <source>Recipe library</source>
         <translation>配方库</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="539" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="541" />
         <source>Target</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="553" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="555" />
         <source>Original paper</source>
         <translation>原纸颜色</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="554" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="556" />
         <source>the original paper colour of the job's latest assessment</source>
         <translation>本任务最近一次评估所测的原纸颜色</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="557" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="559" />
         <source>Rank</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="567" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="569" />
         <source>Sample</source>
         <translation>样张</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="567" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="569" />
         <source>Recipe</source>
         <translation>配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="567" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="569" />
         <source>Result</source>
         <translation>判定</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="568" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="570" />
         <source>Dyes</source>
         <translation>染料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="578" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="580" />
         <source>ΔL* &gt; 0: lighter than the target. Recipes within %1 ΔE00 of each other count as equally close, and the lighter goes first (宁浅勿深). Double-click opens the recipe.</source>
         <translation>ΔL* &gt; 0：比目标浅。ΔE00 相差不到 %1 的配方视为同样接近，较浅的排在前面（宁浅勿深）。双击打开配方。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="585" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="587" />
         <source>Open recipe</source>
         <translation>打开配方</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="615" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="617" />
         <source>No original paper colour in the assessment: enter the target L*a*b* and rank.</source>
         <translation>评估中没有原纸颜色：请输入目标 L*a*b* 后排序。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="640" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="642" />
         <source>pass</source>
         <translation>合格</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="640" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="642" />
         <source>fail</source>
         <translation>不合格</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="642" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="644" />
         <source>darker than target</source>
         <translation>比目标深</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="661" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="663" />
         <source>%1 recipes with an accepted trial, closest first</source>
         <translation>%1 个配方有已采用的试样，最接近的在前</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="664" />
+        <location filename="../../guji/gui/restoration/recipe_dialog.py" line="666" />
         <source>No recipe of the library has an accepted trial yet.</source>
         <translation>配方库中尚无已采用试样的配方。</translation>
     </message>
 </context><context>
     <name>RecordEditor</name>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="177" />
+        <location filename="../../guji/gui/census/editor.py" line="165" />
         <source>Census record</source>
         <translation>普查记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="194" />
+        <location filename="../../guji/gui/census/editor.py" line="182" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="223" />
-        <source>Submit for review</source>
-        <translation>提交审核</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="223" />
-        <source>Approve</source>
-        <translation>审核通过</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="224" />
-        <source>Return for correction…</source>
-        <translation>返修…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="224" />
-        <source>Reopen…</source>
-        <translation>重新打开…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="232" />
-        <source>Save (Ctrl+S)</source>
-        <translation>保存（Ctrl+S）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="236" />
-        <source>Close (Esc)</source>
-        <translation>关闭（Esc）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="283" />
-        <source>not in list</source>
-        <translation>不在词表中</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="329" />
-        <source>Catalogue</source>
-        <translation>著录</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="334" />
-        <source>Authors by row</source>
-        <translation>著者分項</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="339" />
-        <source>Dating</source>
-        <translation>纪年解析</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="379" />
-        <source>Dynasty</source>
-        <translation>朝代</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="379" />
-        <source>Name</source>
-        <translation>著者</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="379" />
-        <source>Mode</source>
-        <translation>著作方式</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="390" />
-        <source>Add author</source>
-        <translation>添加著者</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="391" />
-        <source>Remove author</source>
-        <translation>删除著者</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="451" />
-        <source>Leaf format</source>
-        <translation>版式</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="458" />
-        <source>half-leaf frame (半框)</source>
-        <translation>半框</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="459" />
-        <source>whole-leaf frame</source>
-        <translation>全框</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="482" />
-        <source>Add row</source>
-        <translation>添加一行</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="483" />
-        <source>Remove row</source>
-        <translation>删除一行</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="496" />
-        <source>Seals</source>
-        <translation>钤印</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="496" />
+        <location filename="../../guji/gui/census/editor.py" line="195" />
         <source>Seal text</source>
         <translation>印文</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="496" />
+        <location filename="../../guji/gui/census/editor.py" line="195" />
         <source>Owner</source>
         <translation>印主</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="497" />
+        <location filename="../../guji/gui/census/editor.py" line="195" />
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="502" />
-        <source>Annotations and colophons</source>
-        <translation>批校题跋</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="639" />
-        <location filename="../../guji/gui/census/editor.py" line="634" />
-        <location filename="../../guji/gui/census/editor.py" line="503" />
+        <location filename="../../guji/gui/census/editor.py" line="198" />
         <source>By</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="503" />
+        <location filename="../../guji/gui/census/editor.py" line="198" />
         <source>Kind</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="503" />
+        <location filename="../../guji/gui/census/editor.py" line="198" />
         <source>Description</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="558" />
-        <location filename="../../guji/gui/census/editor.py" line="555" />
-        <source>Open</source>
-        <translation>打开</translation>
+        <location filename="../../guji/gui/census/editor.py" line="206" />
+        <source>Catalogue</source>
+        <translation>著录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="561" />
-        <source>Parts (子目) of this collectanea</source>
-        <translation>本丛书的子目</translation>
+        <location filename="../../guji/gui/census/editor.py" line="206" />
+        <source>Leaf format</source>
+        <translation>版式</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="567" />
+        <location filename="../../guji/gui/census/editor.py" line="207" />
+        <source>Seals</source>
+        <translation>钤印</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="208" />
+        <source>Annotations and colophons</source>
+        <translation>批校题跋</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="209" />
         <source>Parts and links</source>
         <translation>子目</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="577" />
+        <location filename="../../guji/gui/census/editor.py" line="210" />
         <source>Grade and damage</source>
         <translation>定级与破损</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="580" />
-        <source>Confirmed grade</source>
-        <translation>已确认定级</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="584" />
-        <source>Suggested</source>
-        <translation>建议定级</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="588" />
-        <source>Confirm grade</source>
-        <translation>确认定级</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="595" />
-        <source>Grade to confirm</source>
-        <translation>待确认定级</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="606" />
-        <source>Page images of this record (书影) appear here once imaging is connected.</source>
-        <translation>本记录的书影将在影像功能接入后显示于此。</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="612" />
+        <location filename="../../guji/gui/census/editor.py" line="210" />
         <source>Images</source>
         <translation>影像</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="631" />
-        <source>Review rounds</source>
-        <translation>审核轮次</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="634" />
-        <source>Step</source>
-        <translation>步骤</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="639" />
-        <location filename="../../guji/gui/census/editor.py" line="634" />
-        <source>When</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="639" />
-        <location filename="../../guji/gui/census/editor.py" line="634" />
-        <source>Detail</source>
-        <translation>详情</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="636" />
-        <source>Change history</source>
-        <translation>修改历史</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="639" />
-        <source>Action</source>
-        <translation>操作</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="645" />
+        <location filename="../../guji/gui/census/editor.py" line="211" />
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="786" />
-        <location filename="../../guji/gui/census/editor.py" line="717" />
+        <location filename="../../guji/gui/census/editor.py" line="234" />
+        <source>Submit for review</source>
+        <translation>提交审核</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="234" />
+        <source>Approve</source>
+        <translation>审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="235" />
+        <source>Return for correction…</source>
+        <translation>返修…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="235" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="243" />
+        <source>Save (Ctrl+S)</source>
+        <translation>保存（Ctrl+S）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="247" />
+        <source>Close (Esc)</source>
+        <translation>关闭（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor.py" line="373" />
+        <location filename="../../guji/gui/census/editor.py" line="312" />
         <source>loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="758" />
+        <location filename="../../guji/gui/census/editor.py" line="347" />
         <source>New record</source>
         <translation>新建记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="760" />
+        <location filename="../../guji/gui/census/editor.py" line="348" />
         <source>Leave empty to take the next number of the institution</source>
         <translation>留空则取本单位下一个编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="763" />
+        <location filename="../../guji/gui/census/editor.py" line="350" />
         <source>next: %1</source>
         <translation>下一个：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="775" />
+        <location filename="../../guji/gui/census/editor.py" line="362" />
         <source>This record is %1 and locked: a reviewer must return or reopen it before it can be edited.</source>
         <translation>本记录状态为%1，已锁定：须由审核员退回或重新打开后才能编辑。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1107" />
-        <location filename="../../guji/gui/census/editor.py" line="778" />
+        <location filename="../../guji/gui/census/editor.py" line="569" />
+        <location filename="../../guji/gui/census/editor.py" line="365" />
         <source>Read only: you may not edit records of %1.</source>
         <translation>只读：您无权编辑%1的记录。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="780" />
+        <location filename="../../guji/gui/census/editor.py" line="367" />
         <source>Read only: registering records needs the role census staff.</source>
         <translation>只读：登记记录需要著录员角色。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="797" />
-        <source>(not confirmed)</source>
-        <translation>（未确认）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="806" />
-        <source>(save the record to see a suggestion)</source>
-        <translation>（保存记录后显示建议）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="811" />
-        <source>choose one of: %1</source>
-        <translation>请从中选择：%1</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="815" />
-        <source>(uses a rule that is not confirmed by the standard: check it)</source>
-        <translation>（所用规则未经标准确认，请核对）</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="816" />
-        <source>A suggestion only: confirm the grade to store it.</source>
-        <translation>仅为建议：确认后才保存定级。</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="825" />
-        <source>comment</source>
-        <translation>意见</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="827" />
-        <source>changed</source>
-        <translation>修改</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="862" />
-        <source>Entry %1: %2 by %3 at %4</source>
-        <translation>记录 %1：%3 于 %4 %2</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="902" />
+        <location filename="../../guji/gui/census/editor.py" line="398" />
         <source>Returned for correction: see the comments at the marked fields.</source>
         <translation>已退回返修：请查看标出字段旁的意见。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="932" />
-        <source>cannot date: %1</source>
-        <translation>无法解析纪年：%1</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="936" />
-        <source>ambiguous: %1</source>
-        <translation>有歧义：%1</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/census/editor.py" line="981" />
+        <location filename="../../guji/gui/census/editor.py" line="451" />
         <source>Reviewer: %1</source>
         <translation>审核意见：%1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="999" />
+        <location filename="../../guji/gui/census/editor.py" line="469" />
         <source>%1 error(s), %2 warning(s)</source>
         <translation>%1 个错误，%2 个警告</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1069" />
-        <location filename="../../guji/gui/census/editor.py" line="1052" />
+        <location filename="../../guji/gui/census/editor.py" line="530" />
+        <location filename="../../guji/gui/census/editor.py" line="514" />
         <source>Not saved: correct the marked fields first.</source>
         <translation>未保存：请先改正标出的字段。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1055" />
+        <location filename="../../guji/gui/census/editor.py" line="517" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1064" />
+        <location filename="../../guji/gui/census/editor.py" line="525" />
         <source>Not saved: the record was changed by someone else.</source>
         <translation>未保存：这条记录已被他人修改。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1104" />
+        <location filename="../../guji/gui/census/editor.py" line="566" />
         <source>The record is now %1 and locked: it can only be reloaded.</source>
         <translation>这条记录现在%1，已锁定：只能重新载入。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1123" />
+        <location filename="../../guji/gui/census/editor.py" line="585" />
         <source>Reloaded: your edits were discarded.</source>
         <translation>已重新载入：您的修改已放弃。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1133" />
+        <location filename="../../guji/gui/census/editor.py" line="595" />
         <source>Not saved: the record was changed by someone else; your edits are still here.</source>
         <translation>未保存：这条记录已被他人修改；您的修改仍在表单中。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1144" />
+        <location filename="../../guji/gui/census/editor.py" line="606" />
         <source>Save your edits first (%1).</source>
         <translation>请先保存您的修改（%1）。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/editor.py" line="1152" />
+        <location filename="../../guji/gui/census/editor.py" line="614" />
         <source>Nothing was changed. The record now shows what is stored; check it and try again.</source>
         <translation>什么也没有改动。表单现在显示库中的记录；请核对后再试。</translation>
     </message>
 </context><context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="42" />
+        <location filename="../../guji/gui/census/importer.py" line="43" />
         <source>Import report</source>
         <translation>导入报告</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="49" />
+        <location filename="../../guji/gui/census/importer.py" line="50" />
         <source>New: %1   Updated: %2   Skipped: %3   Errors: %4   Warnings: %5</source>
         <translation>新增：%1　更新：%2　跳过：%3　错误：%4　警告：%5</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="57" />
+        <location filename="../../guji/gui/census/importer.py" line="58" />
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="59" />
+        <location filename="../../guji/gui/census/importer.py" line="60" />
         <source>Trial run: nothing was written.</source>
         <translation>试运行：未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="61" />
+        <location filename="../../guji/gui/census/importer.py" line="62" />
         <source>The rows were written.</source>
         <translation>数据已写入。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="63" />
+        <location filename="../../guji/gui/census/importer.py" line="64" />
         <source>Nothing was written: correct the errors and import again.</source>
         <translation>未写入任何数据：请改正错误后重新导入。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/importer.py" line="67" />
+        <location filename="../../guji/gui/census/importer.py" line="68" />
         <source>The problems are also saved in %1</source>
         <translation>问题清单另存于 %1</translation>
     </message>
 </context><context>
     <name>RestorationPage</name>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="106" />
+        <location filename="../../guji/gui/restoration/page.py" line="66" />
         <source>Restoration</source>
         <translation>修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="123" />
-        <source>All states</source>
-        <translation>全部状态</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="127" />
-        <source>restorer login</source>
-        <translation>修复师登录名</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="129" />
-        <source>All institutions</source>
-        <translation>全部单位</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="134" />
-        <location filename="../../guji/gui/restoration/page.py" line="130" />
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="394" />
-        <location filename="../../guji/gui/restoration/page.py" line="131" />
-        <source>Restorer</source>
-        <translation>修复师</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="558" />
-        <location filename="../../guji/gui/restoration/page.py" line="132" />
-        <source>Institution</source>
-        <translation>收藏单位</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="134" />
-        <source>Job</source>
-        <translation>档案号</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="556" />
-        <location filename="../../guji/gui/restoration/page.py" line="134" />
-        <source>Title</source>
-        <translation>题名</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="559" />
-        <location filename="../../guji/gui/restoration/page.py" line="134" />
-        <source>Restorers</source>
-        <translation>修复人员</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="562" />
-        <location filename="../../guji/gui/restoration/page.py" line="135" />
-        <source>Opened</source>
-        <translation>开档日期</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="138" />
-        <source>New job…</source>
-        <translation>新建档案…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="151" />
+        <location filename="../../guji/gui/restoration/page.py" line="83" />
         <source>Select a job</source>
         <translation>请选择修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="183" />
-        <source>Submit plan</source>
-        <translation>提交方案</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="183" />
-        <source>Approve plan</source>
-        <translation>批准方案</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="184" />
-        <source>Start treatment</source>
-        <translation>开始修复</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="185" />
-        <source>Submit for acceptance</source>
-        <translation>提交验收</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="186" />
-        <source>Send back…</source>
-        <translation>退回…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="186" />
-        <source>Reopen…</source>
-        <translation>重新打开…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="187" />
-        <source>Return to vault</source>
-        <translation>归还入库</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="193" />
-        <source>Report PDF…</source>
-        <translation>档案 PDF…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="201" />
+        <location filename="../../guji/gui/restoration/page.py" line="100" />
         <source>Overview</source>
         <translation>概况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="561" />
-        <location filename="../../guji/gui/restoration/page.py" line="209" />
-        <source>Scope</source>
-        <translation>范围</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="232" />
-        <location filename="../../guji/gui/restoration/page.py" line="209" />
-        <source>Damage</source>
-        <translation>破损类型</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="232" />
-        <location filename="../../guji/gui/restoration/page.py" line="209" />
-        <source>Extent</source>
-        <translation>程度</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="209" />
-        <source>Metric</source>
-        <translation>计量</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="221" />
-        <source>reason, when overriding the suggestion</source>
-        <translation>与建议不同时说明理由</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="222" />
-        <source>Confirm damage grade</source>
-        <translation>确认破损级别</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="562" />
-        <location filename="../../guji/gui/restoration/page.py" line="224" />
-        <source>Damage grade</source>
-        <translation>破损级别</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="229" />
-        <source>New assessment</source>
-        <translation>新增评估</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="234" />
-        <source>damage type (e.g. 虫蛀) and extent: % of area, count, or pH</source>
-        <translation>破损类型（如 虫蛀）与程度：面积百分比、处数或 pH</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="247" />
-        <source>colorimeter</source>
-        <translation>色差计</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="248" />
-        <source>scan</source>
-        <translation>扫描图像</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="252" />
-        <source>Volume</source>
-        <translation>册</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="417" />
-        <location filename="../../guji/gui/restoration/page.py" line="394" />
-        <location filename="../../guji/gui/restoration/page.py" line="253" />
-        <source>Leaves</source>
-        <translation>叶数</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="254" />
-        <source>Paper</source>
-        <translation>纸张</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="255" />
-        <source>Fibres</source>
-        <translation>纤维</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="257" />
-        <source>Measured by</source>
-        <translation>测色方式</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="258" />
-        <source>Illuminant</source>
-        <translation>光源/观察者</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="259" />
-        <source>Save assessment</source>
-        <translation>保存评估</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="264" />
+        <location filename="../../guji/gui/restoration/page.py" line="100" />
         <source>Condition</source>
         <translation>破损状况</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="273" />
-        <source>Edit plan</source>
-        <translation>编辑方案</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="601" />
-        <location filename="../../guji/gui/restoration/page.py" line="289" />
-        <source>Estimated hours</source>
-        <translation>预计工时</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="602" />
-        <location filename="../../guji/gui/restoration/page.py" line="290" />
-        <source>Planned leaves</source>
-        <translation>计划叶数</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="291" />
-        <source>Description</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="292" />
-        <source>Save plan</source>
-        <translation>保存方案</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="297" />
+        <location filename="../../guji/gui/restoration/page.py" line="101" />
         <source>Plan</source>
         <translation>修复方案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="303" />
-        <source>Set</source>
-        <translation>测定</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="416" />
-        <location filename="../../guji/gui/restoration/page.py" line="394" />
-        <location filename="../../guji/gui/restoration/page.py" line="303" />
-        <source>Date</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="303" />
-        <source>Mean</source>
-        <translation>均值</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="303" />
-        <source>Min</source>
-        <translation>最小</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="303" />
-        <source>Max</source>
-        <translation>最大</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="304" />
-        <source>Acidic</source>
-        <translation>酸性点</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="310" />
-        <source>New pH set</source>
-        <translation>新增 pH 测定</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="320" />
-        <source>Stage</source>
-        <translation>阶段</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="321" />
-        <source>Method</source>
-        <translation>方法</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="322" />
-        <source>Instrument</source>
-        <translation>仪器</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="332" />
-        <source>Save pH set</source>
-        <translation>保存 pH 测定</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="336" />
+        <location filename="../../guji/gui/restoration/page.py" line="101" />
         <source>pH</source>
         <translation>pH</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="349" />
-        <source>Recipe</source>
-        <translation>配方</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="351" />
-        <source>New recipe…</source>
-        <translation>新建配方…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="375" />
-        <source>Record trial</source>
-        <translation>记录试样</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="389" />
+        <location filename="../../guji/gui/restoration/page.py" line="102" />
         <source>Dyeing</source>
         <translation>染纸</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="416" />
-        <location filename="../../guji/gui/restoration/page.py" line="394" />
-        <source>Hours</source>
-        <translation>工时</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="600" />
-        <location filename="../../guji/gui/restoration/page.py" line="395" />
-        <source>Operations</source>
-        <translation>工序</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="600" />
-        <location filename="../../guji/gui/restoration/page.py" line="462" />
-        <location filename="../../guji/gui/restoration/page.py" line="395" />
-        <source>Materials</source>
-        <translation>材料</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="395" />
-        <source>Notes</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="413" />
-        <source>operations, e.g. 补洞 溜口</source>
-        <translation>工序，如 补洞 溜口</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="415" />
-        <source>notes</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="422" />
-        <source>Record session</source>
-        <translation>记录修复</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="426" />
+        <location filename="../../guji/gui/restoration/page.py" line="102" />
         <source>Sessions</source>
         <translation>修复记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="431" />
-        <source>Name</source>
-        <translation>名称</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="103" />
+        <source>Materials</source>
+        <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="431" />
-        <source>Kind</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="431" />
-        <source>Batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="431" />
-        <source>Quantity</source>
-        <translation>数量</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="432" />
-        <source>Unit</source>
-        <translation>单位</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="453" />
-        <location filename="../../guji/gui/restoration/page.py" line="432" />
-        <source>Low stock at</source>
-        <translation>低库存线</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="432" />
-        <source>Location</source>
-        <translation>存放位置</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="442" />
-        <source>name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="444" />
-        <source>batch</source>
-        <translation>批次</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="455" />
-        <source>Add material</source>
-        <translation>添加材料</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="458" />
-        <source>Receipt…</source>
-        <translation>入库…</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="469" />
+        <location filename="../../guji/gui/restoration/page.py" line="103" />
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="474" />
-        <source>No.</source>
-        <translation>次</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="485" />
-        <location filename="../../guji/gui/restoration/page.py" line="474" />
-        <source>Quality grade</source>
-        <translation>质量等级</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="474" />
-        <source>Comments</source>
-        <translation>验收意见</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="475" />
-        <source>Signed by</source>
-        <translation>签名</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="475" />
-        <source>Signed at</source>
-        <translation>签署时间</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="475" />
-        <source>Voided</source>
-        <translation>已撤销</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="482" />
-        <source>comments</source>
-        <translation>验收意见</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="483" />
-        <source>Accept and sign</source>
-        <translation>验收并签名</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="490" />
+        <location filename="../../guji/gui/restoration/page.py" line="104" />
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="556" />
-        <source>Census number</source>
-        <translation>普查编号</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="118" />
+        <source>All states</source>
+        <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="557" />
-        <source>Edition</source>
-        <translation>版本</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="122" />
+        <source>restorer login</source>
+        <translation>修复师登录名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="557" />
-        <source>Volumes</source>
-        <translation>册数</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="124" />
+        <source>All institutions</source>
+        <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="558" />
-        <source>Requester</source>
-        <translation>送修</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="129" />
+        <location filename="../../guji/gui/restoration/page.py" line="125" />
+        <source>State</source>
+        <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="559" />
-        <source>Priority</source>
-        <translation>优先级</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="126" />
+        <source>Restorer</source>
+        <translation>修复师</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="560" />
-        <source>Reviewer</source>
-        <translation>审核人</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="127" />
+        <source>Institution</source>
+        <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="563" />
-        <source>suggested</source>
-        <translation>建议</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="129" />
+        <source>Job</source>
+        <translation>档案号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="570" />
-        <source>Progress: %1 of %2 leaves, %3 h</source>
-        <translation>进度：已修 %1 / %2 叶，%3 小时</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="129" />
+        <source>Title</source>
+        <translation>题名</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="582" />
-        <source>count</source>
-        <translation>处</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="129" />
+        <source>Restorers</source>
+        <translation>修复人员</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="587" />
-        <source>No paper colour recorded</source>
-        <translation>未记录原纸颜色</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="130" />
+        <source>Opened</source>
+        <translation>开档日期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="589" />
-        <source>Suggested: %1</source>
-        <translation>建议级别：%1</translation>
+        <location filename="../../guji/gui/restoration/page.py" line="133" />
+        <source>New job…</source>
+        <translation>新建档案…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="590" />
-        <source>No assessment yet</source>
-        <translation>尚未评估</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="603" />
-        <source>Approved</source>
-        <translation>批准</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="604" />
-        <source>not yet</source>
-        <translation>尚未批准</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="614" />
-        <source>No plan yet</source>
-        <translation>尚未制定方案</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="650" />
-        <source>Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h</source>
-        <translation>合计：%1 次，%2 小时，%3 叶，每小时 %4 叶</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="669" />
-        <source>Used in this job: </source>
-        <translation>本档案用料：</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="694" />
-        <source>No recipe</source>
-        <translation>无配方</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="699" />
-        <source>base paper</source>
-        <translation>底纸</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="739" />
+        <location filename="../../guji/gui/restoration/page.py" line="261" />
         <source>Nothing was saved. %1 has been loaded again as it is now; make your change again if it is still needed.</source>
         <translation>什么也没有保存。已重新载入 %1 的现状；如仍需要，请重新修改。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="753" />
-        <source>Reason</source>
-        <translation>理由</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="753" />
-        <source>Why?</source>
-        <translation>原因：</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="771" />
-        <location filename="../../guji/gui/restoration/page.py" line="768" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
         <source>New job</source>
         <translation>新建修复档案</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="768" />
+        <location filename="../../guji/gui/restoration/page.py" line="289" />
         <source>Census number of the item:</source>
         <translation>古籍的普查编号：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="771" />
+        <location filename="../../guji/gui/restoration/page.py" line="292" />
         <source>Requested by:</source>
         <translation>送修人/部门：</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/restoration/page.py" line="855" />
-        <source>Receipt</source>
-        <translation>材料入库</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="855" />
-        <source>Quantity received:</source>
-        <translation>入库数量：</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="926" />
-        <source>Save archive PDF</source>
-        <translation>保存修复档案 PDF</translation>
-    </message>
-    <message>
-        <location filename="../../guji/gui/restoration/page.py" line="940" />
+        <location filename="../../guji/gui/restoration/page.py" line="337" />
         <source>Wrote %1</source>
         <translation>已写出 %1</translation>
     </message>
 </context><context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="56" />
+        <location filename="../../guji/gui/census/review.py" line="57" />
         <source>Return for correction</source>
         <translation>返修</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="60" />
+        <location filename="../../guji/gui/census/review.py" line="61" />
         <source>Comment</source>
         <translation>意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="65" />
+        <location filename="../../guji/gui/census/review.py" line="66" />
         <source>Comments on fields</source>
         <translation>字段意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="68" />
+        <location filename="../../guji/gui/census/review.py" line="69" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="68" />
+        <location filename="../../guji/gui/census/review.py" line="69" />
         <source>What to correct</source>
         <translation>需改正之处</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="74" />
+        <location filename="../../guji/gui/census/review.py" line="75" />
         <source>Add field comment</source>
         <translation>添加字段意见</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="76" />
+        <location filename="../../guji/gui/census/review.py" line="77" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
 </context><context>
     <name>ReviewActions</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="149" />
+        <location filename="../../guji/gui/census/review.py" line="150" />
         <source>Nothing was done: the record changed after it was shown. It is shown again as it is now; check it and try again.</source>
         <translation>什么也没有做：这条记录在显示之后已被修改。现已重新显示其现状；请核对后再试。</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="189" />
+        <location filename="../../guji/gui/census/review.py" line="190" />
         <source>Reopen record</source>
         <translation>重新打开记录</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="190" />
+        <location filename="../../guji/gui/census/review.py" line="191" />
         <source>Why must this approved record be corrected?</source>
         <translation>为何需要修改这条已审核的记录？</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="205" />
+        <location filename="../../guji/gui/census/review.py" line="212" />
         <source>Queue</source>
         <translation>审核队列</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="221" />
-        <location filename="../../guji/gui/census/review.py" line="209" />
+        <location filename="../../guji/gui/census/review.py" line="228" />
+        <location filename="../../guji/gui/census/review.py" line="216" />
         <source>Institution</source>
         <translation>收藏单位</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="221" />
-        <location filename="../../guji/gui/census/review.py" line="209" />
+        <location filename="../../guji/gui/census/review.py" line="228" />
+        <location filename="../../guji/gui/census/review.py" line="216" />
         <source>Review state</source>
         <translation>审核状态</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="209" />
+        <location filename="../../guji/gui/census/review.py" line="216" />
         <source>Records</source>
         <translation>记录数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="216" />
+        <location filename="../../guji/gui/census/review.py" line="223" />
         <source>Awaiting me</source>
         <translation>待我处理</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="220" />
+        <location filename="../../guji/gui/census/review.py" line="227" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="220" />
+        <location filename="../../guji/gui/census/review.py" line="227" />
         <source>Title and juan</source>
         <translation>题名卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="221" />
+        <location filename="../../guji/gui/census/review.py" line="228" />
         <source>Edition</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="230" />
+        <location filename="../../guji/gui/census/review.py" line="236" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="234" />
+        <location filename="../../guji/gui/census/review.py" line="240" />
         <source>Submit for review</source>
         <translation>提交审核</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="235" />
+        <location filename="../../guji/gui/census/review.py" line="241" />
         <source>Approve</source>
         <translation>审核通过</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="236" />
+        <location filename="../../guji/gui/census/review.py" line="242" />
         <source>Return for correction…</source>
         <translation>返修…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/review.py" line="237" />
+        <location filename="../../guji/gui/census/review.py" line="243" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
+    </message>
+</context><context>
+    <name>RowsTab</name>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/rows.py" line="26" />
+        <source>Add row</source>
+        <translation>添加一行</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/census/editor_tabs/rows.py" line="27" />
+        <source>Remove row</source>
+        <translation>删除一行</translation>
+    </message>
+</context><context>
+    <name>SessionsTab</name>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="57" />
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="35" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="35" />
+        <source>Restorer</source>
+        <translation>修复师</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="57" />
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="35" />
+        <source>Hours</source>
+        <translation>工时</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="58" />
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="35" />
+        <source>Leaves</source>
+        <translation>叶数</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="36" />
+        <source>Operations</source>
+        <translation>工序</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="36" />
+        <source>Materials</source>
+        <translation>材料</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="36" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="54" />
+        <source>operations, e.g. 补洞 溜口</source>
+        <translation>工序，如 补洞 溜口</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="56" />
+        <source>notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="63" />
+        <source>Record session</source>
+        <translation>记录修复</translation>
+    </message>
+    <message>
+        <location filename="../../guji/gui/restoration/tabs/sessions.py" line="84" />
+        <source>Total: %1 sessions, %2 h, %3 leaves, %4 leaves/h</source>
+        <translation>合计：%1 次，%2 小时，%3 叶，每小时 %4 叶</translation>
     </message>
 </context><context>
     <name>StaleDialog</name>
@@ -2931,54 +2919,54 @@
 </context><context>
     <name>VaultPanel</name>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="189" />
+        <location filename="../../guji/gui/census/vault.py" line="192" />
         <source>Overdue only</source>
         <translation>仅显示逾期</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="193" />
+        <location filename="../../guji/gui/census/vault.py" line="196" />
         <source>Check out / in…</source>
         <translation>出入库…</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="197" />
+        <location filename="../../guji/gui/census/vault.py" line="200" />
         <source>Census number</source>
         <translation>普查编号</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="197" />
+        <location filename="../../guji/gui/census/vault.py" line="200" />
         <source>Title and juan</source>
         <translation>题名卷数</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="197" />
+        <location filename="../../guji/gui/census/vault.py" line="200" />
         <source>Purpose</source>
         <translation>用途</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="198" />
+        <location filename="../../guji/gui/census/vault.py" line="201" />
         <source>To whom</source>
         <translation>交给</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="198" />
+        <location filename="../../guji/gui/census/vault.py" line="201" />
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="198" />
+        <location filename="../../guji/gui/census/vault.py" line="201" />
         <source>Out</source>
         <translation>出库时间</translation>
     </message>
     <message>
-        <location filename="../../guji/gui/census/vault.py" line="198" />
+        <location filename="../../guji/gui/census/vault.py" line="201" />
         <source>Due date</source>
         <translation>应还日期</translation>
     </message>
 </context><context>
     <name>guji</name>
     <message>
-        <location filename="../../guji/gui/worker.py" line="139" />
+        <location filename="../../guji/gui/worker.py" line="143" />
         <source>guji</source>
         <translation>guji</translation>
     </message>

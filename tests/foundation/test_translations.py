@@ -35,7 +35,7 @@ def test_every_interface_string_is_translated(tmp_path: Path) -> None:
 
 def test_ts_loads(tmp_path: Path) -> None:
     messages = load_ts(TS)
-    assert messages[("MainWindow", "Census register")] == "普查登记"
+    assert messages[("CensusPage", "Census register")] == "普查登记"
 
 
 @pytest.mark.gui

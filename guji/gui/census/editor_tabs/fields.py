@@ -13,7 +13,6 @@ from guji.census.record import FIELD_LABELS
 from guji.gui.qt import (
     QAbstractItemView,
     QComboBox,
-    QCoreApplication,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -34,15 +33,6 @@ ROW_COMBOS = {("seals", 2): "seal_position", ("annotations", 1): "annotation_kin
               ("authors", 0): "dynasty", ("authors", 2): "author_mode"}
 MULTILINE = {"other_titles", "edition_supplement", "notes", "preface_colophon", "publisher_mark", "carvers",
              "taboo_notes", "incomplete_note", "storage_note", "acquisition"}
-
-
-class EditorText:
-    """Translates the tab's strings in the record editor's context of the translation catalogue
-    (resources/i18n), where they are kept: one English word may be rendered differently elsewhere
-    ("Name" is 著者 in the authors table, 名称 on other pages)."""
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return QCoreApplication.translate("RecordEditor", text, disambiguation, n)
 
 
 @dataclass
@@ -130,7 +120,7 @@ def lock_table(table: QTableWidget, read_only: bool) -> None:
                 cw.setEnabled(not read_only)
 
 
-class FieldTab(EditorText, QWidget):
+class FieldTab(QWidget):
     """A tab of record fields. ``edited`` is emitted when the user changes one of them; the editor
     reads and writes them through :meth:`value` and :meth:`set_value` and marks their problems
     through :attr:`slots`."""

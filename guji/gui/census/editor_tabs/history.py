@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from guji.census.models import STATE_LABELS_ZH, ReviewState
 from guji.census.record import FIELD_LABELS
-from guji.gui.census.editor_tabs.fields import EditorText
 from guji.gui.qt import QBrush, QColor, QLabel, Qt, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 from guji.messages import msg
 
@@ -41,7 +40,7 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class HistoryTab(EditorText, QWidget):
+class HistoryTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
         col = QVBoxLayout(self)

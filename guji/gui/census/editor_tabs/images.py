@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from guji.gui.census.editor_tabs.fields import EditorText
 from guji.gui.qt import QLabel, QListWidget, QListWidgetItem, Qt, QVBoxLayout, QWidget, pyqtSignal
 
 
-class ImagesTab(EditorText, QWidget):
+class ImagesTab(QWidget):
     """``image_activated(image)``: an image was double-clicked (the object given to :meth:`set_images`)."""
 
     image_activated = pyqtSignal(object)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from guji.gui.qt import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget, pyqtSignal
-from guji.gui.restoration.tabs.common import PageText, fill, table
+from guji.gui.restoration.tabs.common import fill, table
 from restoration.views import JobArchive
 from restoration.vocab import RestorationVocab
 
 
-class AcceptanceTab(PageText, QWidget):
+class AcceptanceTab(QWidget):
     """``accept_requested(quality_grade, comments)``: accept and sign (comments None when none typed)."""
 
     accept_requested = pyqtSignal(str, object)

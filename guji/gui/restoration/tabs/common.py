@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guji.gui.qt import QAbstractItemView, QCoreApplication, QHeaderView, Qt, QTableWidget, QTableWidgetItem
-
-
-class PageText:
-    """Translates the tab's strings in the restoration page's context of the translation catalogue
-    (resources/i18n), where they are kept: one English word may be rendered differently elsewhere
-    ("Location" is 存放位置 here, 位置 on other pages)."""
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return QCoreApplication.translate("RestorationPage", text, disambiguation, n)
+from guji.gui.qt import QAbstractItemView, QHeaderView, Qt, QTableWidget, QTableWidgetItem
 
 
 def table(headers: list[str]) -> QTableWidget:

@@ -16,12 +16,12 @@ from guji.gui.qt import (
     QWidget,
     pyqtSignal,
 )
-from guji.gui.restoration.tabs.common import PageText, fill, num, table
+from guji.gui.restoration.tabs.common import fill, num, table
 from restoration.views import AssessmentInput, JobArchive
 from restoration.vocab import RestorationVocab
 
 
-class ConditionTab(PageText, QWidget):
+class ConditionTab(QWidget):
     """``grade_requested(code, note)``: confirm the damage grade (note None when none was typed);
     ``assessment_requested(AssessmentInput)``: record the assessment of the form."""
 

@@ -19,12 +19,11 @@ from guji.gui.qt import (
 )
 from guji.gui.restoration.grids import TrialGrid
 from guji.gui.restoration.recipe_dialog import RecipeLibraryPanel
-from guji.gui.restoration.tabs.common import PageText
 from restoration.views import JobArchive, TrialInput
 from restoration.vocab import RestorationVocab
 
 
-class DyeingTab(PageText, QWidget):
+class DyeingTab(QWidget):
     """``trial_requested(recipe_id, TrialInput)``: record a trial of the chosen recipe;
     ``new_recipe_requested()``: open the recipe form; ``rank_requested((L, a, b))``: rank the library
     against that colour (the answer goes to ``recipe_library.set_matches``)."""

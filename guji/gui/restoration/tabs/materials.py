@@ -18,12 +18,12 @@ from guji.gui.qt import (
     QWidget,
     pyqtSignal,
 )
-from guji.gui.restoration.tabs.common import PageText, fill, table
+from guji.gui.restoration.tabs.common import fill, table
 from restoration.views import JobArchive, MaterialInput
 from restoration.vocab import RestorationVocab
 
 
-class MaterialsTab(PageText, QWidget):
+class MaterialsTab(QWidget):
     """``add_requested(MaterialInput)``: add the material of the form;
     ``receipt_requested(material_id, quantity)``: book a receipt of the selected material."""
 

@@ -13,7 +13,7 @@ from guji.gui.qt import (
     QWidget,
     pyqtSignal,
 )
-from guji.gui.restoration.tabs.common import PageText, grade_zh
+from guji.gui.restoration.tabs.common import grade_zh
 from restoration.views import JobArchive
 from restoration.vocab import RestorationVocab
 
@@ -23,7 +23,7 @@ PRIORITY_ZH = {"low": "低", "normal": "普通", "high": "高", "urgent": "紧�
 WITH_REASON = ("send_back", "reopen")
 
 
-class OverviewTab(PageText, QWidget):
+class OverviewTab(QWidget):
     """``action_requested(step, reason)``: a workflow step (reason None for steps without one);
     ``report_requested(path)``: write the archive PDF to ``path``."""
 

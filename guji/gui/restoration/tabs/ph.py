@@ -16,12 +16,12 @@ from guji.gui.qt import (
 )
 from guji.gui.restoration.charts import PhChart
 from guji.gui.restoration.grids import PhGrid, stats_text
-from guji.gui.restoration.tabs.common import PageText, fill, num, table
+from guji.gui.restoration.tabs.common import fill, num, table
 from restoration.views import JobArchive, PhSetInput
 from restoration.vocab import RestorationVocab
 
 
-class PhTab(PageText, QWidget):
+class PhTab(QWidget):
     """``save_requested(PhSetInput)``: record the set in the grid."""
 
     save_requested = pyqtSignal(object)

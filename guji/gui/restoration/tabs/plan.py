@@ -18,12 +18,11 @@ from guji.gui.qt import (
     QWidget,
     pyqtSignal,
 )
-from guji.gui.restoration.tabs.common import PageText
 from restoration.views import JobArchive, PlanInput
 from restoration.vocab import RestorationVocab
 
 
-class PlanTab(PageText, QWidget):
+class PlanTab(QWidget):
     """``save_requested(PlanInput)``: save the plan of the form."""
 
     save_requested = pyqtSignal(object)

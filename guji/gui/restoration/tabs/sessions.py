@@ -18,12 +18,12 @@ from guji.gui.qt import (
     pyqtSignal,
 )
 from guji.gui.restoration.charts import HoursChart
-from guji.gui.restoration.tabs.common import PageText, fill, table
+from guji.gui.restoration.tabs.common import fill, table
 from restoration.views import JobArchive, SessionInput
 from restoration.vocab import RestorationVocab
 
 
-class SessionsTab(PageText, QWidget):
+class SessionsTab(QWidget):
     """``record_requested(SessionInput)``: record the session of the form."""
 
     record_requested = pyqtSignal(object)
