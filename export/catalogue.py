@@ -196,9 +196,21 @@ class _Heading(Paragraph):
 
 
 class _EntryTable(Table):
-    """The entry table of one 類; ``first``/``last`` entry numbers for progress."""
+    """The entry table of one 類; ``entries``, the number of entries it holds, for progress."""
 
     entries = 0
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """The parts keep the class, so every part still counts its entries (progress)."""
+        parts = super().split(avail_width, avail_height)
+        total = self.entries
+        for p in parts:
+            rows = max(len(getattr(p, "_cellvalues", [])) - 1, 0)
+            p.__class__ = _EntryTable
+            assert isinstance(p, _EntryTable)  # true after the class change; tells the type checker
+            p.entries = min(rows, total)
+            total -= p.entries
+        return parts
 
 
 class _RegisterDoc(BaseDocTemplate):
@@ -311,21 +323,6 @@ def _register_table(rows: list[tuple[int, ExportRecord]], st: dict[str, Paragrap
     return t
 
 
-# A split table keeps the class, so every part still counts as entries (progress).
-def _split(self: _EntryTable, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
-    parts = Table.split(self, availWidth, availHeight)
-    total = self.entries
-    for p in parts:
-        rows = max(len(getattr(p, "_cellvalues", [])) - 1, 0)
-        p.__class__ = _EntryTable
-        p.entries = min(rows, total)
-        total -= p.entries
-    return parts
-
-
-_EntryTable.split = _split  # type: ignore[method-assign]
-
-
 def _index_tables(title: str, items: list[tuple[tuple[str, str], str, list[int]]], st: dict[str, ParagraphStyle],
                   missing: MissingChars, width: float) -> list[Flowable]:
     """One index: headings per initial letter, then (term, entry numbers) rows."""
@@ -383,7 +380,7 @@ def build_register(records: Sequence[ExportRecord], out: IO[bytes], *, title: st
             branch = section.branch_label
             story.append(_Heading(branch, st["h1"], outline=branch, level=0, running=branch, missing=missing))
         rows = []
-        for sec, rec in ordered[i:j]:
+        for _sec, rec in ordered[i:j]:
             numbered.append((len(numbered) + 1, rec))
             rows.append(numbered[-1])
         if section.category_label:
@@ -595,7 +592,8 @@ class _Illustrated:
 
     def __init__(self, path: IO[bytes], title: str, missing: MissingChars):
         fonts.register_fonts()
-        self.c = Canvas(path, pagesize=A4, pageCompression=1, initialFontName=PRIMARY)
+        # types-reportlab declares initialFontName a float; reportlab takes a font name there.
+        self.c = Canvas(path, pagesize=A4, pageCompression=1, initialFontName=PRIMARY)  # type: ignore[arg-type]
         self.c.setTitle(title)
         self.c.setAuthor("guji")
         self.c.setSubject("珍貴古籍圖錄")

@@ -222,11 +222,11 @@ def record_parts(r: ExportRecord) -> tuple[str, str]:
     if d.acquisition or d.annotations:
         add("<provenance>")
         leaf("acquisition", d.acquisition)
-        for a in d.annotations:
+        for ann in d.annotations:
             add("<annotation>")
-            leaf("person", a.person)
-            leaf("kind", a.kind)
-            leaf("description", a.description)
+            leaf("person", ann.person)
+            leaf("kind", ann.kind)
+            leaf("description", ann.description)
             add("</annotation>")
         add("</provenance>")
     if d.seals:

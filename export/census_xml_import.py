@@ -296,7 +296,7 @@ def _read(fh: _Reader, name: str, on_header: Callable[[int, str | None], None],
             if el is root:
                 closed = True
             elif parent is root:
-                parts.append(el.tag)
+                parts.append(str(el.tag))  # parsed tags are str; the stubs allow any settable tag type
                 if el.tag in (q("header"), q("institutions")):
                     validate_part(el, _short(el.tag))
                 if el.tag == q("header"):
@@ -306,7 +306,7 @@ def _read(fh: _Reader, name: str, on_header: Callable[[int, str | None], None],
                     on_institutions(pending_insts)
             elif parent is not None and parent.tag == R:
                 if el.tag != REC:
-                    raise InvalidExchangeFile(f"{name}, line {el.sourceline}: {_short(el.tag)!r} is not "
+                    raise InvalidExchangeFile(f"{name}, line {el.sourceline}: {_short(str(el.tag))!r} is not "
                                               "allowed in <records>; nothing was written")
                 validate_part(el, f"record {_t(el, 'c:identifiers/c:censusNumber') or '?'}")
                 on_record(parse_record(el))

@@ -52,7 +52,8 @@ def _image_info(path: Path) -> tuple[int, int, str]:
         with Image.open(path) as im:  # reads the header only
             return im.width, im.height, MIME.get(im.format or "", "image/jpeg")
     except (OSError, UnidentifiedImageError) as exc:
-        raise ValidationError(FieldProblem("images", f"{path.name} is not a readable image: {exc}", str(path))) from None
+        raise ValidationError(FieldProblem("images", f"{path.name} is not a readable image: {exc}",
+                                           str(path))) from None
 
 
 def build_manifest(rec: ExportRecord, images: list[Path], base_url: str, *,

@@ -58,7 +58,8 @@ class LabelSheet:
             raise ValidationError(FieldProblem("sheet", f"{self.columns} × {self.rows} labels of {self.label_w} × "
                                                         f"{self.label_h} mm do not fit on A4"))
         if self.label_h - 2 * self.padding < 15 or self.label_w < 40:
-            raise ValidationError(FieldProblem("sheet", "labels are too small for a readable QR code (min. 40 × 21 mm)"))
+            raise ValidationError(FieldProblem("sheet",
+                                               "labels are too small for a readable QR code (min. 40 × 21 mm)"))
 
 
 def _fit(text: str, width: float, size: float, missing: MissingChars | None = None) -> str:
@@ -143,11 +144,12 @@ def build_labels(records: list[ExportRecord], out: IO[bytes], *, sheet: LabelShe
     sheet.check()
     check_start(start, sheet)
     missing = MissingChars()
-    page_w, page_h = A4
+    page_h = A4[1]
     pages = 0
     with fonts.binary_streams():
         fonts.register_fonts()
-        c = Canvas(out, pagesize=A4, initialFontName=PRIMARY)
+        # types-reportlab declares initialFontName a float; reportlab takes a font name there.
+        c = Canvas(out, pagesize=A4, initialFontName=PRIMARY)  # type: ignore[arg-type]
         c.setTitle("書標")
         c.setCreator("guji")
         pos = start
