@@ -12,9 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
-from resources import path as resource_path
-
 from guji.gui.qt import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from resources import path as resource_path
 
 LANGUAGES = {"zh_CN": "中文（简体）", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"

@@ -47,7 +47,7 @@ class Ops(QObject):
 
     changed = pyqtSignal(object)  # Changes
 
-    def __init__(self, app: "Guji", browse: DbWorker | None = None, long: DbWorker | None = None):
+    def __init__(self, app: Guji, browse: DbWorker | None = None, long: DbWorker | None = None):
         super().__init__()
         from guji.app import Guji
 

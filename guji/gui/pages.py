@@ -96,7 +96,8 @@ class AdminPage(Page):
         layout.addWidget(box)
         box = QGroupBox(self.tr("Users"))
         bl = QVBoxLayout(box)
-        self.users = _table([self.tr("Login"), self.tr("Name"), self.tr("Roles"), self.tr("Institution"), self.tr("State")])
+        self.users = _table([self.tr("Login"), self.tr("Name"), self.tr("Roles"), self.tr("Institution"),
+                             self.tr("State")])
         self.users.setObjectName("users")
         bl.addWidget(self.users)
         row = QHBoxLayout()
@@ -118,8 +119,9 @@ class AdminPage(Page):
         def show(result: tuple[list[Any], list[Any]]) -> None:
             insts, users = result
             _fill(self.institutions, [[i.code, i.name, "✓" if i.is_centre else ""] for i in insts])
+            role_order = list(Role)
             _fill(self.users, [
-                [u.login, u.full_name, "、".join(ROLE_LABELS_ZH[r] for r in sorted(u.roles, key=lambda r: list(Role).index(r))),
+                [u.login, u.full_name, "、".join(ROLE_LABELS_ZH[r] for r in sorted(u.roles, key=role_order.index)),
                  u.institution_name or self.tr("(centre)"), self.tr("active") if u.active else self.tr("disabled")]
                 for u in users
             ])

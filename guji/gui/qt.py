@@ -47,6 +47,7 @@ from PyQt6.QtGui import (  # noqa: F401
     QPalette,
     QPen,
     QPixmap,
+    QPolygonF,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
@@ -67,15 +68,19 @@ from PyQt6.QtWidgets import (  # noqa: F401
     QFileDialog,
     QFormLayout,
     QFrame,
-    QGraphicsPixmapItem,
-    QGraphicsRectItem,
+    QGraphicsItem,
     QGraphicsLineItem,
+    QGraphicsPixmapItem,
+    QGraphicsPolygonItem,
+    QGraphicsRectItem,
     QGraphicsScene,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -110,10 +115,3 @@ from PyQt6.QtWidgets import (  # noqa: F401
     QWizard,
     QWizardPage,
 )
-
-# Imaging viewer (guji/gui/imaging): overlay items and polygons.
-from PyQt6.QtGui import QPolygonF  # noqa: E402,F401
-from PyQt6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem, QGraphicsSimpleTextItem  # noqa: E402,F401
-
-# Restoration editor (guji/gui/restoration): reasons for send-back / reopen.
-from PyQt6.QtWidgets import QInputDialog  # noqa: E402,F401

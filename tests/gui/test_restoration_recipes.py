@@ -107,7 +107,8 @@ def test_new_recipe_through_the_dialog(gui_app, org: dict[str, Guji], qtbot) -> 
         "明礬", Decimal("60.0"), 3, 15, "陰乾", "先試小樣")
     # the page reloaded and shows the new recipe
     assert page.dyeing_tab.recipe_combo.currentData() == rec.id
-    assert "紅茶 8 g/L" in page.dyeing_tab.recipe_label.text() and "橡碗子 2.5 ml/L" in page.dyeing_tab.recipe_label.text()
+    label = page.dyeing_tab.recipe_label.text()
+    assert "紅茶 8 g/L" in label and "橡碗子 2.5 ml/L" in label
 
 
 def test_bad_input_is_shown_inline_and_nothing_is_written(gui_app, org: dict[str, Guji], qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -209,8 +210,8 @@ def test_recipe_library_ranking(gui_app, org: dict[str, Guji], qtbot) -> None:  
     assert lib.ranked_ids() == expected and ids["未定"] not in expected
     assert expected[-1] == ids["遠"]
     assert lib.table.rowCount() == 3
-    assert [lib.table.item(i, 2).text() for i in range(3)] == [svc.recipes()[[x.id for x in svc.recipes()].index(i)].name
-                                                               for i in expected]
+    names = {x.id: x.name for x in svc.recipes()}
+    assert [lib.table.item(i, 2).text() for i in range(3)] == [names[i] for i in expected]
     # ΔL* signed (positive = lighter), the darker one flagged, swatches painted
     row = {lib.table.item(i, 2).text(): i for i in range(3)}
     assert lib.table.item(row["淺"], 4).text().startswith("+")

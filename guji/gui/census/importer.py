@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from guji.errors import PermissionDenied
+from guji.gui.ops import LONG
 from guji.gui.qt import (
     QCheckBox,
     QCoreApplication,
@@ -24,7 +25,6 @@ from guji.gui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from guji.gui.ops import LONG
 from guji.gui.worker import Job, show_error
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class ReportDialog(QDialog):
         self.resize(680, 480)
 
 
-def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool = False,
+def run_import(page: CensusPage, path: str, *, institution: str, dry_run: bool = False,
                on_report: Any = None) -> Job:
     """Run the import on the long lane with a progress dialog and a cancel button; returns the Job.
 
@@ -84,7 +84,8 @@ def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool
     """
     from guji.census.excel import import_excel  # type: ignore[import-not-found,unused-ignore]
 
-    progress = QProgressDialog(QCoreApplication.translate("CensusPage", "Importing…"), QCoreApplication.translate("CensusPage", "Cancel"), 0, 1000, page)
+    progress = QProgressDialog(QCoreApplication.translate("CensusPage", "Importing…"),
+                               QCoreApplication.translate("CensusPage", "Cancel"), 0, 1000, page)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
     app = page.ops.long_app  # the long lane's own services
@@ -119,7 +120,7 @@ def run_import(page: "CensusPage", path: str, *, institution: str, dry_run: bool
 class ImportDialog(QDialog):
     """Choose the file and whether to make a trial run first."""
 
-    def __init__(self, page: "CensusPage"):
+    def __init__(self, page: CensusPage):
         super().__init__(page)
         self.setWindowTitle(self.tr("Import Excel…"))
         layout = QVBoxLayout(self)
@@ -133,13 +134,15 @@ class ImportDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def ask_import(page: "CensusPage") -> None:
+def ask_import(page: CensusPage) -> None:
     """The action: pick an .xlsx file and import it into the user's institution."""
     institution = page.app.actor.institution_code
     if not institution:
-        show_error(page, PermissionDenied(QCoreApplication.translate("CensusPage", "Only census staff of an institution import registers.")))
+        show_error(page, PermissionDenied(
+            QCoreApplication.translate("CensusPage", "Only census staff of an institution import registers.")))
         return
-    path, _ = QFileDialog.getOpenFileName(page, QCoreApplication.translate("CensusPage", "Import Excel…"), "", "Excel (*.xlsx)")
+    path, _ = QFileDialog.getOpenFileName(
+        page, QCoreApplication.translate("CensusPage", "Import Excel…"), "", "Excel (*.xlsx)")
     if not path:
         return
     options = ImportDialog(page)

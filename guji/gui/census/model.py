@@ -130,7 +130,7 @@ class RegisterModel(QAbstractTableModel):
         if ids == old:
             return
         if len(ids) == len(old) + 1:
-            pos = next((i for i, (a, b) in enumerate(zip(ids, old)) if a != b), len(old))
+            pos = next((i for i, (a, b) in enumerate(zip(ids, old, strict=False)) if a != b), len(old))
             if ids[pos + 1:] == old[pos:]:
                 self.beginInsertRows(QModelIndex(), pos, pos)
                 self._ids = list(ids)
@@ -138,7 +138,7 @@ class RegisterModel(QAbstractTableModel):
                 self.endInsertRows()
                 return
         if len(ids) == len(old) - 1:
-            pos = next((i for i, (a, b) in enumerate(zip(ids, old)) if a != b), len(ids))
+            pos = next((i for i, (a, b) in enumerate(zip(ids, old, strict=False)) if a != b), len(ids))
             if old[pos + 1:] == ids[pos:]:
                 self.beginRemoveRows(QModelIndex(), pos, pos)
                 self._ids = list(ids)

@@ -71,7 +71,8 @@ class CensusPage(Page):
         self.new_action = self._action(self.tr("New record"), QKeySequence("Ctrl+N"), lambda: self.open_editor(None))
         self.open_action = self._action(self.tr("Open"), None, self._open_current)
         self.move_action = self._action(self.tr("Check out / in…"), None, self._movement_current)
-        self.submit_action = self._action(self.tr("Submit for review"), None, lambda: self._on_current(self.review.submit))
+        self.submit_action = self._action(self.tr("Submit for review"), None,
+                                          lambda: self._on_current(self.review.submit))
         self.approve_action = self._action(self.tr("Approve"), None, lambda: self._on_current(self.review.approve))
         self.return_action = self._action(self.tr("Return for correction…"), None,
                                           lambda: self._on_current(self.review.ask_return))

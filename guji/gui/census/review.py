@@ -133,7 +133,7 @@ class ReviewActions(QObject):
     """The review actions of the census page; each runs the service on the worker (its Changes go out
     through ``ops.changed``)."""
 
-    def __init__(self, page: "CensusPage"):
+    def __init__(self, page: CensusPage):
         super().__init__(page)
         self.page = page
 
@@ -203,7 +203,7 @@ class ReviewPanel(QWidget):
     open_requested = pyqtSignal(int)
     register_requested = pyqtSignal(object, object)
 
-    def __init__(self, page: "CensusPage"):
+    def __init__(self, page: CensusPage):
         super().__init__()
         self.page = page
         self.awaiting_ids: list[int] = []

@@ -161,8 +161,8 @@ class StaleDialog(QDialog):
             return "；".join(s.text + (f"（{'，'.join(x for x in (s.owner, s.position) if x)}）"
                                        if (s.owner or s.position) else "") for s in value)
         if name == "annotations":
-            return "；".join("".join(x for x in (a.person, a.kind) if x) + (f"：{a.description}" if a.description else "")
-                            for a in value)
+            return "；".join("".join(x for x in (a.person, a.kind) if x)
+                            + (f"：{a.description}" if a.description else "") for a in value)
         if isinstance(value, bool):
             return self.tr("yes") if value else self.tr("no")
         if isinstance(value, Decimal):

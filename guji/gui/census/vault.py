@@ -65,7 +65,7 @@ def _table(headers: list[str]) -> QTableWidget:
 class MovementDialog(QDialog):
     """Check one item out of the vault (purpose, to whom, due date, location, note) or back in."""
 
-    def __init__(self, page: "CensusPage", record_id: int):
+    def __init__(self, page: CensusPage, record_id: int):
         super().__init__(page)
         self.page = page
         self.record_id = record_id
@@ -183,7 +183,7 @@ class VaultPanel(QWidget):
 
     movement_requested = pyqtSignal(int)
 
-    def __init__(self, page: "CensusPage"):
+    def __init__(self, page: CensusPage):
         super().__init__()
         self.page = page
         self.movements: list[MovementView] = []

@@ -193,7 +193,7 @@ class BatchDialog(QDialog):
             w.setEnabled(not on)
 
     def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(round(fraction * 1000)))
+        self.progress.setValue(round(fraction * 1000))
         self.status.setText(message)
         # process_batch reports a failed page as "i/n name: <error>"; list those as they come.
         if ": " in message and not message.endswith(": done") and "/" in message.split(" ", 1)[0]:

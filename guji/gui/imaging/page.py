@@ -22,16 +22,16 @@ from guji.gui.qt import (
     QApplication,
     QCheckBox,
     QComboBox,
-    QIcon,
-    QPixmap,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QIcon,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QObject,
+    QPixmap,
     QPushButton,
     QSize,
     QSpinBox,
@@ -107,7 +107,7 @@ class ImagingPage(Page):
     def nav_title(self) -> str:
         return self.tr("Imaging")
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__(window)
         self.record_id: int | None = None
         self.record_number: str | None = None
@@ -292,9 +292,9 @@ class ImagingPage(Page):
     def refresh(self, changes: Changes | None = None) -> None:
         if self.record_id is None:
             return
-        if changes is None or changes.kind in ("record_image", "census_record", "stored_image"):
-            if changes is None or changes.kind == "stored_image" or self.record_id in changes.ids:
-                self.show_record(self.record_id, keep_image=True)
+        if changes is None or changes.kind == "stored_image" or (
+                changes.kind in ("record_image", "census_record") and self.record_id in changes.ids):
+            self.show_record(self.record_id, keep_image=True)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -335,7 +335,8 @@ class ImagingPage(Page):
             self.images_list.blockSignals(True)
             self.images_list.clear()
             for a in images:
-                text = f"{a.seq}. {a.role}  {a.caption or ''}".rstrip() + f"\n{a.image.original_name or a.image.sha256[:12]}"
+                name = a.image.original_name or a.image.sha256[:12]
+                text = f"{a.seq}. {a.role}  {a.caption or ''}".rstrip() + f"\n{name}"
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, a)
                 self.images_list.addItem(item)

@@ -122,7 +122,7 @@ class ImageViewer(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.pixmap_item: QGraphicsPixmapItem | None = None
         self.overlay_items: dict[str, list[QGraphicsItem]] = {name: [] for name in OVERLAYS}
-        self.visible: dict[str, bool] = {name: True for name in OVERLAYS}
+        self.visible: dict[str, bool] = dict.fromkeys(OVERLAYS, True)
         self.rotation_deg = 0
         self.image_size: tuple[int, int] | None = None
         self._fit_on_resize = True

@@ -21,7 +21,10 @@ def swatch_colour(lab: Sequence[object] | None) -> QColor:
     return QColor.fromRgbF(r, g, b)
 
 
-def swatch_icon(lab: Sequence[object] | None, size: QSize = QSize(28, 16)) -> QIcon:
+def swatch_icon(lab: Sequence[object] | None, size: QSize | None = None) -> QIcon:
+    """A small framed rectangle in the colour of ``lab`` (28×16 unless ``size`` is given)."""
+    if size is None:
+        size = QSize(28, 16)
     pm = QPixmap(size)
     pm.fill(swatch_colour(lab))
     p = QPainter(pm)

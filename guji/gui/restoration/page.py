@@ -65,7 +65,7 @@ class RestorationPage(Page):
     def nav_title(self) -> str:
         return self.tr("Restoration")
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__(window)
         self.vocab = default_vocab()
         self.job_id: int | None = None

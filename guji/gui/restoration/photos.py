@@ -138,7 +138,7 @@ def _submit(pool: cf.ThreadPoolExecutor, bridge: QObject, key: Any, path: str, l
 class _ThumbDelegate(QStyledItemDelegate):
     """Draws a cell as the thumbnail with its caption centred underneath."""
 
-    def initStyleOption(self, option: Any, index: Any) -> None:
+    def initStyleOption(self, option: Any, index: Any) -> None:  # noqa: N802 - Qt API
         super().initStyleOption(option, index)
         option.decorationPosition = option.Position.Top
         option.decorationAlignment = Qt.AlignmentFlag.AlignCenter
@@ -275,7 +275,7 @@ class PhotosPanel(QWidget):
 
     added = pyqtSignal(object)
 
-    def __init__(self, ops: "Ops"):
+    def __init__(self, ops: Ops):
         super().__init__()
         self.ops = ops
         self.job: JobView | None = None

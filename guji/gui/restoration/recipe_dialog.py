@@ -267,7 +267,7 @@ class RecipeDialog(QDialog):
 
     created = pyqtSignal(object)  # RecipeView
 
-    def __init__(self, ops: "Ops", job_id: int | None, job_label: str | None = None, *,
+    def __init__(self, ops: Ops, job_id: int | None, job_label: str | None = None, *,
                  job_locked: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.ops = ops
