@@ -45,13 +45,16 @@ from guji.census.search_core import (
     BM25_WEIGHTS,
     COUNT_CAP,
     RANK_ALL_LIMIT,
+    TEXT_COLUMNS,
     WINDOW,
     RecordRow,
     SearchFilters,
     SearchPage,
+    facet_for,
     fts_word,
+    query_year_tokens,
 )
-from guji.census.search_index import TEXT_COLUMNS, facet_for, facet_grams, query_year_tokens
+from guji.census.search_index import facet_grams
 from guji.census.search_keys import query_grams
 from guji.census.sorts import SORT_NAMES
 from guji.census.store import visible_filter
@@ -250,7 +253,8 @@ class SearchService:
         if plan.confirm:
             # Only the record's own columns are tested: no join to institution here.
             src = _FTS.join(CensusRecord.__table__, CensusRecord.__table__.c.id == _FTS.c.rowid)
-        stmt = select(*cols).select_from(src).where(text("census_fts MATCH :q").bindparams(q=self._fts_expr(plan, tier)))
+        stmt = (select(*cols).select_from(src)
+                .where(text("census_fts MATCH :q").bindparams(q=self._fts_expr(plan, tier))))
         if plan.confirm:
             stmt = stmt.where(*plan.confirm)
         return stmt
@@ -295,7 +299,8 @@ class SearchService:
 
     def _sorted(self, plan: _Plan, sort: str, descending: bool) -> Any:
         """Every match in the order of a column."""
-        col = SORTS[sort] if sort != "rank" else CensusRecord.census_number
+        column = SORTS[sort]  # None for "rank": by census number here
+        col = CensusRecord.census_number if column is None else column
         order: tuple[Any, ...] = (col.desc() if descending else col.asc(),)
         if col is not CensusRecord.census_number:  # unique: a tie-break would only cost (a sort pass)
             order += (CensusRecord.id,)

@@ -38,14 +38,14 @@ RANK_ALL_LIMIT = 1_000
 # bounds the title pass (its cost grows with the span of record ids the window covers).
 WINDOW = 500
 
-# The FTS5 text columns of census_fts (guji.census.search_index.TEXT_COLUMNS).
+# The FTS5 text columns of census_fts (guji.census.search_index writes them in this order).
 TEXT_COLUMNS = ("title", "people", "edition", "ids", "other")
 _TEXT_COLSPEC = "{" + " ".join(TEXT_COLUMNS) + "}"
 # Sort name → column of census_record (guji.census.sorts.SORT_NAMES; rank sorts by number
 # when there is no text to rank by).
 SORT_COLUMNS = {"rank": "census_number", "census_number": "census_number", "title": "title_key",
                 "year": "year_start", "updated": "updated_at"}
-# Filter → (column of census_record, facet prefix) (guji.census.search_index.facet_for).
+# Filter → (column of census_record, facet prefix) (the prefixes guji.census.search_index.facet_tokens writes).
 FILTER_COLUMNS = {"dynasty": ("edition_dynasty", "d"), "edition_type": ("edition_type", "t"),
                   "grade": ("grade", "g"), "damage_grade": ("damage_grade", "x"), "state": ("state", "s")}
 # Year facets (guji.census.search_index): a filter wider than MAX_YEAR_TOKENS tokens is left to SQL.

@@ -28,12 +28,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from guji.census.models import CensusRecord
 from guji.census.record import SCALAR_FIELDS, RecordData
+from guji.census.search_core import TEXT_COLUMNS
 from guji.census.search_keys import SearchText, search_text
 from guji.census.store import load_children
 from guji.jobs import Progress
@@ -51,8 +52,9 @@ def index_version(conn: Connection) -> int:
     return INDEX_VERSIONS.get(conn.dialect.name, INDEX_VERSION)
 STATE_TABLE = "search_index_state"
 
-FTS_COLUMNS = ("title", "people", "edition", "ids", "other", "facets")
-TEXT_COLUMNS = FTS_COLUMNS[:-1]
+# The query side (guji.census.search_core, free of SQLAlchemy for the command line) holds the
+# text columns, the year filter tokens and the facet a filter looks for; the index writes the same.
+FTS_COLUMNS = (*TEXT_COLUMNS, "facets")
 CREATE_FTS = ("CREATE VIRTUAL TABLE census_fts USING fts5(title, people, edition, ids, other, facets, "
               "prefix='1', tokenize='unicode61 remove_diacritics 0')")
 INSERT_FTS = "INSERT INTO census_fts(rowid, title, people, edition, ids, other, facets) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -81,30 +83,6 @@ def year_tokens(year_start: int | None, year_end: int | None) -> list[str]:
     return out
 
 
-# A year filter wider than this many tokens is left to the SQL condition alone (an OR of
-# hundreds of doclists costs more than it saves).
-MAX_YEAR_TOKENS = 40
-YEAR_FLOOR, YEAR_CEILING = -1100, 2100  # open ends of a one-sided year filter
-
-
-def query_year_tokens(year_from: int | None, year_to: int | None) -> list[str] | None:
-    """Tokens one of which every record overlapping [year_from, year_to] holds (a superset:
-    the exact years are still tested on the record); None when the range is too wide."""
-    lo = YEAR_FLOOR if year_from is None else year_from
-    hi = YEAR_CEILING if year_to is None else year_to
-    if hi < lo:
-        return []
-    out: list[str] = []
-    for c in range(lo // 100, hi // 100 + 1):
-        if lo <= c * 100 and c * 100 + 99 <= hi:
-            out.append(f"c{_num(c)}")  # the whole century is inside the range
-        else:
-            out.extend(f"y{_num(d)}" for d in range(max(lo, c * 100) // 10, min(hi, c * 100 + 99) // 10 + 1))
-        if len(out) > MAX_YEAR_TOKENS:
-            return None
-    return out
-
-
 def facet_tokens(institution_id: int | None, state: str | None, dynasty: str | None, edition_type: str | None,
                  grade: str | None, damage_grade: str | None, year_start: int | None,
                  year_end: int | None) -> str:
@@ -123,15 +101,6 @@ FACET_MARK = "#"
 def facet_grams(facets: str) -> list[str]:
     """The facet tokens as elements of PostgreSQL's ``search_grams``."""
     return [FACET_MARK + t for t in facets.split()]
-
-
-def facet_for(kind: str, value: str | int) -> str:
-    """The facet token a filter looks for: kind is one of institution, state, dynasty,
-    edition_type, grade, damage_grade."""
-    if kind == "institution":
-        return f"i{int(value)}"
-    prefix = {"state": "s", "dynasty": "d", "edition_type": "t", "grade": "g", "damage_grade": "x"}[kind]
-    return prefix + _hex(str(value))
 
 
 def _record_facets(rec: CensusRecord) -> str:
@@ -200,6 +169,7 @@ def rebuild(conn: Connection, *, progress: Progress | None = None) -> int:
     """
     sqlite = conn.dialect.name == "sqlite"
     t = CensusRecord.__table__
+    assert isinstance(t, Table)  # a mapped class's table (typed as any FromClause)
     if sqlite:
         conn.exec_driver_sql("DELETE FROM census_fts")
     ids = [r[0] for r in conn.execute(select(t.c.id).order_by(t.c.id))]
@@ -213,7 +183,7 @@ def rebuild(conn: Connection, *, progress: Progress | None = None) -> int:
         fts: list[tuple[Any, ...]] = []
         for row in conn.execute(select(t.c.id, *cols, *facet_cols).where(t.c.id.in_(chunk))):
             rid = row[0]
-            d = RecordData(**dict(zip(SCALAR_FIELDS, row[1:1 + n])), authors=authors.get(rid, []),
+            d = RecordData(**dict(zip(SCALAR_FIELDS, row[1:1 + n], strict=True)), authors=authors.get(rid, []),
                            seals=seals.get(rid, []), annotations=notes.get(rid, []))
             st = search_text(d)
             inst, state = row[1 + n], row[2 + n]
