@@ -27,7 +27,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, text, true, update
+from sqlalchemy import Table, and_, bindparam, exists, func, or_, select, text, true, update
 from sqlalchemy.orm import Session, aliased
 
 from export.registry import EXPORTERS, STATES, ExportData, Exporter, ExportFilters, ExportRecord, ExportResult, by_key
@@ -392,9 +392,12 @@ def changed_since(since: dt.datetime) -> Any:
 # ---------------------------------------------------------------------- streaming reads
 
 _COLUMNS = [getattr(CensusRecord, name) for name in SCALAR_FIELDS]
-# RecordData declares the scalar fields first and in SCALAR_FIELDS order: rows can then be passed
-# positionally (a measurable saving at a million records); the keyword path stays for safety.
-_POSITIONAL = [f.name for f in fields(RecordData)][:len(SCALAR_FIELDS)] == list(SCALAR_FIELDS)
+# The fields after the scalar ones that an export row fills: the child lists and the two links.
+_CHILD_FIELDS = ("authors", "seals", "annotations", "parent_census_number", "bound_with_census_number")
+# RecordData declares the scalar fields first, in SCALAR_FIELDS order, then _CHILD_FIELDS: rows can
+# then be passed positionally (a measurable saving at a million records); the keyword path stays for safety.
+_POSITIONAL = ([f.name for f in fields(RecordData)][:len(SCALAR_FIELDS) + len(_CHILD_FIELDS)]
+               == [*SCALAR_FIELDS, *_CHILD_FIELDS])
 
 
 def _batches(session: Session, where: Any, codes: dict[int, str], names: dict[int, str],
@@ -428,14 +431,16 @@ def _batches(session: Session, where: Any, codes: dict[int, str], names: dict[in
         for row in rows:
             rid = row[0]
             if _POSITIONAL:
-                data = RecordData(*row[3:3 + nscalar], authors=authors.get(rid, []), seals=seals.get(rid, []),
-                                  annotations=annotations.get(rid, []), parent_census_number=row[3 + nscalar],
-                                  bound_with_census_number=row[4 + nscalar])
+                args: tuple[Any, ...] = (*row[3:3 + nscalar], authors.get(rid, []), seals.get(rid, []),
+                                         annotations.get(rid, []), row[3 + nscalar], row[4 + nscalar])
+                data = RecordData(*args)
             else:
-                values = dict(zip(SCALAR_FIELDS, row[3:3 + nscalar], strict=True))
-                data = RecordData(**values, authors=authors.get(rid, []), seals=seals.get(rid, []),
-                                  annotations=annotations.get(rid, []),
-                                  parent_census_number=row[3 + nscalar], bound_with_census_number=row[4 + nscalar])
+                # One mapping of every field: SCALAR_FIELDS names none of the child or link fields.
+                values: dict[str, Any] = dict(zip(SCALAR_FIELDS, row[3:3 + nscalar], strict=True))
+                values.update(authors=authors.get(rid, []), seals=seals.get(rid, []),
+                              annotations=annotations.get(rid, []), parent_census_number=row[3 + nscalar],
+                              bound_with_census_number=row[4 + nscalar])
+                data = RecordData(**values)
             out.append(ExportRecord(rid, data, codes[row[1]], names[row[1]], row[2]))
         yield out
         last = ids[-1]
@@ -500,6 +505,7 @@ def apply_marks(s: Session, marks: IO[bytes]) -> None:
     from export.census_xml import read_marks
 
     table = CensusRecord.__table__
+    assert isinstance(table, Table)  # a mapped class's table (typed as any FromClause)
     stmt = (update(table)
             .where(table.c.id == bindparam("rid"))
             # Exchange bookkeeping is not an edit: keep updated_at (its onupdate would move it).
