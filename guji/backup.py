@@ -22,8 +22,8 @@ whole; every file is written to a temporary name and moved into place.
 Backup and restore are administrator actions. A backup holds every institution's
 records and every user's password hash: only a signed-in administrator may make
 one, through the exports service (``app.exports.backup``), which checks the role and
-writes the audit entry (``backup``); :func:`write_backup` here writes the folder. A restore goes into an empty database, so
-nobody can sign in to it: the person names an administrator of the *backup* and
+writes the audit entry (``backup``); :func:`write_backup` here writes the folder. A restore goes
+into an empty database, so nobody can sign in to it: the person names an administrator of the *backup* and
 gives that password, which is checked against the user rows inside the backup
 before anything is written; the restore is then audited (``restore``) in that
 administrator's name.
@@ -237,7 +237,7 @@ class _JsonText(TypeDecorator[str]):
     impl = JSON
     cache_ok = True
 
-    def bind_processor(self, dialect: Any) -> None:  # type: ignore[override]
+    def bind_processor(self, dialect: Any) -> None:
         return None
 
 
@@ -518,7 +518,7 @@ def _write_dump(db: Database, dest: Path, progress: Progress | None
                     "created": dt.datetime.now(dt.UTC).isoformat(),
                     "audit_chain": audit_chain_head(conn),
                 }
-                with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, mtime=0) as fh:  # type: ignore[arg-type]
+                with gzip.GzipFile(filename="", mode="wb", fileobj=hashing, mtime=0) as fh:
                     fh.write(_line(header))
                     for table in tables:
                         cols = _columns(table)
@@ -604,16 +604,18 @@ def _scan(path: Path) -> _Scan:
                 if "r" in obj:
                     if table is None:
                         raise BackupError(msg("backup.restore_damaged", path=path, reason="rows before a table"))
+                    if len(obj["r"]) != len(columns):  # the restore pairs values with columns one to one
+                        raise BackupError(msg("backup.restore_damaged", path=path, reason=f"a row of {table}"))
                     counts[table] += 1
                     scan.rows += 1
                     if table == "user_account":
-                        row = dict(zip(columns, obj["r"]))
+                        row = dict(zip(columns, obj["r"], strict=True))
                         scan.users[str(row.get("login"))] = row
                     elif table == "user_role":
-                        row = dict(zip(columns, obj["r"]))
+                        row = dict(zip(columns, obj["r"], strict=True))
                         scan.roles.setdefault(row.get("user_id"), set()).add(str(row.get("role")))
                     elif table in IMAGE_TABLES:
-                        row = dict(zip(columns, obj["r"]))
+                        row = dict(zip(columns, obj["r"], strict=True))
                         try:
                             scan.refs.append(store_path(table, str(row.get("relpath"))))
                         except BadStorePath:
@@ -804,7 +806,8 @@ def _check_chain(s: Any, links: list[tuple[Any, ...]], head: str | None, dump: P
     if not links and head is None:
         return
     restored = s.execute(text("SELECT entry_id, prev_hash, hash FROM audit_chain ORDER BY seq")).all()
-    for pos, (mine, theirs) in enumerate(zip(restored, links), 1):
+    # Pair by pair to name the first difference; a different length is reported after.
+    for pos, (mine, theirs) in enumerate(zip(restored, links, strict=False), 1):
         if tuple(mine) != tuple(theirs):
             raise BackupError(msg("backup.restore_chain", path=dump, position=pos, entry=theirs[0]))
     if len(restored) != len(links):
@@ -857,10 +860,10 @@ def _restore_data(db: Database, dump: Path, tables: dict[str, Table], scan: _Sca
                     done += 1
                     if table.name in REBUILT_TABLES:  # the database writes these itself
                         if table.name == "audit_chain":
-                            row = dict(zip(columns, obj["r"]))
+                            row = dict(zip(columns, obj["r"], strict=True))
                             links.append((row.get("entry_id"), row.get("prev_hash"), row.get("hash")))
                         continue
-                    row = dict(zip(columns, (_decode(v) for v in obj["r"])))
+                    row = dict(zip(columns, (_decode(v) for v in obj["r"]), strict=True))
                     if table.name == SETTINGS_TABLE:
                         if row.get("key") not in location.LOCAL_KEYS:  # the target's own folder stays
                             settings.append(row)
