@@ -52,7 +52,7 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
@@ -61,7 +61,7 @@ from guji.census.models import CensusRecord, RecordAnnotation, RecordAuthor, Rec
 from guji.census.numbers import format_census_number, parse_census_number
 from guji.census.record import SCALAR_FIELDS, AnnotationData, AuthorData, RecordData, SealData, check
 from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_text
-from guji.census.search_keys import SearchText, search_text
+from guji.census.search_keys import SearchText, folded, search_text
 from guji.census.store import ENTITY, apply_data, load_children, snapshot
 from guji.db.base import utcnow
 from guji.db.bulk import Insert, compile_insert
@@ -70,7 +70,6 @@ from guji.messages import language, msg
 from guji.models.audit import AuditEntry
 from guji.services import audit
 from guji.services.context import Actor, Changes
-from guji.text.fold import fold
 
 Report = Callable[[float, str], None]
 _NUMBER_AT = SCALAR_FIELDS.index("census_number")
@@ -84,7 +83,7 @@ class BulkOptions:
     allow_duplicates: bool = False
 
 
-_OPTIONS: ContextVar[BulkOptions] = ContextVar("guji_bulk_options", default=BulkOptions())
+_OPTIONS: ContextVar[BulkOptions] = ContextVar("guji_bulk_options", default=BulkOptions())  # noqa: B039 - a frozen dataclass
 
 
 @contextmanager
@@ -188,7 +187,7 @@ def created_changes(d: RecordData, scalars: tuple[Any, ...] | None = None) -> di
     stated field (what :func:`comparable` gives, census number included), in one pass
     (``scalars``: :data:`_scalars` of ``d``, when the caller has them)."""
     out: dict[str, Any] = {}
-    for name, v in zip(SCALAR_FIELDS, scalars if scalars is not None else _scalars(d)):
+    for name, v in zip(SCALAR_FIELDS, scalars if scalars is not None else _scalars(d), strict=True):
         if v is not None:
             out[name] = [None, str(v) if isinstance(v, Decimal) else v]
     out["authors"] = [None, [{"name": a.name, "dynasty": a.dynasty, "mode": a.mode} for a in d.authors]]
@@ -231,7 +230,7 @@ class Prepared(NamedTuple):
 
     def data(self) -> RecordData:
         """The checked record again (for updates and rows numbered at the end)."""
-        return RecordData(**dict(zip(SCALAR_FIELDS, self.record)),
+        return RecordData(**dict(zip(SCALAR_FIELDS, self.record, strict=True)),
                           authors=[AuthorData(*a) for a in self.authors], seals=[SealData(*s) for s in self.seals],
                           annotations=[AnnotationData(*a) for a in self.notes], parent_census_number=self.parent,
                           bound_with_census_number=self.bound)
@@ -270,7 +269,7 @@ def prepare(key: int, d: RecordData, *, sqlite: bool) -> Prepared:
         key, (), tuple(checked.warnings), d.census_number, record,
         tuple((a.name, a.dynasty, a.mode) for a in d.authors), tuple((x.text, x.owner, x.position) for x in d.seals),
         tuple((a.person, a.kind, a.description) for a in d.annotations), links[0], links[1],
-        fold(d.title or "")[:400], fold(d.edition_statement or "")[:400],
+        folded(d.title or "")[:400], folded(d.edition_statement or "")[:400],
     )
     st = search_text(d)
     facets = facet_tokens(None, ReviewState.DRAFT.value, d.edition_dynasty, d.edition_type, d.grade,
@@ -360,6 +359,7 @@ class BulkWriter:
         self.max_given = 0
         self.now = utcnow()
         table = CensusRecord.__table__
+        assert isinstance(table, Table)  # a mapped class's table (typed as any FromClause)
         # Records up to this id were there before: duplicate warnings look only at them. On SQLite
         # the write lock (BEGIN IMMEDIATE) is held throughout, so the ids after it are ours and
         # are given explicitly (INSERT … RETURNING in parameter order would go row by row).
@@ -371,9 +371,9 @@ class BulkWriter:
         child = ("record_id", "seq")
         columns = ("id", *_RECORD_COLUMNS) if self.sqlite else _RECORD_COLUMNS
         # Values the same on every row are converted for the driver once (raw columns below).
-        plain = compile_insert(s, table, columns)  # type: ignore[arg-type]
+        plain = compile_insert(s, table, columns)
         raw = ("created_at", "updated_at", "search_grams") if self.sqlite else ("created_at", "updated_at")
-        self.ins_record = compile_insert(s, table, columns, raw=raw)  # type: ignore[arg-type]
+        self.ins_record = compile_insert(s, table, columns, raw=raw)
         now = plain.bound("created_at", self.now)
         self.no_grams = plain.bound("search_grams", None) if self.sqlite else None
         self.ins_author = compile_insert(s, RecordAuthor.__table__, (*child, "name", "dynasty", "mode"))  # type: ignore[arg-type]
@@ -477,6 +477,7 @@ class BulkWriter:
                     select(CensusRecord.call_number, CensusRecord.census_number)
                     .where(CensusRecord.institution_id == self.inst_id, CensusRecord.call_number.in_(chunk),
                            CensusRecord.id <= self.id_floor)):
+                assert call is not None  # matched by the in-list
                 out.setdefault(call, []).append(num)
         for nums in out.values():
             nums.sort()
@@ -560,6 +561,7 @@ class BulkWriter:
                 self.ids.setdefault(p.number or "", 0)
             return
         s, table = self.s, CensusRecord.__table__
+        assert isinstance(table, Table)
         no_grams = self.no_grams
         inst_gram = facet_grams(f"i{self.inst_id}")
         recs = [(*p.record, *self.fixed, int((p.number or "")[-7:]), p.search_key, p.title_key, p.edition_key,
@@ -567,10 +569,10 @@ class BulkWriter:
         if self.sqlite:
             ids = list(range(self._next_id, self._next_id + len(rows)))
             self._next_id += len(rows)
-            self._run(self.ins_record, [(rid, *r) for rid, r in zip(ids, recs)])
+            self._run(self.ins_record, [(rid, *r) for rid, r in zip(ids, recs, strict=True)])
         else:
             ids = list(s.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                 [dict(zip(_RECORD_COLUMNS, r)) for r in recs]).scalars())
+                                 [dict(zip(_RECORD_COLUMNS, r, strict=True)) for r in recs]).scalars())
         self.created_ids.extend(ids)
         authors: list[tuple[Any, ...]] = []
         seals: list[tuple[Any, ...]] = []
@@ -579,7 +581,7 @@ class BulkWriter:
         audits: list[tuple[Any, ...]] = []
         inst = f"i{self.inst_id} "
         a = self.actor
-        for rid, p in zip(ids, rows):
+        for rid, p in zip(ids, rows, strict=True):
             self.ids[p.number or ""] = rid
             if p.authors:
                 authors.extend((rid, i, *x) for i, x in enumerate(p.authors))
@@ -669,6 +671,7 @@ class BulkWriter:
         # Links (叢書/子目, 合訂): every record of the input exists now.
         if self.links:
             table = CensusRecord.__table__
+            assert isinstance(table, Table)
             self.s.execute(update(table).where(table.c.id == bindparam("rid")).values(
                 parent_id=bindparam("pid"), bound_with_id=bindparam("bid")),
                 [{"rid": rid, "pid": self.ids.get(parent or ""), "bid": self.ids.get(bound or "")}
@@ -747,7 +750,7 @@ def _stored_digests(s: Session, ids: list[int]) -> dict[int, str]:
             .where(CensusRecord.id.in_(chunk)))
         for row in rows:
             rid = row[0]
-            d = RecordData(**dict(zip(SCALAR_FIELDS, row[1:1 + n])), authors=authors.get(rid, []),
+            d = RecordData(**dict(zip(SCALAR_FIELDS, row[1:1 + n], strict=True)), authors=authors.get(rid, []),
                            seals=seals.get(rid, []), annotations=notes.get(rid, []),
                            parent_census_number=row[1 + n], bound_with_census_number=row[2 + n])
             out[rid] = digest(d)
