@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from guji.census import search_index
@@ -223,7 +223,7 @@ class ReviewService:
         ones if they review for the centre; returned ones of their unit if they are census staff."""
         a = self.ctx.actor
         with self.ctx.read() as s:
-            conds = []
+            conds: list[ColumnElement[bool]] = []
             if a.has(Role.REVIEWER):
                 if a.at_centre:
                     conds.append(CensusRecord.state.in_([ReviewState.UNIT_APPROVED.value,

@@ -254,6 +254,7 @@ class CensusService:
             if checked.errors:
                 raise ValidationError(checked.errors)
             d = checked.data
+            assert d.census_number is not None  # filled in from the record above when not given
             before = snapshot(rec, s)
             if d.census_number != rec.census_number:
                 rec.census_number = d.census_number  # correcting a mistyped imported number
@@ -309,8 +310,9 @@ class CensusService:
         """The grading standard's suggestion for a record (shown to staff, who confirm)."""
         view = self.get_record(record_id)
         d = view.data
-        end = d.year_end if d.year_end is not None else d.year_start
-        rng = (d.year_start, end) if d.year_start is not None else None
+        rng = None
+        if d.year_start is not None:
+            rng = (d.year_start, d.year_end if d.year_end is not None else d.year_start)
         return suggest_grade(gregorian=rng, edition_type=d.edition_type)
 
     def set_damage_grade(self, session: Session, record_id: int, grade: str | None, *, note: str) -> None:

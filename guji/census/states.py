@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 
 
-class ReviewState(str, enum.Enum):
+class ReviewState(str, enum.Enum):  # noqa: UP042 - StrEnum would turn str(state) from "ReviewState.DRAFT" into the value
     """审核 states. ``returned`` (返修) is a draft sent back with comments."""
 
     DRAFT = "draft"
