@@ -23,7 +23,8 @@ from restoration.views import AcceptanceView, JobArchive, JobView, SessionMateri
 class ArchiveService(AssessmentService, TreatmentService, PhService, DyeingService):
     """Acceptance, reopening and the archive as plain data."""
 
-    def submit_for_acceptance(self, job_id: int, note: str | None = None, *, expected_version: int | None = None) -> JobView:
+    def submit_for_acceptance(self, job_id: int, note: str | None = None, *,
+                              expected_version: int | None = None) -> JobView:
         """The restorer submits finished work for acceptance: in_treatment → acceptance."""
         with self.ctx.write() as s:
             job = self._job(s, job_id, for_update=True, expected_version=expected_version)

@@ -64,7 +64,8 @@ class DyeingService(MaterialService):
             r = Recipe(institution_id=a.institution_id, job_id=data.job_id, name=name,
                        base_paper_id=data.base_paper_id, dyes=dyes, mordant=clean_text(data.mordant, 200, "mordant"),
                        bath_temperature_c=temp, dips=data.dips, minutes=data.minutes,
-                       drying=clean_text(data.drying, 200, "drying"), notes=clean_text(data.notes), created_by=a.user_id)
+                       drying=clean_text(data.drying, 200, "drying"), notes=clean_text(data.notes),
+                       created_by=a.user_id)
             s.add(r)
             s.flush()
             audit.record_create(s, a, "restoration_recipe", r.id, audit.snapshot(r, (
@@ -109,7 +110,8 @@ class DyeingService(MaterialService):
                       measured_b=measured[2], target_l=target[0], target_a=target[1], target_b=target[2],
                       illuminant_observer=illum, instrument=clean_text(data.instrument, 100, "instrument"),
                       formula="CIEDE2000", de00=m.de00, de_ab=m.de_ab, dl=m.dL, accepted=bool(data.accepted),
-                      note=clean_text(data.note), measured_on=data.measured_on or dt.date.today(), measured_by=a.user_id)
+                      note=clean_text(data.note), measured_on=data.measured_on or dt.date.today(),
+                      measured_by=a.user_id)
             s.add(t)
             s.flush()
             audit.record_create(s, a, "restoration_trial", t.id, {

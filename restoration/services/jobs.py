@@ -251,7 +251,8 @@ class JobService(RestorationBase):
             now = utcnow()
             if m is not None and m.returned_at is None:
                 # The vault's own check-in opens its own transaction; this is the same change in ours.
-                m.returned_at, m.in_by, m.return_note = now, a.user_id, clean_text(note) or f"修复档案 {job.job_number} 结档"
+                m.returned_at, m.in_by = now, a.user_id
+                m.return_note = clean_text(note) or f"修复档案 {job.job_number} 结档"
                 audit.record(s, a, "check_in", "vault_movement", m.id, {"returned_at": [None, now.isoformat()]},
                              note=m.return_note)
             job.returned_to_vault_at = now

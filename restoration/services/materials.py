@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from guji.errors import NotFound, PermissionDenied
@@ -59,7 +59,8 @@ class MaterialService(RestorationBase):
                          ph=parse_decimal(data.ph, "ph", places=2, lo=Decimal(0), hi=Decimal(14)),
                          colour_l=lab[0] if lab else None, colour_a=lab[1] if lab else None,
                          colour_b=lab[2] if lab else None, maker=clean_text(data.maker, 200, "maker"),
-                         batch=clean_text(data.batch, 100, "batch"), location=clean_text(data.location, 200, "location"),
+                         batch=clean_text(data.batch, 100, "batch"),
+                         location=clean_text(data.location, 200, "location"),
                          low_stock=low, note=clean_text(data.note))
             s.add(m)
             s.flush()
@@ -99,6 +100,7 @@ class MaterialService(RestorationBase):
         concurrent receipts and sessions all count) and book the move in the ledger; refuses to go
         below zero. Returns the quantity before and after."""
         table = Material.__table__
+        assert isinstance(table, Table)  # a mapped class's table (typed as any FromClause)
         new = s.execute(update(table).where(table.c.id == m.id, table.c.quantity + delta >= 0)
                         .values(quantity=table.c.quantity + delta).returning(table.c.quantity)).scalar()
         if new is None:
