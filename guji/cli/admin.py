@@ -9,7 +9,7 @@ from guji.cli.common import open_db, print_json, print_table, read_password, sig
 from guji.messages import msg
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help="create or upgrade the database; on a new one, create the first administrator")
     p.add_argument("--admin", metavar="NAME", help="login of the first centre administrator (new database)")
     p.add_argument("--full-name", default="", help="the administrator's name")
@@ -41,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("user", help="user accounts")
     usub = p.add_subparsers(dest="action", required=True)
-    a = usub.add_parser("add", help="add a user (administrators); the new password comes from GUJI_NEW_PASSWORD or a prompt")
+    a = usub.add_parser("add", help="add a user (administrators); the new password comes from GUJI_NEW_PASSWORD "
+                                    "or a prompt")
     a.add_argument("login")
     a.add_argument("--role", action="append", required=True,
                    help="census (著录员), reviewer (审核员), restorer (修复师), admin (中心管理员); repeat for several")
@@ -113,6 +114,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(msg("images.init_store_needs_admin_command"), file=sys.stderr)
             return 1
         store = location.init_store(db, args.image_store)
+        assert store is not None  # a path was given
         print(msg("images.store_set", path=store[0], store_id=store[1]))
     elif not users:
         claimed = location.init_store(db, None)
@@ -277,5 +279,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
                      "entity_id": r.entity_id, "changes": r.changes, "note": r.note} for r in rows])
     else:
         print_table([[r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.login, r.action, r.entity, r.entity_id,
-                      ", ".join(r.changes)] for r in rows], ["id", "at (UTC)", "user", "action", "entity", "id", "fields"])
+                      ", ".join(r.changes)] for r in rows],
+                    ["id", "at (UTC)", "user", "action", "entity", "id", "fields"])
     return 0

@@ -17,11 +17,13 @@ if TYPE_CHECKING:
     from guji.census.search_core import SearchFilters, SearchPage
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register_census(sub)
 
 
-def register_census(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+def register_census(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     """Add the ``census`` group and its subcommands; returns the group's subparsers."""
     p = sub.add_parser("census", help="the census register (Excel template and import, …)")
     csub = p.add_subparsers(dest="census_command", required=True, metavar="ACTION")
@@ -33,7 +35,7 @@ def register_census(sub: argparse._SubParsersAction) -> argparse._SubParsersActi
 
 # --- template -------------------------------------------------------------------------------
 
-def _add_template(csub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_template(csub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a = csub.add_parser("template", help="write the Excel register template (headers, drop-downs, instructions)")
     a.add_argument("file", help="the .xlsx file to write")
     a.set_defaults(func=cmd_census_template)
@@ -49,7 +51,7 @@ def cmd_census_template(args: argparse.Namespace) -> int:
 
 # --- import-excel ---------------------------------------------------------------------------
 
-def _add_import_excel(csub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_import_excel(csub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a = csub.add_parser(
         "import-excel",
         help="import a register from .xlsx into one institution; all or nothing; a report beside it "
@@ -99,14 +101,13 @@ def cmd_census_import_excel(args: argparse.Namespace) -> int:
             "seconds": round(rep.elapsed_s, 2),
         })
     else:
-        shown = 0
-        for issue in rep.errors + rep.warnings:
+        issues = rep.errors + rep.warnings
+        for shown, issue in enumerate(issues):
             if shown >= args.max_errors:
-                print(f"… and {len(rep.errors) + len(rep.warnings) - shown} more", file=sys.stderr)
+                print(f"… and {len(issues) - shown} more", file=sys.stderr)
                 break
             label = "error" if issue.severity == "error" else "warning"
             print(f"{label}: {issue}", file=sys.stderr)
-            shown += 1
         print(rep.summary())
         if rep.report_file:
             print(msg("census.report.saved", path=str(rep.report_file)))
@@ -115,7 +116,7 @@ def cmd_census_import_excel(args: argparse.Namespace) -> int:
 
 # --- search ------------------------------------------------------------------------------------
 
-def _add_search(csub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_search(csub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     # The names only: building the command line does not load the search (and the database) code.
     from guji.census.sorts import SORT_NAMES
 

@@ -8,8 +8,9 @@ import sys
 from guji.cli.common import print_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("era", help="parse a reign-era date or edition statement (e.g. 清乾隆三十年武英殿刻本) into JSON")
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("era", help="parse a reign-era date or edition statement (e.g. 清乾隆三十年武英殿刻本) "
+                                   "into JSON")
     p.add_argument("text")
     p.add_argument("--dynasty", help="dynasty to resolve an era name used by several dynasties")
     p.set_defaults(func=cmd_era)

@@ -13,7 +13,7 @@ from guji.errors import ValidationError
 from guji.messages import msg
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("exchange", help="signed exchange packages between units and the provincial centre")
     esub = p.add_subparsers(dest="action", required=True)
     a = esub.add_parser("export", help="write one signed package of your institution's records, their images, "
@@ -53,7 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.set_defaults(func=cmd_key_list)
 
 
-def _institution_key_group(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+def _institution_key_group(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     """The ``key`` subcommands inside the existing ``institution`` command (guji.cli.admin makes it;
     argparse refuses a second parser of the same name, so its subparser group is reused)."""
     parent = sub.choices.get("institution")
@@ -106,7 +108,7 @@ def cmd_import(args: argparse.Namespace) -> int:
               rounds_new=rep.rounds_new, rounds_known=rep.rounds_known, jobs_new=len(rep.jobs_new),
               jobs_updated=len(rep.jobs_updated), jobs_unchanged=len(rep.jobs_unchanged),
               jobs_conflict=len(rep.jobs_conflicts)))
-    for job, reason, parts in rep.jobs_conflicts:
+    for _job, reason, parts in rep.jobs_conflicts:
         print(f"{reason}: {', '.join(parts)}")
     for w in rep.warnings:
         print(f"warning: {w}")

@@ -27,7 +27,7 @@ def _positive_dpi(text: str) -> float:
     return value
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("imaging", help="page images: analyse, batch-process, attach to records")
     isub = p.add_subparsers(dest="imaging_command", required=True, metavar="ACTION")
 
@@ -39,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--json", action="store_true", help="JSON output (the default and only form; kept for scripts)")
     a.set_defaults(func=cmd_analyze)
 
-    b = isub.add_parser("process", aliases=["batch"], help="deskew/crop/split scans into print, web and thumbnail JPEGs "
-                                        "with a report.json, on every core")
+    b = isub.add_parser("process", aliases=["batch"],
+                        help="deskew/crop/split scans into print, web and thumbnail JPEGs with a report.json, "
+                             "on every core")
     b.add_argument("images", nargs="+", help="image files or folders of them")
     b.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
     b.add_argument("--deskew", action="store_true", help="straighten the page")
@@ -110,7 +111,7 @@ class TextProgress:
 
     def __call__(self, fraction: float, message: str) -> None:
         fraction = min(1.0, max(0.0, fraction))
-        filled = int(round(fraction * self.width))
+        filled = round(fraction * self.width)
         line = f"[{'#' * filled}{'-' * (self.width - filled)}] {fraction * 100:3.0f}%  {message}"
         with self._lock:
             if self.tty:

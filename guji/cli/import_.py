@@ -9,7 +9,7 @@ from guji.cli.common import print_json, sign_in
 from guji.messages import msg
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("import", help="import records (census XML, …)")
     isub = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
     a = isub.add_parser("census-xml", help="validate a census XML 1.0 file and merge it: new, updated, unchanged "

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from guji.app import Guji
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("restoration", help="restoration archives (修复档案): jobs, pH, materials, archive PDF")
     rsub = p.add_subparsers(dest="action", required=True)
 
@@ -82,7 +82,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{j.job_number}  {j.state}  {j.census_number}  {j.title}")
     print(f"  institution: {j.institution_name}   requester: {j.requester}   priority: {j.priority}")
-    print(f"  restorers: {', '.join(r[1] for r in j.restorers) or '-'}   reviewer: {j.reviewer[1] if j.reviewer else '-'}")
+    restorers = ", ".join(r[1] for r in j.restorers) or "-"
+    print(f"  restorers: {restorers}   reviewer: {j.reviewer[1] if j.reviewer else '-'}")
     print(f"  damage grade: {j.damage_grade or '-'} (suggested {j.damage_grade_suggested or '-'})")
     print(f"  assessments: {len(arch.assessments)}   pH sets: {len(arch.ph_sets)}   recipes: {len(arch.recipes)}"
           f"   sessions: {len(arch.sessions)}")

@@ -31,6 +31,7 @@ from guji.errors import Conflict, DatabaseUnavailable
 from guji.messages import msg
 from guji.paths import default_database_path
 
+
 def _busy_timeout_ms() -> int:
     """How long a writer waits for another writer's lock (``GUJI_SQLITE_BUSY_MS``, default 10 s)."""
     try:
@@ -172,7 +173,7 @@ class Database:
         return describe(self.url)
 
     @classmethod
-    def open(cls, url: str | URL | None = None, *, create: bool = False, echo: bool = False) -> "Database":
+    def open(cls, url: str | URL | None = None, *, create: bool = False, echo: bool = False) -> Database:
         """Open (and with ``create`` make the file of) a database and check that it answers.
 
         Raises :class:`DatabaseUnavailable` with a clear reason when the URL is
@@ -200,7 +201,8 @@ class Database:
                 else:
                     # WAL needs to create -wal/-shm files beside the database.
                     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-                        raise DatabaseUnavailable(f"the database is read-only ({describe(resolved)}); nothing was written")
+                        raise DatabaseUnavailable(f"the database is read-only ({describe(resolved)}); "
+                                                  "nothing was written")
             kwargs["connect_args"] = {"timeout": _busy_timeout_ms() / 1000, "check_same_thread": False}
             # Connections are cheap for SQLite; a pool per thread adds nothing and
             # keeps file handles open after close().
@@ -216,7 +218,7 @@ class Database:
             db.ping()
         return db
 
-    def as_role(self, username: str, password: str) -> "Database":
+    def as_role(self, username: str, password: str) -> Database:
         """The same database reached as another PostgreSQL role (a desk signing in as itself)."""
         return Database.open(self.url.set(username=username, password=password))
 
