@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from guji.census.record import RecordData
 from guji.text.fold import fold, gram_tokens
@@ -55,6 +56,28 @@ def _id_tokens(census_number: str | None, call_number: str | None, list_number: 
     return " ".join(parts)
 
 
+def _folded(text: str) -> tuple[str, str]:
+    """``text`` folded, and the folded text's :func:`~guji.text.fold.gram_tokens`."""
+    f = fold(text)
+    return f, gram_tokens(f)
+
+
+# Registers repeat the texts of a group row after row (an edition statement with its publisher, the
+# author statement with its authors), and both results are pure functions of the text: short texts
+# are folded and tokenised once per import. Long ones (notes) are not kept.
+_folded_short = lru_cache(maxsize=32768)(_folded)
+
+
+def _fold_tokens(text: str) -> tuple[str, str]:
+    return _folded_short(text) if len(text) <= 300 else _folded(text)
+
+
+def folded(text: str) -> str:
+    """:func:`~guji.text.fold.fold` of ``text``, from the cache of :func:`search_text` (a record's title
+    is usually its whole title group)."""
+    return _fold_tokens(text)[0]
+
+
 def search_text(d: RecordData) -> SearchText:
     """Build the index text of a record: title first, then people, edition, identifiers, everything else."""
     title = _join(d.title, d.other_titles)
@@ -64,17 +87,20 @@ def search_text(d: RecordData) -> SearchText:
     other = _join(*(s.text for s in d.seals), *(a.description for a in d.annotations), d.notes, d.extant,
                   d.preface_colophon, d.publisher_mark, d.carvers, d.taboo_notes, d.incomplete_note,
                   d.storage_note, d.acquisition, d.layout_statement)
-    groups = [fold(title), fold(people), fold(edition), fold(_join(d.census_number, d.call_number,
-                                                                   d.national_list_number)), fold(other)]
+    # Folding is most of the cost, so each text is folded (and tokenised) once.
+    title_f, title_t = _fold_tokens(title)
+    people_f, people_t = _fold_tokens(people)
+    edition_f, edition_t = _fold_tokens(edition)
+    other_f, other_t = _fold_tokens(other)
+    ids_f = fold(_join(d.census_number, d.call_number, d.national_list_number))
     return SearchText(
-        # The FTS5 columns are the tokens of the folded groups (folding is most of the cost,
-        # so each text is folded once).
-        title=gram_tokens(groups[0]),
-        people=gram_tokens(groups[1]),
-        edition=gram_tokens(groups[2]),
+        # The FTS5 columns are the tokens of the folded groups.
+        title=title_t,
+        people=people_t,
+        edition=edition_t,
         ids=_id_tokens(d.census_number, d.call_number, d.national_list_number),
-        other=gram_tokens(groups[4]),
-        key=SEPARATOR.join(groups),
+        other=other_t,
+        key=SEPARATOR.join((title_f, people_f, edition_f, ids_f, other_f)),
     )
 
 
