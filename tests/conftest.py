@@ -17,13 +17,13 @@ os.environ["GUJI_ARGON2_PROFILE"] = "test"
 os.environ.pop("GUJI_PASSWORD", None)
 os.environ.pop("GUJI_USER", None)
 
-import pytest  # noqa: E402
-from sqlalchemy import URL, create_engine, text  # noqa: E402
+import pytest
+from sqlalchemy import URL, create_engine, text
 
-from guji.app import Guji  # noqa: E402
-from guji.db import migrate, pg_security  # noqa: E402
-from guji.db.engine import Database  # noqa: E402
-from guji.services import auth  # noqa: E402
+from guji.app import Guji
+from guji.db import migrate, pg_security
+from guji.db.engine import Database
+from guji.services import auth
 
 ROOT = Path(__file__).resolve().parents[1]
 # Real page scans kept in the repository (see tests/data/scans/ATTRIBUTION.md); every test that reads a

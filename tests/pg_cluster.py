@@ -20,7 +20,6 @@ import sys
 import time
 from pathlib import Path
 
-
 PASSWORD = "guji-test-cluster"  # the throw-away cluster's superuser; loopback only
 
 

@@ -308,7 +308,7 @@ def check(url: str, setup: Setup, result: RunResult) -> list[str]:
                 problems.append(f"record {rid}: {reported} check-outs reported, {len(moves)} movements stored")
             if sum(1 for m in moves if m.returned_at is None) > 1:
                 problems.append(f"record {rid} is out more than once at the same time")
-            for a, b in zip(moves, moves[1:]):
+            for a, b in itertools.pairwise(moves):
                 if a.returned_at is None or a.returned_at > b.out_at:
                     problems.append(f"record {rid}: movement {b.id} began before {a.id} ended")
         for rid in setup.review_records:
@@ -317,7 +317,7 @@ def check(url: str, setup: Setup, result: RunResult) -> list[str]:
                                     .order_by(ReviewRound.seq)))
             if rounds and rounds[-1].to_state != state:
                 problems.append(f"record {rid} is {state} but its last review round says {rounds[-1].to_state}")
-            for a, b in zip(rounds, rounds[1:]):
+            for a, b in itertools.pairwise(rounds):
                 if b.from_state != a.to_state:
                     problems.append(f"record {rid}: round {b.seq} starts from {b.from_state}, "
                                     f"round {a.seq} ended at {a.to_state}")

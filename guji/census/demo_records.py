@@ -41,7 +41,7 @@ from guji.text.numerals import format_number
 if TYPE_CHECKING:
     from guji.app import Guji
 
-__all__ = ["generate", "seed_records", "DEFAULT_SEED"]
+__all__ = ["DEFAULT_SEED", "generate", "seed_records"]
 
 DEFAULT_SEED = 20161231
 
@@ -260,7 +260,7 @@ class _Work:
     title: str  # without the juan count
     juan: int | None
     cls: str  # classification code (屬 or 類)
-    authors: tuple[tuple[str, str, str], ...]
+    authors: tuple[tuple[str | None, str, str], ...]  # (dynasty, name, mode); None: the edition's dynasty
     earliest: int  # the work cannot be printed before this year
     era_bracket: bool = False  # 方志: the title starts with ［era］ of the edition
 
@@ -336,10 +336,7 @@ def _pick_dating(rng: random.Random, earliest: int) -> _Dating:
         if year < earliest:
             continue
         gz = ganzhi_of_year(year)
-        if mode < 0.42:
-            head = f"{label}{era.era}{gz}({_year_words(y)}年)"
-        else:
-            head = f"{label}{era.era}{_year_words(y)}年"
+        head = f"{label}{era.era}{gz}({_year_words(y)}年)" if mode < 0.42 else f"{label}{era.era}{_year_words(y)}年"
         return _Dating(head, label, era.era, y, gz, year, year, "year")
     return _Dating("清", "清", None, None, None, 1644, 1911, "dynasty")
 
@@ -382,16 +379,17 @@ class _Generator:
                 title = rng.choice(_PROVINCES) + "通志"
                 level = "shengzhi"
             return _Work(title, rng.choice((4, 8, 10, 12, 16, 20, 24, 30, 32, 40, 60)), "shi.fangzhi." + level,
-                         authors, 1500, era_bracket=True)  # type: ignore[arg-type]
+                         authors, 1500, era_bracket=True)
         if r < 0.75:  # 家譜
             surname = rng.choice(_SURNAMES)
             title = rng.choice(_CLAN_PLACES) + surname + "氏" + rng.choice(_CLAN_FORMS)
             return _Work(title, rng.choice((1, 2, 4, 6, 8, 10, 12, 16, 20)), "shi.pudie",
                          ((None, surname + _GIVEN[2 * rng.randrange(len(_GIVEN) // 2):][:2], "纂修"),),
-                         1700)  # type: ignore[arg-type]
+                         1700)
         # 清 別集 of minor authors: the long tail of names
         title = _hao(rng) + rng.choice(("", "山房", "草堂", "齋", "軒", "館")) + rng.choice(_HAO_SUFFIX)
-        return _Work(title, rng.choice((1, 2, 4, 6, 8, 10, 12)), "ji.bieji.qing", ((None, _person(rng), "撰"),), 1650)  # type: ignore[arg-type]
+        return _Work(title, rng.choice((1, 2, 4, 6, 8, 10, 12)), "ji.bieji.qing", ((None, _person(rng), "撰"),),
+                     1650)
 
     # --- the record ---------------------------------------------------------------------------
 
@@ -444,8 +442,8 @@ class _Generator:
         inst_prefix = ("善" if d.grade and d.grade[0] in "123" else "普")
         d.call_number = rng.choice((
             f"{inst_prefix}{rng.randint(1, 99999):05d}",
-            f"{'經史子集叢'['jing shi zi ji cong'.split().index(d.class_branch)]}{rng.randint(1, 899)}.{rng.randint(1, 99)}"
-            f"/{rng.randint(1, 9999)}",
+            f"{'經史子集叢'[['jing', 'shi', 'zi', 'ji', 'cong'].index(d.class_branch)]}"
+            f"{rng.randint(1, 899)}.{rng.randint(1, 99)}/{rng.randint(1, 9999)}",
             f"{inst_prefix}{rng.randint(1, 9999)}-{rng.randint(1, 40)}",
         ))
         return d
@@ -469,11 +467,13 @@ class _Generator:
                 kind = "木活字印本"
             if kind == "朱墨套印本" and start < 1600:
                 kind = "刻本"
-        if kind in ("刻本", "刊本", "重刻本", "遞修本", "木活字印本", "朱墨套印本", "銅活字印本") and rng.random() < 0.6:
+        printed = ("刻本", "刊本", "重刻本", "遞修本", "木活字印本", "朱墨套印本", "銅活字印本")
+        if kind in printed and rng.random() < 0.6:
             t = rng.random()
             if t < 0.2:
                 publisher, place = rng.choice(_OFFICIAL)
-                if publisher in ("內府", "經廠", "國子監", "南京國子監", "北京國子監") and dating.dynasty not in ("明", "清"):
+                if (publisher in ("內府", "經廠", "國子監", "南京國子監", "北京國子監")
+                        and dating.dynasty not in ("明", "清")):
                     publisher, place = None, None
                 if publisher and publisher.endswith("書局") and start < 1862:
                     publisher, place = None, None
@@ -617,7 +617,8 @@ class _Generator:
         if d.publisher and rng.random() < 0.2:
             d.publisher_mark = f"卷末有「{d.publisher}梓行」牌記"
         if d.edition_type == "刻本" and rng.random() < 0.06:
-            d.carvers = "刻工：" + "、".join(rng.choice(_SURNAMES) + rng.choice(_GIVEN) for _ in range(rng.randint(2, 4)))
+            carvers = (rng.choice(_SURNAMES) + rng.choice(_GIVEN) for _ in range(rng.randint(2, 4)))
+            d.carvers = "刻工：" + "、".join(carvers)
         if dating.dynasty == "清" and rng.random() < 0.05:
             d.taboo_notes = rng.choice(_TABOO)
         if rng.random() < 0.1:
@@ -649,7 +650,7 @@ def generate(count: int, seed: int = DEFAULT_SEED, institutions: Sequence[str] =
 # records needs none of it, so those imports are made by the seeding functions and importing
 # this module loads no database code.
 
-def _staff(app: "Guji") -> list["Guji"]:
+def _staff(app: Guji) -> list[Guji]:
     """The demo census staff and reviewers that exist in this database, signed in (missing ones skipped).
 
     Sign-ins run on a few threads: each costs an Argon2 verification (~0.4 s), which
@@ -661,7 +662,7 @@ def _staff(app: "Guji") -> list["Guji"]:
     from guji.demo import DEMO_STAFF_PASSWORD, DEMO_USERS
     from guji.errors import GujiError
 
-    def sign_in(login: str) -> "Guji | None":
+    def sign_in(login: str) -> Guji | None:
         try:
             return Guji.sign_in(app.db, login, DEMO_STAFF_PASSWORD)
         except GujiError:
@@ -672,7 +673,7 @@ def _staff(app: "Guji") -> list["Guji"]:
         return [g for g in pool.map(sign_in, logins) if g is not None]
 
 
-def seed_records(app: "Guji", institution_codes: Sequence[str], *, count: int = 300,
+def seed_records(app: Guji, institution_codes: Sequence[str], *, count: int = 300,
                  seed: int = DEFAULT_SEED) -> dict[str, int]:
     """Register ``count`` generated records through the services; return counts for the summary.
 
@@ -686,9 +687,9 @@ def seed_records(app: "Guji", institution_codes: Sequence[str], *, count: int = 
     from guji.models.user import Role
 
     staff = _staff(app)
-    census_of: dict[str, "Guji"] = {}
-    reviewer_of: dict[str, "Guji"] = {}
-    centre: list["Guji"] = []
+    census_of: dict[str, Guji] = {}
+    reviewer_of: dict[str, Guji] = {}
+    centre: list[Guji] = []
     for s in staff:
         code = s.actor.institution_code or ""
         if s.actor.has(Role.CENSUS):
@@ -708,8 +709,8 @@ def seed_records(app: "Guji", institution_codes: Sequence[str], *, count: int = 
         return _seed(app, institution_codes, count, seed, rng, census_of, reviewer_of, centre)
 
 
-def _seed(app: "Guji", institution_codes: Sequence[str], count: int, seed: int, rng: random.Random,
-          census_of: dict[str, "Guji"], reviewer_of: dict[str, "Guji"], centre: list["Guji"]) -> dict[str, int]:
+def _seed(app: Guji, institution_codes: Sequence[str], count: int, seed: int, rng: random.Random,
+          census_of: dict[str, Guji], reviewer_of: dict[str, Guji], centre: list[Guji]) -> dict[str, int]:
     counts = {"records": 0, "submitted": 0, "unit_approved": 0, "centre_approved": 0, "returned": 0}
     for data in generate(count, seed, institution_codes):
         code = (data.census_number or "")[:11]

@@ -58,7 +58,7 @@ import re
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -75,11 +75,29 @@ from guji.services.context import Changes
 from guji.text.fold import fold
 
 __all__ = [
-    "CORE_COLUMNS", "OPTIONAL_COLUMNS", "DETAIL_COLUMNS", "ALL_COLUMNS", "Column",
-    "ExcelFileError", "ExcelImportError", "RowIssue", "ImportReport", "Sheet",
-    "read_sheet", "import_excel", "write_template", "error_file_for", "report_file_for", "text_cell",
-    "parse_seals", "format_seals", "parse_annotations", "format_annotations",
-    "parse_classification", "format_classification", "cell_values",
+    "ALL_COLUMNS",
+    "CORE_COLUMNS",
+    "DETAIL_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "Column",
+    "ExcelFileError",
+    "ExcelImportError",
+    "ImportReport",
+    "RowIssue",
+    "Sheet",
+    "cell_values",
+    "error_file_for",
+    "format_annotations",
+    "format_classification",
+    "format_seals",
+    "import_excel",
+    "parse_annotations",
+    "parse_classification",
+    "parse_seals",
+    "read_sheet",
+    "report_file_for",
+    "text_cell",
+    "write_template",
 ]
 
 ProgressFn = Callable[[float, str], None]
@@ -889,7 +907,7 @@ class _Held:
         self._items: list[list[Any] | tuple[int, int]] = []
         self._file: Any = None
 
-    def __enter__(self) -> "_Held":
+    def __enter__(self) -> _Held:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -905,7 +923,7 @@ class _Held:
 
     def add_pickled(self, data: bytes) -> None:
         if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="guji-import-")
+            self._file = tempfile.TemporaryFile(prefix="guji-import-")  # noqa: SIM115 - closed by __exit__
         at = self._file.seek(0, os.SEEK_END)
         self._file.write(data)
         self._items.append((at, len(data)))
@@ -921,7 +939,7 @@ class _Held:
                 yield item
 
 
-def _read_part(spec: _ReadSpec, part: int) -> Iterator[_Block]:
+def _read_part(spec: _ReadSpec, part: int) -> Generator[_Block, None, None]:
     """The blocks of one part, in order (empty blocks included), up to the sheet's last row."""
     from guji.census.bulk import failed, prepare
 
@@ -1061,7 +1079,7 @@ def _receive(conn: Any, proc: Any, *, raw: bool = False) -> Any:
     raise ExcelImportError(msg("census.import.worker_died", code=proc.exitcode))
 
 
-def _blocks_on_workers(spec: _ReadSpec) -> Iterator[_Block]:
+def _blocks_on_workers(spec: _ReadSpec) -> Generator[_Block, None, None]:
     """Every block in order, read by ``spec.parts`` worker processes.
 
     Each worker sends on its own pipe, whose sending end only the worker holds: when it dies the
@@ -1124,18 +1142,27 @@ def _issue(row: int, p: FieldProblem, layout: _Layout, severity: str) -> RowIssu
 _INSTRUCTIONS = [
     "古籍普查登记 Excel 模板 · 填写说明",
     "",
-    "1. 第一张工作表是登记表：第一行是表头，每行登记一部书。不要改动表头文字；可以删去不用的选填列，但七个核心列（普查编号、索书号、题名卷数、著者、版本、册数、存缺卷数）必须保留。",
-    "2. 普查编号格式为 PPPPPP-UUUU-NNNNNNN（省代码-单位代码-七位流水号），例如 210000-0101-0000001。已有编号照录；留空则导入时按本单位下一个流水号自动编号。",
-    "3. 册数填正整数；全角数字、文本形式的数字均可。题名卷数如“墨子十五卷”；著者如“（明）王懋德（明）陸鳳儀纂修”；版本如“明萬曆刻本”。",
+    "1. 第一张工作表是登记表：第一行是表头，每行登记一部书。不要改动表头文字；可以删去不用的选填列，"
+    "但七个核心列（普查编号、索书号、题名卷数、著者、版本、册数、存缺卷数）必须保留。",
+    "2. 普查编号格式为 PPPPPP-UUUU-NNNNNNN（省代码-单位代码-七位流水号），例如 210000-0101-0000001。已有编号照录；"
+    "留空则导入时按本单位下一个流水号自动编号。",
+    "3. 册数填正整数；全角数字、文本形式的数字均可。题名卷数如“墨子十五卷”；著者如“（明）王懋德（明）陸鳳儀纂修”；"
+    "版本如“明萬曆刻本”。",
     "4. 分类写作“史部·地理類·總志之屬”（部、類、屬，可只写到部或類）。版框高、版框宽以厘米计，如 21.5。",
     "5. 行款如“半葉十行行二十字”；版式如“白口，四周雙邊，單黑魚尾”。",
     "6. 钤印：多方印以“；”分隔，印主写在括号内，位置写在方括号内，如“天一閣（范欽）；汲古閣［卷端］”。",
-    "7. 批校题跋：多条以“；”分隔，写作“人名+方式（说明）”，方式为批、校、題、跋、識，如“（清）黃丕烈跋（卷末手跋二則）；顧廣圻校”。",
+    "7. 批校题跋：多条以“；”分隔，写作“人名+方式（说明）”，方式为批、校、題、跋、識，如“（清）黃丕烈跋（卷末手跋二則）"
+    "；顧廣圻校”。",
     "8. 装帧、定级、破损级别请从下拉列表或右侧词表中选择。",
-    "9. 公式只取 Excel 保存的计算结果；合并单元格（同一列上下合并）视为每一行都填了该值；左右合并的单元格不能导入。空行自动跳过。",
-    "10. 导入默认“全部或全不”：只要有一处错误，就一条也不写入。每次导入都在原文件旁保存导入报告 文件名.report.xlsx：逐行列出普查编号（填写的、对应到的或导入时分配的）、结果（新建、更新、未变、冲突、错误）和问题；导入时分配的普查编号请填回本表。",
-    "11. 同一文件再次导入时，按普查编号比对；没有普查编号的行按本单位的索书号比对。内容未变的跳过，有改动的更新（仅限草稿和返修记录；已提交或已审核的记录不会被修改，报告为冲突）。",
-    "12. 与本单位已有记录或本表其他行题名卷数、版本都相同的新行视为疑似重复，报告为错误；确为复本时以“允许重复”导入（命令行 --allow-duplicates）。",
+    "9. 公式只取 Excel 保存的计算结果；合并单元格（同一列上下合并）视为每一行都填了该值；左右合并的单元格不能导入。"
+    "空行自动跳过。",
+    "10. 导入默认“全部或全不”：只要有一处错误，就一条也不写入。每次导入都在原文件旁保存导入报告 文件名.report.xlsx："
+    "逐行列出普查编号（填写的、对应到的或导入时分配的）、结果（新建、更新、未变、冲突、错误）和问题；"
+    "导入时分配的普查编号请填回本表。",
+    "11. 同一文件再次导入时，按普查编号比对；没有普查编号的行按本单位的索书号比对。内容未变的跳过，"
+    "有改动的更新（仅限草稿和返修记录；已提交或已审核的记录不会被修改，报告为冲突）。",
+    "12. 与本单位已有记录或本表其他行题名卷数、版本都相同的新行视为疑似重复，报告为错误；"
+    "确为复本时以“允许重复”导入（命令行 --allow-duplicates）。",
 ]
 
 
@@ -1187,12 +1214,12 @@ def write_template(path: str | Path) -> Path:
     ]
     ranges: dict[str, str] = {}
     for j, (title, labels) in enumerate(lists):
-        col = column_letter(3 + j)
-        info.column_dimensions[col].width = 16 if j < 4 else 24
+        letter = column_letter(3 + j)
+        info.column_dimensions[letter].width = 16 if j < 4 else 24
         set_text(info.cell(row=1, column=3 + j), title).font = bold
         for r, label in enumerate(labels, start=2):
             set_text(info.cell(row=r, column=3 + j), label)
-        ranges[title] = f"'说明'!${col}$2:${col}${len(labels) + 1}"
+        ranges[title] = f"'说明'!${letter}$2:${letter}${len(labels) + 1}"
     for header, key in (("装帧", "装帧"), ("定级", "定级"), ("破损级别", "破损级别")):
         idx = next(i for i, c in enumerate(TEMPLATE_COLUMNS, start=1) if c.header == header)
         dv = DataValidation(type="list", formula1=ranges[key], allow_blank=True, showErrorMessage=False)

@@ -33,7 +33,7 @@ from typing import Any
 from guji.census.era import EraResult
 from guji.census.vocab import entry
 
-__all__ = ["GradeSuggestion", "GradingRulesError", "suggest_grade", "load_rules"]
+__all__ = ["GradeSuggestion", "GradingRulesError", "load_rules", "suggest_grade"]
 
 _LEVEL_LABELS = {1: "一級", 2: "二級", 3: "三級", 4: "四級"}
 _GRADE_LABELS = {
@@ -88,7 +88,7 @@ def load_rules(path: Path | None = None) -> dict[str, Any]:
         if path in _rules_cache:
             return _rules_cache[path]
         try:
-            data = json.loads((path or _default_path()).read_text(encoding="utf-8"))
+            data: dict[str, Any] = json.loads((path or _default_path()).read_text(encoding="utf-8"))
             order = data["grade_order"]
             for r in data["period_rules"]:
                 for key in ("id", "level", "grade", "start_year_min", "end_year_max", "confirmed", "reason"):

@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 from guji.census.era import parse_chinese_numeral
 from guji.text.fold import t2s_chars
 
-__all__ = ["LeafFormat", "YuWei", "LeafFormatError", "parse_leaf_format"]
+__all__ = ["LeafFormat", "LeafFormatError", "YuWei", "parse_leaf_format"]
 
 
 class LeafFormatError(ValueError):
@@ -97,7 +97,7 @@ _LINES_CHARS = [
     # 半叶十行行二十字 / 每半叶十行，每行二十字 / 半叶 11行20字 / 10行22字
     re.compile(rf"(?:每)?(?:半[叶页])?{_SEP}({_NUM})行{_SEP}(?:每)?行?({_NUM})(?:字?(?:至|或|到|-|~)({_NUM}))?字"),
 ]
-_CHARS_IRREGULAR = re.compile(r"(?:每)?(?:半[叶页])?(?:({_NUM})行)?{sep}行?字(?:数)?不等".format(_NUM=_NUM, sep=_SEP))
+_CHARS_IRREGULAR = re.compile(rf"(?:每)?(?:半[叶页])?(?:({_NUM})行)?{_SEP}行?字(?:数)?不等")
 _COMMENTARY = re.compile(
     rf"(小字|注|註|注文|夹注)(双|单)行{_SEP}(?:(?:字数)?(同)|(?:行?({_NUM})字))?")
 _BANKO = [("大黑口", "大黑口"), ("细黑口", "細黑口"), ("小黑口", "細黑口"), ("黑口", "黑口"),
@@ -213,21 +213,21 @@ def parse_leaf_format(text: str) -> LeafFormat:
             lf.lines_per_half_leaf, lf.chars_per_line = lines, chars
             lf.chars_per_line_max = cmax
             take(m)
-    m = _CHARS_IRREGULAR.search(s)
-    if m:
+    irregular = _CHARS_IRREGULAR.search(s)
+    if irregular:
         lf.chars_irregular = True
-        if m.group(1) and lf.lines_per_half_leaf is None:
-            lf.lines_per_half_leaf = _num(m.group(1))
-        take(m)
-    m = _COMMENTARY.search(s)
-    if m:
-        lf.commentary_double = m.group(2) == "双"
-        if m.group(3):
+        if irregular.group(1) and lf.lines_per_half_leaf is None:
+            lf.lines_per_half_leaf = _num(irregular.group(1))
+        take(irregular)
+    commentary = _COMMENTARY.search(s)
+    if commentary:
+        lf.commentary_double = commentary.group(2) == "双"
+        if commentary.group(3):
             lf.commentary_same = True
-        elif m.group(4):
+        elif commentary.group(4):
             lf.commentary_same = False
-            lf.commentary_chars_per_line = _num(m.group(4))
-        take(m)
+            lf.commentary_chars_per_line = _num(commentary.group(4))
+        take(commentary)
     for key, label in _BANKO:
         i = s.find(key)
         if i >= 0 and not any(used[i:i + len(key)]):

@@ -147,13 +147,13 @@ class CensusRecord(Base):
     # "changed here since" from "changed there since" when merging packages.
     exchange_hash: Mapped[str | None] = mapped_column(String(64))
 
-    authors: Mapped[list["RecordAuthor"]] = relationship(
+    authors: Mapped[list[RecordAuthor]] = relationship(
         back_populates="record", cascade="all, delete-orphan", order_by="RecordAuthor.seq", lazy="selectin"
     )
-    seals: Mapped[list["RecordSeal"]] = relationship(
+    seals: Mapped[list[RecordSeal]] = relationship(
         back_populates="record", cascade="all, delete-orphan", order_by="RecordSeal.seq", lazy="selectin"
     )
-    annotations: Mapped[list["RecordAnnotation"]] = relationship(
+    annotations: Mapped[list[RecordAnnotation]] = relationship(
         back_populates="record", cascade="all, delete-orphan", order_by="RecordAnnotation.seq", lazy="selectin"
     )
 

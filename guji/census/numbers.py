@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from guji.errors import GujiError
 
 __all__ = [
+    "PROVINCE_PREFIXES",
     "CensusNumber",
     "CensusNumberError",
-    "parse_census_number",
     "format_census_number",
+    "parse_census_number",
     "validate_region_code",
-    "validate_unit_code",
     "validate_serial",
-    "PROVINCE_PREFIXES",
+    "validate_unit_code",
 ]
 
 # First two digits of the GB/T 2260 province-level divisions: 11–15 (North China),

@@ -28,16 +28,16 @@ from typing import Any
 from guji.text.fold import fold
 
 __all__ = [
-    "VocabEntry",
     "Dynasty",
     "UnknownVocabulary",
-    "load",
-    "names",
+    "VocabEntry",
     "choices",
+    "dynasties",
     "entry",
     "is_valid",
+    "load",
+    "names",
     "normalise",
-    "dynasties",
 ]
 
 

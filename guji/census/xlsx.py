@@ -34,18 +34,27 @@ import re
 import xml.parsers.expat
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from guji.errors import GujiError
 from guji.messages import msg
 
-__all__ = ["ExcelFileError", "Sheet", "read_sheet", "cell_values", "column_letter", "MAX_CELL_CHARS", "MAX_ROW",
-           "BUDGETS", "MAX_RATIO"]
+__all__ = [
+    "BUDGETS",
+    "MAX_CELL_CHARS",
+    "MAX_RATIO",
+    "MAX_ROW",
+    "ExcelFileError",
+    "Sheet",
+    "cell_values",
+    "column_letter",
+    "read_sheet",
+]
 
 MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
 MAX_ROW = 1_048_576  # Excel's last row
@@ -106,7 +115,7 @@ class _Budgeted:
     def close(self) -> None:
         self._fh.close()
 
-    def __enter__(self) -> "_Budgeted":
+    def __enter__(self) -> _Budgeted:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -254,7 +263,7 @@ class Sheet:
     # --- reading ----------------------------------------------------------------------------
 
     def rows(self, chunk: int = 1 << 20, *, fast: bool = True,
-             want: Callable[[int], bool] | None = None) -> Iterator[tuple[int, dict[int, Any]]]:
+             want: Callable[[int], bool] | None = None) -> Generator[tuple[int, dict[int, Any]], None, None]:
         """The rows in sheet order (``fast=False``: expat alone, for tests that compare the two).
 
         ``want(row_number)`` False: the row is not read (the fast path does not even parse its
@@ -298,7 +307,7 @@ class Sheet:
                                      limit=f"{MAX_ROW:,}"))
         return number
 
-    def _read(self, fh: IO[bytes], decoder: Any, chunk: int) -> str | None:
+    def _read(self, fh: _Budgeted, decoder: Any, chunk: int) -> str | None:
         data = fh.read(chunk)
         self.position += len(data)
         if not data:
@@ -306,7 +315,7 @@ class Sheet:
             return tail or None
         return decoder.decode(data)
 
-    def _rows(self, fh: IO[bytes], chunk: int) -> Iterator[tuple[int, dict[int, Any]]]:
+    def _rows(self, fh: _Budgeted, chunk: int) -> Iterator[tuple[int, dict[int, Any]]]:
         decoder = codecs.getincrementaldecoder("utf-8")()
         buf = ""
         # The document up to <sheetData>: kept to restart expat mid-document if needed.
@@ -417,7 +426,7 @@ class Sheet:
         state[0] = self.last_row = row  # only now: a row the fast path gives up on is read again by expat
         return row, cells
 
-    def _expat(self, text: str, fh: IO[bytes], chunk: int, last_row: int,
+    def _expat(self, text: str, fh: _Budgeted, chunk: int, last_row: int,
                pending: bytes = b"") -> Iterator[tuple[int, dict[int, Any]]]:
         """Rows by expat from ``text`` (the document so far, or the prologue and the rest of the
         rows), then ``pending`` (the start of a character the fast path's decoder was holding: a
@@ -543,7 +552,7 @@ def _merged_ranges(z: zipfile.ZipFile, member: str, name: str, chunk: int = 1 <<
             if at < 0:
                 continue
             m = None
-            for m in end.finditer(window, max(0, at - 70)):
+            for m in end.finditer(window, max(0, at - 70)):  # noqa: B007 - the last match is the one wanted
                 pass
             if m is not None:
                 found = True

@@ -44,7 +44,7 @@ def _field(value: Any) -> str:
 def timestamp(at: dt.datetime) -> str:
     """An entry's time as both databases print it in the canonical form (UTC, microseconds)."""
     if at.tzinfo is not None:
-        at = at.astimezone(dt.timezone.utc)
+        at = at.astimezone(dt.UTC)
     return at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
@@ -187,7 +187,7 @@ class ChainHead:
         return f"{self.entries}:{self.hash}"
 
     @classmethod
-    def parse(cls, value: str) -> "ChainHead":
+    def parse(cls, value: str) -> ChainHead:
         """``entries:hash`` as printed by :meth:`__str__` (``seq`` is not part of it)."""
         count, _, digest = value.strip().partition(":")
         if not count.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):

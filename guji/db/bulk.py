@@ -43,7 +43,7 @@ class Insert:
             values = [row[i] for i in order]
             for pos, proc in convert:
                 values[pos] = proc(values[pos])  # on None too, as SQLAlchemy does (JSON: 'null')
-            out.append(tuple(values) if self.positional else dict(zip(self.names, values)))
+            out.append(tuple(values) if self.positional else dict(zip(self.names, values, strict=True)))
         return out
 
     def bound(self, name: str, value: Any) -> Any:
@@ -68,7 +68,8 @@ def compile_insert(session: Session, table: Table, columns: Sequence[str], *, ra
     missing = [c.key for c in getattr(compiled, "insert_prefetch", ()) if c.key not in cols]
     if missing:
         raise ValueError(f"bulk insert into {table.name}: give the columns with defaults too ({', '.join(missing)})")
-    procs = compiled._bind_processors  # noqa: SLF001 - the compiled statement's own type processing
+    # Private, hence the pinned SQLAlchemy minor release (tests/foundation/test_dependency_pins.py).
+    procs = compiled._bind_processors  # the compiled statement's own type processing
     # Output order: the driver's positional order (SQLite's qmark), else the columns as given.
     names = list(compiled.positiontup or ()) if compiled.positional else cols
     return Insert(table.name, str(compiled), tuple(cols.index(n) for n in names),

@@ -43,9 +43,7 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic filter: leave the hand-made search objects alone when comparing schemas."""
     if type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES):
         return False
-    if type_ == "index" and name in UNMODELLED_INDEXES:
-        return False
-    return True
+    return not (type_ == "index" and name in UNMODELLED_INDEXES)
 
 
 def schema_diff(db: Database) -> list[object]:
@@ -75,7 +73,8 @@ def _revisions() -> dict[str, tuple[str, ...]]:
     """Every revision of the migration files and the revisions it follows."""
     out: dict[str, tuple[str, ...]] = {}
     for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        found: dict[str, Any] = {k: ast.literal_eval(v.strip()) for k, v in _ASSIGNMENT.findall(path.read_text("utf-8"))}
+        source = path.read_text("utf-8")
+        found: dict[str, Any] = {k: ast.literal_eval(v.strip()) for k, v in _ASSIGNMENT.findall(source)}
         if "revision" not in found:
             continue
         down = found.get("down_revision")

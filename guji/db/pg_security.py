@@ -270,7 +270,8 @@ def _functions(prefix: str) -> list[str]:
                        locked_until = coalesce(guji_login_failed.locked_until, user_account.locked_until)
                  WHERE id = u.id;
                 INSERT INTO audit_log (at, user_id, login, institution_id, action, entity, entity_id, changes)
-                VALUES (now(), u.id, u.login, u.institution_id, 'login_failed', 'user_account', u.id::text, changes::json);
+                VALUES (now(), u.id, u.login, u.institution_id, 'login_failed', 'user_account', u.id::text,
+                        changes::json);
             END $$""",
         # The gate: is the account locked? A lock whose time has passed is lifted here.
         """CREATE OR REPLACE FUNCTION guji_login_state(p_login text) RETURNS timestamptz
@@ -431,5 +432,17 @@ def drop_roles(conn: Connection, prefix: str) -> None:
         _ddl(conn, f"DROP ROLE IF EXISTS {_q(role)}")
 
 
-__all__ = ["GATE_PASSWORD", "can_install", "drop_roles", "uninstall", "group", "install", "installed", "prefix_for",
-           "scram_verifier", "set_own_password", "sync_login", "user_role"]
+__all__ = [
+    "GATE_PASSWORD",
+    "can_install",
+    "drop_roles",
+    "group",
+    "install",
+    "installed",
+    "prefix_for",
+    "scram_verifier",
+    "set_own_password",
+    "sync_login",
+    "uninstall",
+    "user_role",
+]

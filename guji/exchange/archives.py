@@ -39,9 +39,9 @@ from restoration.models import (
     AssessmentFinding,
     JobRestorer,
     Material,
+    Photo,
     PhPointRow,
     PhSetRow,
-    Photo,
     Plan,
     PlanMaterial,
     Recipe,
@@ -72,7 +72,7 @@ def _value(col: Any, raw: Any, where: str) -> Any:
     try:
         if isinstance(t, UTCDateTime):
             value = dt.datetime.fromisoformat(str(raw))
-            return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+            return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
         if isinstance(t, Date):
             return dt.date.fromisoformat(str(raw))
         if isinstance(t, Numeric) and not isinstance(t, Float):
@@ -188,7 +188,8 @@ def merge_rounds(s: Session, actor: Actor, doc: Any, people: People, name: str) 
         rec_id = s.scalar(select(CensusRecord.id).where(CensusRecord.census_number == number))
         if rec_id is None:
             raise PackageRefused(msg("exchange.package.bad_reference", name=name, what="census number", value=number))
-        here = {(audit.jsonable(r.at), r.action, r.login): r for r in
+        here: dict[tuple[Any, str | None, str | None], ReviewRound] = {
+            (audit.jsonable(r.at), r.action, r.login): r for r in
                 s.scalars(select(ReviewRound).where(ReviewRound.record_id == rec_id))}
         top = max((r.seq for r in here.values()), default=0)
         for raw in sorted(_list(rounds, name), key=lambda r: str(r.get("at")) if isinstance(r, dict) else ""):
@@ -423,11 +424,11 @@ class JobMerger:
                            for m in _list(plan.get("materials"), name)]
             s.add(p)
         for ph in _list(doc.get("ph_sets"), name):
-            row = PhSetRow(job_id=job.id, measured_by=people.id(ph.get("measured_by"), f"{number} pH"),
-                           **load(PhSetRow, ph, name, skip=("job_id", "measured_by")))
-            row.points = [PhPointRow(**load(PhPointRow, pt, name, skip=("set_id",)))
-                          for pt in _list(ph.get("points"), name)]
-            s.add(row)
+            ph_set = PhSetRow(job_id=job.id, measured_by=people.id(ph.get("measured_by"), f"{number} pH"),
+                              **load(PhSetRow, ph, name, skip=("job_id", "measured_by")))
+            ph_set.points = [PhPointRow(**load(PhPointRow, pt, name, skip=("set_id",)))
+                             for pt in _list(ph.get("points"), name)]
+            s.add(ph_set)
         sessions = []
         for x in _list(doc.get("sessions"), name):
             values = load(RepairSession, x, name, skip=("job_id", "restorer_id"))
@@ -436,13 +437,13 @@ class JobMerger:
                 # The restorer has no account here: the session is recorded under the importing
                 # administrator (the column must name someone) and the note keeps who did the work.
                 values["notes"] = f"〔修复师 {login}〕" + (values.get("notes") or "")
-            row = RepairSession(job_id=job.id, restorer_id=people.id(login, f"{number} session", required=True),
-                                **values)
-            row.materials = [SessionMaterial(material_id=self._material(m.get("material"), inst_id),
-                                             **load(SessionMaterial, m, name, skip=("session_id", "material_id")))
-                             for m in _list(x.get("materials"), name)]
-            s.add(row)
-            sessions.append(row)
+            repair = RepairSession(job_id=job.id, restorer_id=people.id(login, f"{number} session", required=True),
+                                   **values)
+            repair.materials = [SessionMaterial(material_id=self._material(m.get("material"), inst_id),
+                                                **load(SessionMaterial, m, name, skip=("session_id", "material_id")))
+                                for m in _list(x.get("materials"), name)]
+            s.add(repair)
+            sessions.append(repair)
         s.flush()
         for t in _list(doc.get("trials"), name):
             r = t.get("recipe") or {}

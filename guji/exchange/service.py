@@ -182,7 +182,8 @@ class ExchangeService:
             existing = s.scalar(select(InstitutionKey).where(InstitutionKey.fingerprint == fp))
             if existing is not None:
                 owner = s.get(Institution, existing.institution_id)
-                key = "exchange.key.already" if existing.institution_id == inst.id else "exchange.key.registered_elsewhere"
+                key = ("exchange.key.already" if existing.institution_id == inst.id
+                       else "exchange.key.registered_elsewhere")
                 raise Conflict(msg(key, fingerprint=fp, code=owner.code if owner else "?"))
             row = InstitutionKey(institution_id=inst.id, public_key=raw.hex(), fingerprint=fp,
                                  registered_by=a.user_id, registered_at=utcnow(), note=note)
@@ -270,7 +271,7 @@ class ExchangeService:
         until = utcnow()
         work = Path(tempfile.mkdtemp(prefix="guji-exchange-out-"))
         writer: package.PackageWriter | None = None
-        marks = tempfile.TemporaryFile()
+        marks = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
         try:
             xml_path = work / package.CENSUS
             with open(xml_path, "wb") as fh:
@@ -306,11 +307,12 @@ class ExchangeService:
                 head = audit_chain.head(s.connection())
             rounds = sum(len(v) for v in review_doc["records"].values())
             counts = {"records": n, "images": len(image_files), "rounds": rounds, "jobs": len(jobs)}
+            chain_head = str(head) if head is not None else None
             header = {
                 "institution": signer_code, "holder": holder_code, "sequence": sequence,
                 "created_at": _iso(until), "since": _iso(since), "until": _iso(until),
                 "exported_by": a.login, "software": f"guji {guji.__version__}",
-                "audit_chain_head": str(head) if head is not None else None, "signer_fingerprint": fp,
+                "audit_chain_head": chain_head, "signer_fingerprint": fp,
                 "counts": counts,
             }
             manifest_sha = writer.finish(header, lambda data: keys.sign(private, data))
@@ -329,7 +331,7 @@ class ExchangeService:
                     audit.record(s, a, "export", ENTITY_PACKAGE, f"{signer_code}#{sequence}",
                                  {"sequence": sequence, "fingerprint": fp, "holder": holder_code,
                                   "manifest_sha256": manifest_sha, **counts,
-                                  "since": _iso(since), "audit_chain_head": header["audit_chain_head"]},
+                                  "since": _iso(since), "audit_chain_head": chain_head},
                                  note=f"exchange package {os.path.basename(os.fspath(out))}")
             except IntegrityError:
                 finished.target.unlink(missing_ok=True)
@@ -345,7 +347,7 @@ class ExchangeService:
         if progress is not None:
             progress(1.0, f"{n} records")
         return ExportResult(os.fspath(out), signer_code, holder_code, sequence, n, len(image_files), rounds,
-                            len(jobs), fp, header["audit_chain_head"], manifest_sha, since)
+                            len(jobs), fp, chain_head, manifest_sha, since)
 
     def _jobs_to_send(self, s: Session, people: archives.People, holder_id: int,
                       since_last: bool) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -378,7 +380,7 @@ class ExchangeService:
             raise ValidationError(msg("exchange.export.image_missing", sha256=sha, path="-"), "images")
         root = self.app.images.store_root(create=False)
         out: dict[str, tuple[Path, str]] = {}
-        for image_id, sha, rel in rows:
+        for _image_id, sha, rel in rows:
             try:
                 p = root / check_relpath(rel)
             except BadStorePath:
@@ -445,8 +447,9 @@ class ExchangeService:
                 ExchangePackage.direction == "import", ExchangePackage.institution_id == signer.id)) or 0
             if sequence <= last:
                 raise PackageRefused(msg("exchange.package.replayed", code=signer.code, sequence=sequence, last=last))
+            named = str(header["holder"])
             holder = s.scalar(select(Institution).where(
-                Institution.region_code == str(header["holder"])[:6], Institution.unit_code == str(header["holder"])[7:]))
+                Institution.region_code == named[:6], Institution.unit_code == named[7:]))
             if holder is None or holder.code != header["holder"]:
                 raise PackageRefused(msg("exchange.package.unknown_holder", code=header["holder"]))
             if holder.id != signer.id and not signer.is_centre:

@@ -510,7 +510,8 @@ class ImageService:
         info = self.get_image(image_id)
         p = Path(info.path)
         if not p.exists():
-            raise NotFound(msg("images.file_missing", image=image_id, relpath=info.relpath, path=p.parent.parent.parent))
+            raise NotFound(msg("images.file_missing", image=image_id, relpath=info.relpath,
+                               path=p.parent.parent.parent))
         return p
 
     def find_image(self, sha256: str) -> ImageInfo | None:
@@ -742,7 +743,8 @@ class ImageService:
         if not rows:
             return []
         root = self.store_root()
-        out = [AttachedImage(a.id, "job", a.job_id, a.stage, a.caption, a.seq, self._info(img, root)) for a, img in rows]
+        out = [AttachedImage(a.id, "job", a.job_id, a.stage, a.caption, a.seq, self._info(img, root))
+               for a, img in rows]
         return sorted(out, key=lambda a: (order.get(a.role, 9), a.seq, a.attachment_id))
 
     # --- detaching -------------------------------------------------------------------------
@@ -855,7 +857,8 @@ class ImageService:
 
     # --- frame size into the record ---------------------------------------------------------------
 
-    def measured_frame(self, image_id: int, *, dpi: float | None = None) -> tuple[Decimal, Decimal, bool, int | None, float]:
+    def measured_frame(self, image_id: int, *,
+                       dpi: float | None = None) -> tuple[Decimal, Decimal, bool, int | None, float]:
         """``(height_cm, width_cm, is_half, lines, dpi)`` measured on an image (analysing it if needed).
 
         Catalogues record the frame of a half-leaf (半框): on an uncut leaf (the analysis found the 版心

@@ -35,7 +35,7 @@ class Message(str):
 
     key: str
 
-    def __new__(cls, text: str, key: str) -> "Message":
+    def __new__(cls, text: str, key: str) -> Message:
         obj = super().__new__(cls, text)
         obj.key = key
         return obj

@@ -3,7 +3,8 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- the .xlsx reader: files refused whole, cells refused one by one
     "census.xlsx.member_too_large": (
-        "{name} 中的 {member} 解压后有 {size} 字节，超过上限 {limit} 字节：拒绝读取（文件可能是压缩炸弹），未写入任何记录",
+        "{name} 中的 {member} 解压后有 {size} 字节，超过上限 {limit} 字节：拒绝读取（文件可能是压缩炸弹），"
+        "未写入任何记录",
         "{name}: {member} unpacks to {size} bytes, more than the limit of {limit}: refused (the file may be a "
         "zip bomb); nothing was written"),
     "census.xlsx.member_ratio": (

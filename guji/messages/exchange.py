@@ -23,7 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "{kept} changed only here (kept), {conflicts} conflicts"),
     "exchange.report.dry_run": ("试运行，什么也没有写入：", "dry run, nothing written: "),
     "exchange.report.conflict": ("冲突 {number}：{reason}", "conflict {number}: {reason}"),
-    "exchange.report.difference": ("    {field}：此处 {here} → 文件 {there}", "    {field}: here {here} → file {there}"),
+    "exchange.report.difference": ("    {field}：此处 {here} → 文件 {there}",
+                                   "    {field}: here {here} → file {there}"),
     "exchange.report.theirs_hint": ("（未覆盖；--theirs 可取文件中的版本，已审核的记录除外）",
                                     "(not overwritten; --theirs takes the file's version, except for approved "
                                     "records)"),

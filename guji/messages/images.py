@@ -10,7 +10,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "images.store_where_unset": ("（尚未设定，见 `guji settings image-store`）",
                                  "(not set yet, see `guji settings image-store`)"),
     "images.store_missing": (
-        "影像库 {path} 不存在或无法访问（文件夹被删除，或网络盘未挂载？）；本数据库的影像库应在 {right}。未写入任何内容",
+        "影像库 {path} 不存在或无法访问（文件夹被删除，或网络盘未挂载？）；本数据库的影像库应在 {right}。"
+        "未写入任何内容",
         "the image store {path} is missing or cannot be reached (folder deleted, or a share not mounted?); "
         "this database's image store should be at {right}. Nothing was written"),
     "images.store_unmarked": (
@@ -43,16 +44,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "images.file_missing": ("影像 {image}（{relpath}）的文件不在影像库 {path} 中",
                             "the file of image {image} ({relpath}) is missing from the image store {path}"),
     # --- setting the location (administrators) ------------------------------------------
-    "images.settings_admin_only": ("{login} 不能更改影像库位置：需要中心管理员（admin）角色",
-                                   "{login} may not change where the image store is: needs the role 中心管理员 (admin)"),
+    "images.settings_admin_only": (
+        "{login} 不能更改影像库位置：需要中心管理员（admin）角色",
+        "{login} may not change where the image store is: needs the role 中心管理员 (admin)"),
     "images.store_path_relative": ("影像库路径必须是绝对路径：{path}", "the image store path must be absolute: {path}"),
     "images.store_lacks_images": (
         "{path} 中缺少本数据库 {count} 幅影像中的 {missing} 幅（例如 {example}）；请先把影像库复制过去，"
         "或加 --force 仍然设定",
         "{path} lacks {missing} of this database's {count} images (for example {example}); copy the image store "
         "there first, or add --force to set it anyway"),
-    "images.store_changed_meanwhile": ("影像库位置刚被他人更改，请重新查看后再设定",
-                                       "the image store location was just changed by someone else; look again, then set it"),
+    "images.store_changed_meanwhile": (
+        "影像库位置刚被他人更改，请重新查看后再设定",
+        "the image store location was just changed by someone else; look again, then set it"),
     "images.store_set": ("影像库已设为 {path}（标识 {store_id}）", "the image store is now {path} (id {store_id})"),
     "images.store_status": ("影像库：{path}（{source}，标识 {store_id}）{state}",
                             "image store: {path} ({source}, id {store_id}) {state}"),
@@ -109,7 +112,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "the data file {file} is damaged or incomplete ({reason})"),
     "backup.image_bad": ("影像 {file} 已损坏（内容与其 SHA-256 名称不符）",
                          "the image {file} is damaged (its content does not match its SHA-256 name)"),
-    "backup.image_absent": ("影像 {file} 被数据引用，但不在备份中", "the image {file} is cited by the data but not in the backup"),
+    "backup.image_absent": ("影像 {file} 被数据引用，但不在备份中",
+                            "the image {file} is cited by the data but not in the backup"),
     "backup.image_stray": ("{file} 不是影像库文件的名称", "{file} is not the name of an image-store file"),
     # --- restore --------------------------------------------------------------------------
     "backup.restore_needs_admin": (
@@ -133,12 +137,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "备份含有 {count} 幅影像，但数据库 {db} 没有影像库：先用 `guji init --image-store 路径` 设定；未写入任何内容",
         "the backup holds {count} images but the database {db} has no image store: set one first with "
         "`guji init --image-store PATH`; nothing was written"),
-    "backup.restore_chain": ("{path} 中的审计日志与其审计链不符（第 {position} 条，记录 {entry}）：备份中的审计记录被改动过；未恢复任何数据",
-                             "the audit log in {path} does not match its chain (link {position}, entry {entry}): "
-                             "audit entries in the backup were altered; nothing was restored"),
-    "backup.restore_chain_head": ("{path} 的审计链没有结束在备份头记载的链头 {head}：审计记录被截去或改动；未恢复任何数据",
-                                  "the audit chain in {path} does not end at the head {head} its header records: "
-                                  "audit entries were cut off or altered; nothing was restored"),
+    "backup.restore_chain": (
+        "{path} 中的审计日志与其审计链不符（第 {position} 条，记录 {entry}）：备份中的审计记录被改动过；"
+        "未恢复任何数据",
+        "the audit log in {path} does not match its chain (link {position}, entry {entry}): "
+        "audit entries in the backup were altered; nothing was restored"),
+    "backup.restore_chain_head": (
+        "{path} 的审计链没有结束在备份头记载的链头 {head}：审计记录被截去或改动；未恢复任何数据",
+        "the audit chain in {path} does not end at the head {head} its header records: "
+        "audit entries were cut off or altered; nothing was restored"),
     "backup.restore_damaged": ("{path} 已损坏或不完整（{reason}）；未恢复任何数据",
                                "{path} is damaged or truncated ({reason}); nothing was restored"),
     "backup.restored": (

@@ -143,7 +143,8 @@ class AuditService:
     def __init__(self, ctx: ServiceContext):
         self.ctx = ctx
 
-    def history(self, entity: str | None = None, entity_id: int | str | None = None, limit: int = 500) -> list[AuditRow]:
+    def history(self, entity: str | None = None, entity_id: int | str | None = None,
+                limit: int = 500) -> list[AuditRow]:
         """Newest first; filtered by entity and id when given.
 
         Who reads what (:mod:`guji.services.visibility`): the centre and administrators read the

@@ -65,7 +65,7 @@ class Changes:
     detail: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, kind: str, ids: Iterable[int] = (), **detail: Any) -> "Changes":
+    def of(cls, kind: str, ids: Iterable[int] = (), **detail: Any) -> Changes:
         return cls(kind, tuple(ids), dict(detail))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from guji.census.numbers import CensusNumberError, validate_region_code, validate_unit_code
 from guji.errors import Conflict, FieldProblem, NotFound, PermissionDenied, ValidationError
@@ -77,7 +78,8 @@ class InstitutionService:
         if not can_manage_institutions(self.ctx.actor):
             raise PermissionDenied(f"{self.ctx.actor.login} may not {action}: needs the role 中心管理员 (admin)")
 
-    def add_institution(self, name: str, region_code: str, unit_code: str, *, is_centre: bool = False) -> InstitutionInfo:
+    def add_institution(self, name: str, region_code: str, unit_code: str, *,
+                        is_centre: bool = False) -> InstitutionInfo:
         """Register a holding institution (administrators only). Codes are validated; duplicates refused."""
         self._require_admin("add institutions")
         name, region_code, unit_code = _validated(name, region_code, unit_code)
@@ -86,7 +88,8 @@ class InstitutionService:
                 if s.scalar(select(Institution).where(Institution.name == name)):
                     raise Conflict(f"an institution named {name!r} already exists")
                 if s.scalar(
-                    select(Institution).where(Institution.region_code == region_code, Institution.unit_code == unit_code)
+                    select(Institution).where(Institution.region_code == region_code,
+                                              Institution.unit_code == unit_code)
                 ):
                     raise Conflict(f"the code {region_code}-{unit_code} is already used by another institution")
                 inst = Institution(name=name, region_code=region_code, unit_code=unit_code, is_centre=is_centre)
@@ -119,7 +122,7 @@ class InstitutionService:
             return Changes.of("institution", [inst.id])
 
     @staticmethod
-    def _get(s, region: str, unit: str, *, for_update: bool = False) -> Institution:  # type: ignore[no-untyped-def]
+    def _get(s: Session, region: str, unit: str, *, for_update: bool = False) -> Institution:
         stmt = select(Institution).where(Institution.region_code == region, Institution.unit_code == unit)
         if for_update:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
@@ -142,4 +145,5 @@ class InstitutionService:
 
     def list(self) -> list[InstitutionInfo]:
         with self.ctx.read() as s:
-            return [info(i) for i in s.scalars(select(Institution).order_by(Institution.region_code, Institution.unit_code))]
+            rows = s.scalars(select(Institution).order_by(Institution.region_code, Institution.unit_code))
+            return [info(i) for i in rows]

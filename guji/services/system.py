@@ -29,8 +29,8 @@ def get(s: Session, key: str) -> str | None:
 def get_many(s: Session, keys: Iterable[str]) -> dict[str, str]:
     """``{key: value}`` for those of ``keys`` that are set."""
     wanted = sorted(set(keys))
-    return {k: v for k, v in s.execute(select(SystemSetting.key, SystemSetting.value)
-                                       .where(SystemSetting.key.in_(wanted)))}
+    return dict(s.execute(select(SystemSetting.key, SystemSetting.value)
+                          .where(SystemSetting.key.in_(wanted))).all())
 
 
 def put(s: Session, key: str, value: str, *, actor: Actor | None = None, action: str = "settings",

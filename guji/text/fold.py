@@ -41,13 +41,13 @@ import opencc
 
 __all__ = [
     "fold",
-    "gram_tokens",
     "fts_phrase",
     "fts_query",
-    "t2s_chars",
+    "gram_tokens",
     "pinyin_key",
-    "stroke_key",
     "stroke_data_available",
+    "stroke_key",
+    "t2s_chars",
 ]
 
 _local = threading.local()
@@ -72,7 +72,7 @@ def _keep(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNM"
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str | None]):
     """``str.translate`` table that computes (and keeps) each code point's folded form.
 
     ``str.translate`` looks code points up with ``__getitem__``, so ``__missing__`` lets
@@ -92,7 +92,7 @@ class _FoldTable(dict):
         return value
 
 
-class _T2STable(dict):
+class _T2STable(dict[int, str]):
     """Like :class:`_FoldTable` but converts only, keeping every character."""
 
     def __missing__(self, cp: int) -> str:
@@ -242,11 +242,13 @@ def pinyin_key(text: str) -> str:
 
     Contract: total; pure function of ``text``; keys compare with plain string order.
     """
-    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - loads dictionaries, import lazily
+    from pypinyin import Style, lazy_pinyin
 
     cleaned = "".join(ch for ch in unicodedata.normalize("NFKC", text) if _keep(ch))
+    # pypinyin takes a list from the errors callback (one item per character, as documented);
+    # its stub allows only str.
     syllables = lazy_pinyin(cleaned, style=Style.TONE3, neutral_tone_with_five=True,
-                            errors=lambda s: list(s.lower()))
+                            errors=lambda s: list(s.lower()))  # type: ignore[arg-type,return-value]
     return " ".join(syllables)
 
 

@@ -12,8 +12,8 @@ from guji.app import Guji
 from guji.census.excel import ALL_COLUMNS, CORE_COLUMNS, OPTIONAL_COLUMNS, error_file_for, import_excel, write_template
 from guji.census.record import AnnotationData, RecordData, SealData
 from guji.cli.main import main
-from tests.conftest import PASSWORD, build_org, admin_for, make_db
 from tests.census.excel_helpers import CORE, INST_A, counts, good_row, write_xlsx
+from tests.conftest import PASSWORD, admin_for, build_org, make_db
 from tests.export.exports import export_excel
 
 
@@ -26,7 +26,8 @@ def rich(n: int, **over: object) -> RecordData:
         frame_height_cm=Decimal("21.5"), frame_width_cm=Decimal("14.2"), frame_is_half=True,
         layout_statement="半葉十行行二十字，小字雙行同", commentary="小字雙行同", banko="白口", fishtail="單黑魚尾",
         border="四周雙邊", shu_er="有", binding="線裝", grade="2B", damage_grade="qingdu", national_list_number="03832",
-        provincial_list="遼寧省第一批 0012", notes="第一行\n第二行", preface_colophon="有萬曆六年序", publisher_mark="牌記",
+        provincial_list="遼寧省第一批 0012", notes="第一行\n第二行", preface_colophon="有萬曆六年序",
+        publisher_mark="牌記",
         carvers="刻工：王", taboo_notes="避諱", incomplete_note="殘", storage_note="甲庫", acquisition="1950年入藏",
         seals=[SealData("天一閣", "范欽", "卷端"), SealData("汲古閣")],
         annotations=[AnnotationData("（清）黃丕烈", "跋", "卷末手跋"), AnnotationData("顧廣圻", "校")],
@@ -70,7 +71,8 @@ def test_export_then_import_round_trips(org: dict[str, Guji], tmp_path: Path) ->
     app.census.register_book(rich(2, parent_census_number=parent.census_number, title="墨子十五卷",
                                   edition_statement="清乾隆三十年武英殿刻本", extant=None, seals=[], annotations=[],
                                   frame_is_half=None, grade=None, class_subcategory=None), institution=INST_A)
-    app.census.register_book(RecordData(title="史記一百三十卷", edition_statement="清刻本", volumes=1), institution=INST_A)
+    app.census.register_book(RecordData(title="史記一百三十卷", edition_statement="清刻本", volumes=1),
+                             institution=INST_A)
     org["census_b"].census.register_book(RecordData(title="文選六十卷", edition_statement="清刻本", volumes=3),
                                          institution="220000-0101")
     out = tmp_path / "export.xlsx"

@@ -14,13 +14,13 @@ def s(text, et=None):
     return suggest_grade(era=parse_era(text), edition_type=et)
 
 
-def test_northern_song_is_1A_confirmed():
+def test_northern_song_is_1a_confirmed():
     r = s("北宋刻本")
     assert (r.grade, r.level, r.confidence, r.unconfirmed_rule) == ("1A", 1, "high", False)
     assert r.confirmed is False
 
 
-def test_southern_song_jin_yuan_are_1B():
+def test_southern_song_jin_yuan_are_1b():
     for t in ("宋淳熙八年唐仲友台州公使庫刻本", "元刻本", "金刻本", "南宋刻本"):
         r = s(t)
         assert r.grade == "1B", t

@@ -198,7 +198,7 @@ def sheet_xml(rows: list[tuple[str, list[Any]]]) -> str:
     out = []
     for r, values in rows:
         cells = []
-        for i, v in enumerate(values):
+        for v in values:
             if v is None:
                 continue
             cells.append(f'<c t="inlineStr"><is><t>{v}</t></is></c>' if isinstance(v, str) else f"<c><v>{v}</v></c>")

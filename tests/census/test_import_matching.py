@@ -134,7 +134,8 @@ def test_a_call_number_twice_in_the_file(org: dict[str, Guji], tmp_path: Path) -
     assert {(2, "索书号", "census.import.call_number_repeated"), (4, "索书号", "census.import.call_number_repeated")} \
         <= keys(rep.warnings)
     # A row without a number whose call number leads to the record another row names by its number.
-    rep = run(app, write_xlsx(tmp_path / "both.xlsx", [good_row(5), good_row(None, 索书号="善5", 题名卷数="墨子十五卷5")]))
+    rows = [good_row(5), good_row(None, 索书号="善5", 题名卷数="墨子十五卷5")]
+    rep = run(app, write_xlsx(tmp_path / "both.xlsx", rows))
     assert not rep.written and keys(rep.errors) == {(3, "索书号", "census.import.call_number_repeated")}
     assert "2" in rep.errors[0].message and counts(app) == (3, 3)
 
@@ -146,7 +147,8 @@ def test_likely_duplicates_are_errors_unless_allowed(any_org: dict[str, Guji], t
     assert run(app, write_xlsx(tmp_path / "base.xlsx", [good_row(1)])).created == 1
     before = counts(app)
     # Same title and edition as the stored record (numbered row), and as another new row of the file.
-    rows = [good_row(2, 题名卷数="墨子十五卷1"), unnumbered(3, 题名卷数="文選六十卷"), unnumbered(4, 题名卷数="文選六十卷"),
+    rows = [good_row(2, 题名卷数="墨子十五卷1"), unnumbered(3, 题名卷数="文選六十卷"),
+            unnumbered(4, 题名卷数="文選六十卷"),
             good_row(5)]
     path = write_xlsx(tmp_path / "dup.xlsx", rows)
     rep = run(app, path)

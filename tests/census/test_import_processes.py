@@ -282,8 +282,8 @@ def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def test_two_imports_into_one_unit_at_once(shared_url: str, tmp_path: Path) -> None:
     files = []
     for tag in ("甲", "乙"):
-        rows = [good_row(None, **{"索书号": f"{tag}{r}", "题名卷数": f"{tag}書{r}"}) for r in range(1, 301)]
-        rows += [good_row(None, **{"索书号": f"{tag}x{r}", "题名卷数": f"{tag}集{r}", "批校题跋": "顧廣圻校"})
+        rows = [good_row(None, 索书号=f"{tag}{r}", 题名卷数=f"{tag}書{r}") for r in range(1, 301)]
+        rows += [good_row(None, 索书号=f"{tag}x{r}", 题名卷数=f"{tag}集{r}", 批校题跋="顧廣圻校")
                  for r in range(1, 101)]
         files.append(write_xlsx(tmp_path / f"{tag}.xlsx", rows))
     go = tmp_path / "go"

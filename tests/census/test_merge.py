@@ -23,7 +23,8 @@ from guji.services.versions import StaleEdit
 
 
 def book(**kw: object) -> RecordData:
-    values: dict[str, object] = dict(title="墨子十五卷", author_statement="（戰國）墨翟撰", edition_statement="明萬曆刻本",
+    values: dict[str, object] = dict(title="墨子十五卷", author_statement="（戰國）墨翟撰",
+                                     edition_statement="明萬曆刻本",
                                      volumes=4, call_number="善 101", binding="線裝")
     values.update(kw)
     return RecordData(**values)  # type: ignore[arg-type]

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from guji.app import Guji
 from guji.census.models import CensusRecord, RecordSeal
 from guji.census.record import AnnotationData, AuthorData, RecordData, SealData
-from guji.services.versions import StaleEdit
 from guji.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from guji.models import AuditEntry
+from guji.services.versions import StaleEdit
 
 
 def book(**kw: object) -> RecordData:
@@ -38,7 +38,8 @@ def test_register_fills_derived_items(org: dict[str, Guji]) -> None:
     assert r.census_number == "210000-0101-0000001"
     v = app.census.get_record(r.id)
     d = v.data
-    assert (d.edition_dynasty, d.edition_era, d.year_start, d.year_end, d.date_precision) == ("明", "萬曆", 1573, 1620, "era")
+    assert (d.edition_dynasty, d.edition_era, d.year_start, d.year_end, d.date_precision) == (
+        "明", "萬曆", 1573, 1620, "era")
     assert d.juan_count == 30 and d.edition_type == "刻本"
     assert [(a.dynasty, a.name, a.mode) for a in d.authors] == [("明", "王懋德", "纂修"), ("明", "陸鳳儀", "纂修")]
     assert (d.lines_per_half_leaf, d.chars_per_line, d.banko, d.border) == (10, 20, "白口", "四周雙邊")
@@ -113,7 +114,9 @@ def test_vocabulary_accepts_simplified_and_stores_traditional(org: dict[str, Guj
 
 
 def test_full_width_and_text_numbers(org: dict[str, Guji]) -> None:
-    r = org["census_a"].census.register_book(book(volumes="４", frame_height_cm="２１.５", census_number="２１００００－０１０１－００００００５"))
+    r = org["census_a"].census.register_book(book(volumes="４", frame_height_cm="２１.５", census_number="２１００００"
+                                                                                                         "－０１０１－"
+                                                                                                         "００００００５"))
     d = org["census_a"].census.get_record(r.id).data
     assert d.volumes == 4 and d.frame_height_cm == Decimal("21.5") and d.census_number == "210000-0101-0000005"
 
@@ -200,7 +203,8 @@ def test_invalid_update_leaves_the_record_as_it_was(org: dict[str, Guji]) -> Non
 
 def test_parent_and_child_links(org: dict[str, Guji]) -> None:
     app = org["census_a"]
-    parent = app.census.register_book(book(title="津逮秘書十五集", edition_statement="明崇禎毛氏汲古閣刻本", volumes=100))
+    parent = app.census.register_book(book(title="津逮秘書十五集", edition_statement="明崇禎毛氏汲古閣刻"
+                                                                                     "本", volumes=100))
     child = app.census.register_book(book(title="詩品三卷", parent_census_number=parent.census_number))
     assert app.census.get_record(parent.id).children == ((child.id, child.census_number, "詩品三卷"),)
     assert app.census.get_record(child.id).data.parent_census_number == parent.census_number

@@ -110,7 +110,7 @@ def test_sort_and_paging(any_org: dict[str, Guji], register: dict[str, int]) -> 
     years = [r.year_start for r in by_year.rows]
     assert years == sorted(years)
     desc = c.search.search("", sort="year", descending=True)
-    assert [r.id for r in desc.rows][0] == register["minguo"]
+    assert next(r.id for r in desc.rows) == register["minguo"]
     numbers = [r.census_number for r in c.search.search("").rows]
     assert numbers == sorted(numbers)
     first = c.search.search("", limit=2)
@@ -196,7 +196,7 @@ def test_huge_match_sets_rank_title_matches_first(any_org: dict[str, Guji], regi
     assert ids[-1] == register["notes_only"]  # the notes match after every title match
     assert c.search.ids("墨子", sort="rank")[-1] == register["notes_only"]
     # paging through the tiers gives every match once
-    pages = [r.id for off in range(0, 4) for r in c.search.search("墨子", limit=1, offset=off).rows]
+    pages = [r.id for off in range(4) for r in c.search.search("墨子", limit=1, offset=off).rows]
     assert sorted(pages) == sorted(exact)
     # with a filter
     assert found(c, "墨子", SearchFilters(institution="220000-0101")) == [register["minguo"]]
@@ -225,8 +225,8 @@ def _expected(app: Guji, ids: list[int], f: SearchFilters) -> set[int]:
             f.damage_grade is None or d.damage_grade == f.damage_grade,
             f.state is None or v.state == f.state,
             f.institution is None or v.institution_code == f.institution,
-            f.year_from is None or (d.year_end if d.year_end is not None else d.year_start) is not None
-            and (d.year_end if d.year_end is not None else d.year_start) >= f.year_from,  # type: ignore[operator]
+            f.year_from is None or ((d.year_end if d.year_end is not None else d.year_start) is not None
+            and (d.year_end if d.year_end is not None else d.year_start) >= f.year_from),  # type: ignore[operator]
             f.year_to is None or (d.year_start is not None and d.year_start <= f.year_to),
         ]
         if all(checks):
@@ -325,7 +325,7 @@ def test_window_order_pages_every_match_once(any_org: dict[str, Guji], register:
     monkeypatch.setattr(search_mod, "WINDOW", 2)
     ordered = c.search.ids("刻", sort="rank")
     assert sorted(ordered) == exact
-    pages = [r.id for off in range(0, 6) for r in c.search.search("刻", limit=1, offset=off).rows]
+    pages = [r.id for off in range(6) for r in c.search.search("刻", limit=1, offset=off).rows]
     assert pages == ordered
     pages2 = [r.id for off in range(0, 6, 2) for r in c.search.search("刻", limit=2, offset=off).rows]
     assert pages2 == ordered

@@ -59,10 +59,12 @@ def handmade(tmp_path: Path, rows_xml: str, *, prefix: str = "", shared: list[st
 def test_common_shapes_read_fast(tmp_path: Path) -> None:
     xml = ('<row r="1" spans="1:4" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
            '<c r="C1" s="3"/><c r="D1"><v>4.5</v></c></row>'
-           '<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> 墨子 &amp; &lt;注&gt; &#x5B;&#38; </t></is></c>'
+           '<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> 墨子 &amp; &lt;注&gt; &#x5B;&#38; '
+           '</t></is></c>'
            '<c r="B2"><f>1+1</f><v>2</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="str"><f>A1</f><v>x</v></c></row>'
            '<row r="4"/>'
-           '<row r="5"><c r="A5" t="e"><v>#N/A</v></c><c r="B5"><f>A1</f></c><c r="C5" t=\'inlineStr\'><is><t>a\r\nb</t></is></c></row>')
+           '<row r="5"><c r="A5" t="e"><v>#N/A</v></c><c r="B5"><f>A1</f></c><c r="C5" '
+           't=\'inlineStr\'><is><t>a\r\nb</t></is></c></row>')
     path = handmade(tmp_path, xml, shared=["普查", "萬曆"])
     sheet = read_sheet(path)
     rows = list(sheet.rows())
@@ -171,7 +173,7 @@ def test_any_openpyxl_workbook_reads_as_openpyxl_reads_it(tmp_path: Path, rows: 
         ws.append(r)
     path = tmp_path / f"h{write_only:d}.xlsx"
     wb.save(path)
-    ours = {row: cells for row, cells in both(path)}
+    ours = dict(both(path))
     theirs = openpyxl.load_workbook(path, data_only=True).worksheets[0]
     for r, values in enumerate(theirs.iter_rows(values_only=True), start=1):
         expect = {c: v for c, v in enumerate(values, start=1) if v is not None and v != ""}

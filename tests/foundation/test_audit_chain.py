@@ -6,6 +6,7 @@ account would: switching the append-only triggers off, rewriting, switching them
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
@@ -62,7 +63,7 @@ def test_intact_chain_on_both_databases(any_admin: Guji) -> None:
     assert report.entries == n_entries == len(links) >= 5
     # The database's trigger and guji's own canonical form agree byte for byte.
     assert links[0].prev_hash is None
-    assert all(b.prev_hash == a.hash for a, b in zip(links, links[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(links))
     assert str(report.head) == f"{n_entries}:{links[-1].hash}"
 
 

@@ -71,7 +71,7 @@ def test_init_institution_user_roundtrip(cli) -> None:  # type: ignore[no-untype
 def test_bad_values_exit_non_zero_and_write_nothing(cli, argv: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
     cli("init", "--admin", "admin", user=None)
     _, before, _ = cli("audit", "--json", "--limit", "1000")
-    code, out, err = cli(*argv, new_password="li-pass-1234")
+    code, _out, err = cli(*argv, new_password="li-pass-1234")
     assert code == 1
     assert err.startswith("guji: error:") and message in err
     assert len(err.strip().splitlines()) == 1
@@ -99,7 +99,7 @@ def test_wrong_db_url(cli, capsys: pytest.CaptureFixture[str]) -> None:  # type:
 
 
 def test_init_without_admin_on_new_database(cli) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli("init", user=None)
+    code, _out, err = cli("init", user=None)
     assert code == 1 and "--admin" in err
 
 
@@ -107,7 +107,7 @@ def test_backup_and_restore_commands(cli, tmp_path: Path) -> None:  # type: igno
     cli("init", "--admin", "admin", user=None)
     cli("institution", "add", "--name", "遼寧省圖書館", "--region", "210000", "--unit", "0101")
     out_file = tmp_path / "x.gz"
-    code, out, err = cli("backup", str(out_file))
+    code, _out, err = cli("backup", str(out_file))
     assert code == 0, err
     target = tmp_path / "restored.sqlite3"
     # Restore signs in as an administrator of the backup (the password comes from GUJI_PASSWORD).

@@ -58,7 +58,7 @@ def test_not_a_database_file(tmp_path: Path) -> None:
     f = tmp_path / "notes.sqlite3"
     f.write_bytes(b"this is a spreadsheet, honestly" * 100)
     before = f.read_bytes()
-    with pytest.raises(DatabaseUnavailable, match="not a guji database|damaged"):
+    with pytest.raises(DatabaseUnavailable, match=r"not a guji database|damaged"):
         Database.open(str(f))
     assert f.read_bytes() == before
 

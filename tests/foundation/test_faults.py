@@ -69,14 +69,12 @@ def test_export_to_a_full_disk_leaves_no_partial_file(org: dict[str, Guji], tiny
 def test_atomic_write_keeps_the_old_file_when_the_new_one_fails(tmp_path: Path) -> None:
     target = tmp_path / "report.txt"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_write(target) as fh:
-            fh.write(b"half")
-            raise RuntimeError("stopped")
+    with pytest.raises(RuntimeError), atomic_write(target) as fh:
+        fh.write(b"half")
+        raise RuntimeError("stopped")
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.txt"]
-    with pytest.raises(WriteFailed):
-        with atomic_write(tmp_path / "no-such-folder" / "x.txt") as fh:
-            fh.write(b"x")
+    with pytest.raises(WriteFailed), atomic_write(tmp_path / "no-such-folder" / "x.txt") as fh:
+        fh.write(b"x")
 
 
 KILLED_DESK = textwrap.dedent("""

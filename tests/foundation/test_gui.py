@@ -133,7 +133,8 @@ def test_demo_screenshot(tmp_path: Path) -> None:
         (["--db", "mysql://u@h/x", "--screenshot", "x.png"], {}, "unsupported database"),
         (["--db", "/nonexistent/x.sqlite3", "--screenshot", "x.png"], {}, "no database at"),
         (["--screenshot", "x.png"], {"GUJI_DB": "{db}"}, "--user"),
-        (["--user", "admin", "--screenshot", "x.png"], {"GUJI_DB": "{db}", "GUJI_PASSWORD": "bad"}, "用户名或密码不正确"),
+        (["--user", "admin", "--screenshot", "x.png"], {"GUJI_DB": "{db}", "GUJI_PASSWORD": "bad"},
+         "用户名或密码不正确"),
     ],
 )
 def test_desktop_errors(tmp_path: Path, admin: Guji, args: list[str], env: dict[str, str], message: str) -> None:

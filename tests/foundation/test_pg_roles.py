@@ -136,9 +136,8 @@ def test_wrong_passwords_are_refused_by_the_server_audited_and_lock_the_role(
         Guji.sign_in(desks, "census.a", "not-the-password")
     assert err.value.key == "login.locked"
     # Locked: the server itself refuses the role, even with the right password.
-    with pytest.raises(DBAPIError, match="not permitted to log in"):
-        with _clerk_engine(world).connect():
-            pass
+    with pytest.raises(DBAPIError, match="not permitted to log in"), _clerk_engine(world).connect():
+        pass
     with pytest.raises(AuthenticationError) as err:
         Guji.sign_in(desks, "census.a", PASSWORD)
     assert err.value.key == "login.locked"

@@ -296,8 +296,9 @@ RULES: dict[str, Rule] = {
                                  lambda a, c: a.images.add_to_record(c.world.new_page, c.side.draft)),
     "images.attach_to_record": Rule(staff("census", "restorer"),
                                     lambda a, c: a.images.attach_to_record(c.side.loose, c.side.draft)),
-    "images.update_record_image": Rule(staff("census", "restorer"),
-                                       lambda a, c: a.images.update_record_image(c.side.attachment, caption="卷端首葉")),
+    "images.update_record_image": Rule(
+        staff("census", "restorer"),
+        lambda a, c: a.images.update_record_image(c.side.attachment, caption="卷端首葉")),
     "images.detach[record]": Rule(staff("census", "restorer"), lambda a, c: a.images.detach(c.side.attachment)),
     "images.detach[job]": Rule(staff("restorer"), lambda a, c: a.images.detach(c.side.job_attachment, kind="job")),
     "images.apply_measured_frame": Rule(staff("census"),
@@ -625,7 +626,8 @@ def test_cell(world: World, desk: Desk, rule_id: str, actor: str, target: str | 
         + (f"got {type(err).__name__}: {err}" if err is not None else f"it returned {outcome.result!r:.200}"))
     written = rw.unchanged(world, desk.folder / rw.DB_NAME)
     assert not written, f"{rule_id}: refused, but wrote {written}"
-    assert rw.store_files(desk.folder / world.store_name) == world.store_files, f"{rule_id}: refused, but the store changed"
+    assert rw.store_files(desk.folder / world.store_name) == world.store_files, (
+        f"{rule_id}: refused, but the store changed")
     assert not any(desk.work.iterdir()), f"{rule_id}: refused, but wrote a file"
 
 
@@ -644,14 +646,15 @@ def test_every_public_service_method_has_a_rule(world: World, tmp_path: Path) ->
                  if takes_session_first(fn, type(holders[name.split(".")[0]]), name.split(".")[1])}
     finally:
         db.dispose()
-    assert in_tx == IN_TRANSACTION, "in-transaction helpers (Session first) changed: " + str(sorted(in_tx ^ IN_TRANSACTION))
+    assert in_tx == IN_TRANSACTION, (
+        "in-transaction helpers (Session first) changed: " + str(sorted(in_tx ^ IN_TRANSACTION)))
     ruled = {rule_id.split("[")[0] for rule_id in RULES}
     missing = sorted(set(found) - ruled - IN_TRANSACTION)
     assert not missing, f"public service methods without a rule in the role matrix: {missing}"
     stale = sorted(ruled - set(found))
     assert not stale, f"rules for methods that do not exist: {stale}"
     assert not ruled & IN_TRANSACTION
-    assert NO_PERMISSION == {"images.store", "images.derivative_store", "images.store_root", "restoration.label"}
+    assert {"images.store", "images.derivative_store", "images.store_root", "restoration.label"} == NO_PERMISSION
     assert all(key[0] in RULES and key[1] in ACTORS for key in DISAGREEMENTS)
 
 

@@ -73,7 +73,7 @@ def test_the_lock_ends_by_itself(org: dict[str, Guji], monkeypatch: pytest.Monke
             Guji.sign_in(db, "census.a", "not-the-password")
     with db.write_session() as s:
         s.execute(update(User).where(User.login == "census.a").values(
-            locked_until=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
+            locked_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
     assert Guji.sign_in(db, "census.a", PASSWORD)
 
 

@@ -37,7 +37,7 @@ def _close_duplicate_checkouts() -> None:
         "SELECT m.id, m.record_id FROM vault_movement m WHERE m.returned_at IS NULL AND EXISTS ("
         " SELECT 1 FROM vault_movement o WHERE o.record_id = m.record_id AND o.returned_at IS NULL AND o.id < m.id)"
         " ORDER BY m.id")).all()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f") if bind.dialect.name == "sqlite" else now
     for movement_id, record_id in rows:
         bind.execute(sa.text("UPDATE vault_movement SET returned_at = :at, return_note = :n WHERE id = :i"),
