@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from export.census_xml import content_hash
@@ -92,23 +93,21 @@ def import_census_xml(app: Any, source: str | os.PathLike[str] | IO[bytes], *, d
     name = str(source) if isinstance(source, (str, os.PathLike)) else getattr(source, "name", "the file")
     # A plain file is signed by nobody: no approval in it stands by the file alone.
     fh: IO[bytes]
-    if isinstance(source, (str, os.PathLike)):
+    with ExitStack() as opened:  # closes the file opened here, never the caller's
+        if isinstance(source, (str, os.PathLike)):
+            try:
+                fh = opened.enter_context(open(source, "rb"))
+            except OSError as exc:
+                raise InvalidExchangeFile(f"cannot read {name}: {exc.strerror or exc}") from None
+        else:
+            fh = source
         try:
-            fh = open(source, "rb")
-        except OSError as exc:
-            raise InvalidExchangeFile(f"cannot read {name}: {exc.strerror or exc}") from None
-    else:
-        fh = source
-    try:
-        with app.ctx.write() as s:
-            merge_census_xml(app, s, fh, name, report, theirs=theirs, progress=progress, cancel=cancel)
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    finally:
-        if fh is not source:
-            fh.close()
+            with app.ctx.write() as s:
+                merge_census_xml(app, s, fh, name, report, theirs=theirs, progress=progress, cancel=cancel)
+                if dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
     return report
 
 
@@ -357,6 +356,7 @@ class _Merger:
 
     def _set_hash(self, record_id: int, h: str) -> None:
         t = CensusRecord.__table__
+        assert isinstance(t, Table)  # a mapped class's table (typed as any FromClause)
         self.s.execute(update(t).where(t.c.id == record_id).values(exchange_hash=h, updated_at=t.c.updated_at))
 
     def _create(self, d: RecordData, inst: Institution, state: str, h: str) -> None:
@@ -398,7 +398,7 @@ class _Merger:
         """Set 叢書/合訂 links once every record of the file exists (a 子目 may come before its 叢書)."""
         self.s.flush()
         for rid, number, parent, bound in self.links:
-            ids = []
+            ids: list[int | None] = []
             for target, what in ((parent, "parent"), (bound, "boundWith")):
                 if target is None:
                     ids.append(None)
@@ -410,6 +410,7 @@ class _Merger:
                     self.problem(f"{number} {what}", "a record cannot be linked to itself", target)
                 ids.append(tid)
             t = CensusRecord.__table__
+            assert isinstance(t, Table)
             self.s.execute(update(t).where(t.c.id == rid).values(parent_id=ids[0], bound_with_id=ids[1],
                                                                  updated_at=t.c.updated_at))
 
