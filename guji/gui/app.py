@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from guji.gui.qt import QApplication
 
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)  # the only application object this process creates
     from guji.gui.startup import start
 
     return start(qapp, args)

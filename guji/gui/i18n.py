@@ -45,7 +45,7 @@ class TsTranslator(QTranslator):
         # Fallback by source text alone, for strings shared between classes.
         self._by_source = {src: tr for (_ctx, src), tr in messages.items()}
 
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # type: ignore[override]
+    def translate(self, context, source_text, disambiguation=None, n=-1):
         if source_text is None:
             return None
         hit = self._messages.get((context or "", source_text))

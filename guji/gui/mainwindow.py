@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
 
         status = self.statusBar()
-        assert status is not None
+        assert status is not None  # QMainWindow.statusBar() creates the bar on first use
         actor = app.actor
         roles = "、".join(ROLE_LABELS_ZH[r] for r in sorted(actor.roles, key=lambda r: r.value))
         self.db_label = QLabel(self.tr("Database: %1").replace("%1", app.db.name))
@@ -96,6 +96,12 @@ class MainWindow(QMainWindow):
         keys = list(self.pages)
         self.nav.setCurrentRow(keys.index(key))
         return self.pages[key]
+
+    def show_status(self, text: str, timeout_ms: int) -> None:
+        """A passing message in the status bar."""
+        status = self.statusBar()
+        assert status is not None  # QMainWindow.statusBar() creates the bar on first use
+        status.showMessage(text, timeout_ms)
 
     def refresh_all(self) -> None:
         for page in self.pages.values():

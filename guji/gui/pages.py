@@ -13,13 +13,17 @@ from guji.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
+    vertical_header,
 )
 from guji.models.user import ROLE_LABELS_ZH, Role
 from guji.services.context import Changes
 
 if TYPE_CHECKING:
+    from guji.app import Guji
     from guji.gui.mainwindow import MainWindow
     from guji.gui.ops import Ops
+    from guji.gui.worker import DbWorker
 
 
 class Page(QWidget):
@@ -34,7 +38,7 @@ class Page(QWidget):
         window.ops.changed.connect(self.refresh)
 
     @property
-    def app(self):  # type: ignore[no-untyped-def]
+    def app(self) -> Guji:
         return self.window_.app
 
     @property
@@ -42,7 +46,7 @@ class Page(QWidget):
         return self.window_.ops
 
     @property
-    def worker(self):  # type: ignore[no-untyped-def]
+    def worker(self) -> DbWorker:
         """The browse lane (what :meth:`run` uses)."""
         return self.window_.ops.browse
 
@@ -69,11 +73,11 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
 def _table(headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
+    vertical_header(t).setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    horizontal_header(t).setStretchLastSection(True)
+    horizontal_header(t).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return t
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PyQt6.QtCore import (  # noqa: F401
+    QAbstractItemModel,
     QAbstractTableModel,
     QByteArray,
     QCoreApplication,
@@ -41,14 +42,18 @@ from PyQt6.QtGui import (  # noqa: F401
     QIcon,
     QImage,
     QInputMethodEvent,
+    QKeyEvent,
     QKeySequence,
     QPainter,
     QPainterPath,
+    QPaintEvent,
     QPalette,
     QPen,
     QPixmap,
     QPolygonF,
+    QResizeEvent,
     QShortcut,
+    QShowEvent,
     QStandardItem,
     QStandardItemModel,
     QTransform,
@@ -56,6 +61,7 @@ from PyQt6.QtGui import (  # noqa: F401
     QWheelEvent,
 )
 from PyQt6.QtWidgets import (  # noqa: F401
+    QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
     QCheckBox,
@@ -100,6 +106,7 @@ from PyQt6.QtWidgets import (  # noqa: F401
     QStackedWidget,
     QStatusBar,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -115,3 +122,17 @@ from PyQt6.QtWidgets import (  # noqa: F401
     QWizard,
     QWizardPage,
 )
+
+
+# PyQt6 types the header getters as Optional, but a QTableView creates both headers in its
+# constructor and only a setter could replace them; these return them with that checked.
+def horizontal_header(view: QTableView) -> QHeaderView:
+    header = view.horizontalHeader()
+    assert header is not None
+    return header
+
+
+def vertical_header(view: QTableView) -> QHeaderView:
+    header = view.verticalHeader()
+    assert header is not None
+    return header

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guji.app import Guji
 from guji.db.engine import Database, resolve_url
@@ -13,6 +14,9 @@ from guji.errors import GujiError
 from guji.gui import fonts, i18n
 from guji.gui.qt import QApplication, QMessageBox, QTimer
 from guji.paths import user_data_dir
+
+if TYPE_CHECKING:
+    from guji.gui.mainwindow import MainWindow
 
 
 def _fail(message: str) -> int:
@@ -94,7 +98,7 @@ def start(qapp: QApplication, args: argparse.Namespace) -> int:
     return int(code)
 
 
-def _screenshot(qapp: QApplication, window, path: str) -> int:  # type: ignore[no-untyped-def]
+def _screenshot(qapp: QApplication, window: MainWindow, path: str) -> int:
     """Let the queued database jobs and layouts settle, then grab the window."""
     deadline = 200  # × 25 ms = 5 s at most for the pages to load their data
     for _ in range(deadline):

@@ -74,7 +74,8 @@ class _Runner(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.submit.connect(self._run, Qt.ConnectionType.QueuedConnection)
+        # PyQt6's stub of connect() leaves out the connection-type argument it accepts.
+        self.submit.connect(self._run, Qt.ConnectionType.QueuedConnection)  # type: ignore[call-arg]
 
     # Must be a declared slot: PyQt delivers a queued call to a plain Python
     # method through a proxy living in the connecting (GUI) thread, which would

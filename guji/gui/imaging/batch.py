@@ -14,6 +14,7 @@ from typing import Any
 
 from guji.gui.qt import (
     QCheckBox,
+    QCloseEvent,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -114,14 +115,15 @@ class BatchDialog(QDialog):
     # --- choosing -------------------------------------------------------------------------------
 
     def add_paths(self, paths: list[str]) -> None:
-        known = {self.files.item(i).text() for i in range(self.files.count())}  # type: ignore[union-attr]
+        known = set(self.paths())
         for p in paths:
             if p and p not in known:
                 self.files.addItem(p)
                 known.add(p)
 
     def paths(self) -> list[str]:
-        return [self.files.item(i).text() for i in range(self.files.count())]  # type: ignore[union-attr]
+        items = [self.files.item(i) for i in range(self.files.count())]
+        return [it.text() for it in items if it is not None]
 
     def _choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("Choose scans"), "",
@@ -217,7 +219,7 @@ class BatchDialog(QDialog):
         self._set_running(False)
         self.status.setText(self.tr("The batch stopped: %1").replace("%1", error_text(exc)))
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt API
         """Closing cancels a running batch and waits for it to clean up (never kills the thread)."""
         if self.running:
             self.cancel()

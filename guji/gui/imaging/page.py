@@ -33,6 +33,7 @@ from guji.gui.qt import (
     QObject,
     QPixmap,
     QPushButton,
+    QShowEvent,
     QSize,
     QSpinBox,
     QSplitter,
@@ -296,7 +297,7 @@ class ImagingPage(Page):
                 changes.kind in ("record_image", "census_record") and self.record_id in changes.ids):
             self.show_record(self.record_id, keep_image=True)
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event: QShowEvent | None) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         if self.record_id is None:
             self._show_register_selection(quiet=True)
@@ -370,7 +371,9 @@ class ImagingPage(Page):
             return
         for row in range(self.images_list.count()):
             item = self.images_list.item(row)
-            att = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if item is None:
+                continue
+            att = item.data(Qt.ItemDataRole.UserRole)
             if att is not None and att.attachment_id == attachment_id:
                 item.setIcon(QIcon(QPixmap.fromImage(image)))
 
@@ -409,8 +412,11 @@ class ImagingPage(Page):
             if atts:
                 self.open_image(atts[-1].image.id)
 
-        self.run(add, on_done=done, on_error=lambda e: (self.show_record(rid, keep_image=True), show_error(self, e)),
-                 changes=Changes.of("record_image", [rid], record_id=rid))
+        def failed(exc: BaseException) -> None:
+            self.show_record(rid, keep_image=True)
+            show_error(self, exc)
+
+        self.run(add, on_done=done, on_error=failed, changes=Changes.of("record_image", [rid], record_id=rid))
 
     def save_caption(self) -> None:
         att = self._current_attachment()

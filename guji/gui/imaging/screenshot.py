@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from guji.services import auth
 
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)  # the only application object this process creates
     fonts.apply_app_font(qapp)
     i18n.install(os.environ.get("GUJI_LANG", "zh_CN"))
     db = Database.open(os.path.join(home, "shot.sqlite3"), create=True)
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
                                               edition_statement="清乾隆三十年武英殿刻本", volumes=4))
     app.images.add_to_record(args.scan, rec.id, "卷端", "卷一首葉")
 
+    from guji.gui.imaging.page import ImagingPage
     from guji.gui.mainwindow import MainWindow
     from guji.gui.worker import DbWorker
 
@@ -54,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     w, h = (int(v) for v in args.size.split("x"))
     window.resize(w, h)
     page = window.show_page("imaging")
+    assert isinstance(page, ImagingPage)
     window.show()
     page.show_record(rec.id)
     deadline = time.monotonic() + 120

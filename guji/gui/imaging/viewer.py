@@ -29,12 +29,14 @@ from guji.gui.qt import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QImage,
+    QKeyEvent,
     QPainter,
     QPen,
     QPixmap,
     QPointF,
     QPolygonF,
     QRectF,
+    QResizeEvent,
     Qt,
     QTransform,
     QWheelEvent,
@@ -56,14 +58,20 @@ ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.01, 40.0
 
 
+def _image_over(data: memoryview, w: int, h: int, stride: int, fmt: QImage.Format) -> QImage:
+    """A QImage reading ``data`` in place; callers copy it before the buffer goes away."""
+    # PyQt6's stub types the pixel data as bytes, but any buffer is accepted (no copy of the array).
+    return QImage(data, w, h, stride, fmt)  # type: ignore[call-overload]
+
+
 def qimage_from_array(pixels: np.ndarray) -> QImage:
     """A QImage owning a copy of uint8 BGR ``(H, W, 3)`` or grey ``(H, W)`` pixels."""
     pixels = np.ascontiguousarray(pixels)
     h, w = pixels.shape[:2]
     if pixels.ndim == 2:
-        img = QImage(pixels.data, w, h, int(pixels.strides[0]), QImage.Format.Format_Grayscale8)
+        img = _image_over(pixels.data, w, h, int(pixels.strides[0]), QImage.Format.Format_Grayscale8)
     else:
-        img = QImage(pixels.data, w, h, int(pixels.strides[0]), QImage.Format.Format_BGR888)
+        img = _image_over(pixels.data, w, h, int(pixels.strides[0]), QImage.Format.Format_BGR888)
     return img.copy()  # detach from the numpy buffer
 
 
@@ -72,7 +80,7 @@ def mask_image(mask: np.ndarray, colour: QColor, alpha: int = 110) -> QImage:
     h, w = mask.shape[:2]
     rgba = np.zeros((h, w, 4), np.uint8)
     rgba[mask] = (colour.red(), colour.green(), colour.blue(), alpha)
-    img = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)
+    img = _image_over(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)
     return img.copy()
 
 
@@ -163,7 +171,9 @@ class ImageViewer(QGraphicsView):
             pen.setStyle(Qt.PenStyle.DashLine)
         return pen
 
-    def _add(self, name: str, item: QGraphicsItem, z: float) -> None:
+    def _add(self, name: str, item: QGraphicsItem | None, z: float) -> None:
+        # The scene's addRect/addLine are typed Optional but always return the new item.
+        assert item is not None
         item.setZValue(z)
         item.setVisible(self.visible[name])
         self.overlay_items[name].append(item)
@@ -282,8 +292,8 @@ class ImageViewer(QGraphicsView):
             self.zoom_by(ZOOM_STEP ** steps)
         event.accept()
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        key = event.key()
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802 - Qt API
+        key = event.key() if event is not None else None
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_in()
         elif key == Qt.Key.Key_Minus:
@@ -295,7 +305,7 @@ class ImageViewer(QGraphicsView):
         else:
             super().keyPressEvent(event)
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         if self._fit_on_resize:
             self.fit()
