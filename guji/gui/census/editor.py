@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -213,11 +214,11 @@ class RecordEditor(QDialog):
         # Every field by name, and which tab holds it.
         self.slots: dict[str, Slot] = {}
         self._tab_of_field: dict[str, FieldTab] = {}
-        for tab in self.field_tabs:
-            tab.edited.connect(self._edited)
-            for name, slot in tab.slots.items():
+        for field_tab in self.field_tabs:
+            field_tab.edited.connect(self._edited)
+            for name, slot in field_tab.slots.items():
                 self.slots[name] = slot
-                self._tab_of_field[name] = tab
+                self._tab_of_field[name] = field_tab
         self.links_tab.open_requested.connect(lambda rid: self.open_requested.emit(rid))
         self.grading_tab.confirm_requested.connect(self.confirm_grade)
         self.images_tab.image_activated.connect(self.image_activated)
@@ -250,8 +251,8 @@ class RecordEditor(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self.open_requested.emit(None))
+        QShortcut(QKeySequence("Ctrl+S"), self).activated.connect(self.save)
+        QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(lambda: self.open_requested.emit(None))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -634,8 +635,9 @@ class RecordEditor(QDialog):
         if step == "submit" and self._refuse_unsaved():
             return
         actions = self.review
-        fn = {"submit": actions.submit, "approve": actions.approve, "return": actions.ask_return,
-              "reopen": actions.ask_reopen}[step]
+        steps: dict[str, Callable[..., None]] = {"submit": actions.submit, "approve": actions.approve,
+                                                 "return": actions.ask_return, "reopen": actions.ask_reopen}
+        fn = steps[step]
         fn(self.record_id, on_done=lambda _c: self.load(), expected_version=self.view.version,
            on_stale=self.load)
 

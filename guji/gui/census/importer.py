@@ -82,7 +82,7 @@ def run_import(page: CensusPage, path: str, *, institution: str, dry_run: bool =
 
     ``on_report(report)`` is called after the report dialog is shown (tests use it).
     """
-    from guji.census.excel import import_excel  # type: ignore[import-not-found,unused-ignore]
+    from guji.census.excel import import_excel
 
     progress = QProgressDialog(QCoreApplication.translate("CensusPage", "Importing…"),
                                QCoreApplication.translate("CensusPage", "Cancel"), 0, 1000, page)
@@ -108,8 +108,12 @@ def run_import(page: CensusPage, path: str, *, institution: str, dry_run: bool =
         progress.close()
         show_error(page, exc, QCoreApplication.translate("CensusPage", "Import Excel…"))
 
+    def progressed(fraction: float, message: str) -> None:
+        progress.setValue(int(fraction * 1000))
+        progress.setLabelText(message or "")
+
     def connect(job: Job) -> None:
-        job.progressed.connect(lambda f, m: (progress.setValue(int(f * 1000)), progress.setLabelText(m or "")))
+        job.progressed.connect(progressed)
         progress.canceled.connect(job.cancel)
         job.succeeded.connect(succeeded)
         job.failed.connect(failed)

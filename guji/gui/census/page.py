@@ -32,12 +32,16 @@ from guji.gui.qt import (
     QToolButton,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
     pyqtSignal,
+    vertical_header,
 )
 from guji.gui.worker import run_op
 from guji.services.context import Changes
 
 if TYPE_CHECKING:
+    from guji.gui.census.review import ReviewPanel
+    from guji.gui.census.vault import VaultPanel
     from guji.gui.mainwindow import MainWindow
 
 SEARCH_DEBOUNCE_MS = 250
@@ -150,16 +154,16 @@ class CensusPage(Page):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        horizontal_header(self.table).setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         # Connected after the indicator is set: setting it asks the model to sort.
         self.model.sortRequested.connect(self._sort_by)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        vh = self.table.verticalHeader()
+        vh = vertical_header(self.table)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row measuring: a million rows stay fast
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
         vh.setVisible(False)
-        hh = self.table.horizontalHeader()
+        hh = horizontal_header(self.table)
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(True)
         for col, width in enumerate((155, 75, 200, 150, 200, 40, 85, 65, 150)):
@@ -302,7 +306,7 @@ class CensusPage(Page):
 
     def _fetch_rows(self, ids: list[int], on_rows: Callable[[list[RecordRow]], None]) -> None:
         run_op(self.worker, None, self.app.search.rows, ids, on_done=on_rows,
-               on_error=lambda exc: self.window_.statusBar().showMessage(str(exc), 5000))
+               on_error=lambda exc: self.window_.show_status(str(exc), 5000))
 
     # --- refresh after changes ---------------------------------------------------------------------
 
@@ -323,15 +327,20 @@ class CensusPage(Page):
         elif changes.kind == "institution":
             self._load_institutions()
 
-    def _refresh_panel(self, panel: Any) -> None:
-        """Reload ``panel`` (review queue, vault list) now if its tab is shown, else when it is shown next."""
-        if panel not in (self.review_panel, self.vault_panel):
-            return
-        if self.tabs.currentWidget() is panel:
-            self._stale_panels.discard(panel)
-            panel.refresh()
-        else:
-            self._stale_panels.add(panel)
+    def _refresh_panel(self, panel: QWidget | None) -> None:
+        """Reload ``panel`` (review queue, vault list) now if its tab is shown, else when it is shown next.
+
+        Any other widget (the register's own tab) is left alone.
+        """
+        shown: ReviewPanel | VaultPanel
+        for shown in (self.review_panel, self.vault_panel):
+            if panel is not shown:
+                continue
+            if self.tabs.currentWidget() is shown:
+                self._stale_panels.discard(shown)
+                shown.refresh()
+            else:
+                self._stale_panels.add(shown)
 
     def _filtered(self) -> bool:
         f = self.filters()
@@ -372,7 +381,7 @@ class CensusPage(Page):
     def _on_current(self, fn: Callable[[int], Any]) -> None:
         rid = self.current_id()
         if rid is None:
-            self.window_.statusBar().showMessage(self.tr("Select a record first."), 4000)
+            self.window_.show_status(self.tr("Select a record first."), 4000)
             return
         fn(rid)
 

@@ -34,7 +34,9 @@ from guji.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
     pyqtSignal,
+    vertical_header,
 )
 from guji.gui.stale import show_stale
 from guji.gui.worker import run_op, show_error
@@ -67,8 +69,8 @@ class ReturnDialog(QDialog):
         self.fields = QTableWidget(0, 2)
         self.fields.setObjectName("field_comments")
         self.fields.setHorizontalHeaderLabels([self.tr("Field"), self.tr("What to correct")])
-        self.fields.horizontalHeader().setStretchLastSection(True)
-        self.fields.verticalHeader().setVisible(False)
+        horizontal_header(self.fields).setStretchLastSection(True)
+        vertical_header(self.fields).setVisible(False)
         self.fields.setColumnWidth(0, 140)
         layout.addWidget(self.fields)
         row = QHBoxLayout()
@@ -154,7 +156,7 @@ class ReviewActions(QObject):
             else:
                 show_error(self.page, exc)
 
-        kwargs = {} if expected_version is None else {"expected_version": expected_version}
+        kwargs: dict[str, Any] = {} if expected_version is None else {"expected_version": expected_version}
         self.page.ops.run(fn, *args, parent=self.page, on_done=done, on_error=failed, **kwargs)
 
     def submit(self, record_id: int, comment: str | None = None, on_done: Any = None, *,
@@ -285,8 +287,10 @@ class ReviewPanel(QWidget):
             self.shown_versions[rid] = view.version
             self.awaiting.setItem(self.awaiting.currentRow(), 3, QTableWidgetItem(state_label(view.state)))
 
-        run_op(self.page.worker, None, self.page.app.census.get_record, rid, on_done=show,
-               on_error=lambda _e: self.shown_versions.pop(rid, None))
+        def forget(_exc: BaseException) -> None:
+            self.shown_versions.pop(rid, None)
+
+        run_op(self.page.worker, None, self.page.app.census.get_record, rid, on_done=show, on_error=forget)
 
     def refresh(self) -> None:
         app = self.page.app
@@ -321,9 +325,9 @@ class ReviewPanel(QWidget):
 
 
 def _plain(table: QTableWidget) -> None:
-    table.verticalHeader().setVisible(False)
+    vertical_header(table).setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    horizontal_header(table).setStretchLastSection(True)
+    horizontal_header(table).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -42,6 +42,8 @@ from guji.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
+    vertical_header,
 )
 from guji.services.versions import StaleEdit
 
@@ -86,12 +88,12 @@ class StaleDialog(QDialog):
         self.table.setObjectName("merge_table")
         self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("When you opened it"), self.tr("Yours"),
                                               self.tr("Stored now"), self.tr("Keep")])
-        self.table.verticalHeader().setVisible(False)
+        vertical_header(self.table).setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the radio buttons take the focus, not the cells
         self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
+        header = horizontal_header(self.table)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in ((COL_ITEM, 110), (COL_BASE, 190), (COL_MINE, 190), (COL_THEIRS, 190)):
@@ -274,6 +276,7 @@ class StaleDialog(QDialog):
             box.setInformativeText(self.tr("Their changes to these items will be replaced by yours: %1")
                                    .replace("%1", "、".join(lost)))
         yes = box.addButton(self.tr("Overwrite"), QMessageBox.ButtonRole.DestructiveRole)
+        assert yes is not None  # addButton(text, role) always makes the button
         box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
         yes.setObjectName("confirm_overwrite_yes")
         yes.clicked.connect(self._overwrite_confirmed)

@@ -28,7 +28,9 @@ from guji.gui.qt import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
     pyqtSignal,
+    vertical_header,
 )
 from guji.gui.worker import run_op
 from guji.services.context import Changes
@@ -53,12 +55,12 @@ def _when(value: Any) -> str:
 def _table(headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
+    vertical_header(t).setVisible(False)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    horizontal_header(t).setStretchLastSection(True)
+    horizontal_header(t).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return t
 
 
@@ -130,7 +132,7 @@ class MovementDialog(QDialog):
         crow.addStretch(1)
         crow.addWidget(close)
         layout.addLayout(crow)
-        QShortcut(QKeySequence("Esc"), self, activated=self.reject)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.reject)
         self.resize(720, 560)
         self.reload()
 

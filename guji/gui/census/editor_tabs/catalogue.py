@@ -17,6 +17,8 @@ from guji.gui.qt import (
     QTableWidget,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
+    vertical_header,
 )
 
 PRECISION_ZH = {"year": "确年", "era": "年号范围", "range": "年代区间", "dynasty": "朝代范围"}
@@ -64,9 +66,9 @@ class CatalogueTab(FieldTab):
             (e.label, e.code) for e in vocab.choices("classification", depth=0)]))
         self.add_field(form, "class_category", code_combo("classification", items=[]))
         self.add_field(form, "class_subcategory", code_combo("classification", items=[]))
-        self.slots["class_branch"].widget.currentIndexChanged.connect(  # type: ignore[attr-defined]
+        self._combo("class_branch").currentIndexChanged.connect(
             lambda _i: self._fill_class_children("class_branch", "class_category"))
-        self.slots["class_category"].widget.currentIndexChanged.connect(  # type: ignore[attr-defined]
+        self._combo("class_category").currentIndexChanged.connect(
             lambda _i: self._fill_class_children("class_category", "class_subcategory"))
         for name in ("other_titles", "notes", "incomplete_note", "preface_colophon", "publisher_mark", "carvers",
                      "taboo_notes", "storage_note", "acquisition"):
@@ -85,10 +87,10 @@ class CatalogueTab(FieldTab):
         table = QTableWidget(0, 3)
         table.setObjectName("authors")
         table.setHorizontalHeaderLabels([self.tr("Dynasty"), self.tr("Name"), self.tr("Mode")])
-        table.horizontalHeader().setStretchLastSection(True)
+        horizontal_header(table).setStretchLastSection(True)
         table.setColumnWidth(0, 110)
         table.setColumnWidth(1, 260)
-        table.verticalHeader().setVisible(False)
+        vertical_header(table).setVisible(False)
         table.setFixedHeight(118)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.itemChanged.connect(lambda _i: self._authors_edited())
@@ -101,8 +103,17 @@ class CatalogueTab(FieldTab):
             b.setAutoDefault(False)
             buttons.addWidget(b)
         buttons.addStretch(1)
-        add.clicked.connect(lambda: (self.add_author_row(), self._authors_edited()))
-        remove.clicked.connect(lambda: (table.removeRow(table.currentRow()), self._authors_edited()))
+
+        def on_add() -> None:
+            self.add_author_row()
+            self._authors_edited()
+
+        def on_remove() -> None:
+            table.removeRow(table.currentRow())
+            self._authors_edited()
+
+        add.clicked.connect(on_add)
+        remove.clicked.connect(on_remove)
         row.addLayout(buttons)
         col.addLayout(row)
         msg = message_label()
@@ -147,9 +158,14 @@ class CatalogueTab(FieldTab):
 
     # --- classification and dating -------------------------------------------------------------------
 
+    def _combo(self, name: str) -> QComboBox:
+        widget = self.slots[name].widget
+        assert isinstance(widget, QComboBox)  # the classification slots are code combos
+        return widget
+
     def _fill_class_children(self, parent_name: str, child_name: str) -> None:
-        parent = self.slots[parent_name].widget.currentData()  # type: ignore[attr-defined]
-        child: QComboBox = self.slots[child_name].widget  # type: ignore[assignment]
+        parent = self._combo(parent_name).currentData()
+        child = self._combo(child_name)
         current = child.currentData()
         child.blockSignals(True)
         child.clear()

@@ -59,7 +59,8 @@ class GradingTab(FieldTab):
             return
         text = suggestion.label
         if suggestion.choices and len(suggestion.choices) > 1:
-            labels = [vocab.entry("grade", c).label for c in suggestion.choices if vocab.entry("grade", c)]  # type: ignore[union-attr]
+            entries = [vocab.entry("grade", c) for c in suggestion.choices]
+            labels = [e.label for e in entries if e]
             text += " — " + self.tr("choose one of: %1").replace("%1", "、".join(labels))
         if suggestion.reasons:
             text += "\n" + "；".join(suggestion.reasons)

@@ -97,8 +97,8 @@ class HistoryTab(QWidget):
         if problem is None:
             self.chain_label.setText(msg("audit.chain.state_ok", entries=entries))
             return
-        text = msg(f"audit.chain.{problem.kind}", position=problem.position,
-                   entry=problem.entry_id if problem.entry_id is not None else "-", expected="?")
+        text: str = msg(f"audit.chain.{problem.kind}", position=problem.position,
+                        entry=problem.entry_id if problem.entry_id is not None else "-", expected="?")
         for i in range(self.history_tree.topLevelItemCount()):
             item = self.history_tree.topLevelItem(i)
             if item is None or item.data(0, Qt.ItemDataRole.UserRole) != problem.entry_id:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from guji.gui.census.editor_tabs.fields import FieldTab, Slot, add_table_row, message_label, table_rows
-from guji.gui.qt import QAbstractItemView, QHBoxLayout, QPushButton, QTableWidget, QVBoxLayout
+from guji.gui.qt import QAbstractItemView, QHBoxLayout, QPushButton, QTableWidget, QVBoxLayout, horizontal_header
 
 
 class RowsTab(FieldTab):
@@ -16,7 +16,7 @@ class RowsTab(FieldTab):
         table = QTableWidget(0, len(headers))
         table.setObjectName(name)
         table.setHorizontalHeaderLabels(headers)
-        table.horizontalHeader().setStretchLastSection(True)
+        horizontal_header(table).setStretchLastSection(True)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.itemChanged.connect(lambda _i: self.edited.emit())
         col.addWidget(table, 1)
@@ -25,8 +25,17 @@ class RowsTab(FieldTab):
         row = QHBoxLayout()
         add = QPushButton(self.tr("Add row"))
         remove = QPushButton(self.tr("Remove row"))
-        add.clicked.connect(lambda: (self.add_row(), self.edited.emit()))
-        remove.clicked.connect(lambda: (table.removeRow(table.currentRow()), self.edited.emit()))
+
+        def on_add() -> None:
+            self.add_row()
+            self.edited.emit()
+
+        def on_remove() -> None:
+            table.removeRow(table.currentRow())
+            self.edited.emit()
+
+        add.clicked.connect(on_add)
+        remove.clicked.connect(on_remove)
         row.addWidget(add)
         row.addWidget(remove)
         row.addStretch(1)
