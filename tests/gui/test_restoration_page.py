@@ -37,7 +37,8 @@ def test_job_list_and_editor(gui_app, org: dict[str, Guji], qtbot, tmp_path: Pat
     assert float(page.dyeing_tab.trials.item(0, 5).text()) < 2.0 and "合格" in page.dyeing_tab.trials.item(0, 8).text()
     assert page.sessions_tab.sessions.rowCount() == 1 and page.sessions_tab.hours_chart.rows
     # the job is closed: only "return to vault" is possible for the restorer
-    assert page.overview_tab.actions["close"].isEnabled() and not page.overview_tab.actions["submit_plan"].isEnabled()
+    steps = page.overview_tab.step_buttons
+    assert steps["close"].isEnabled() and not steps["submit_plan"].isEnabled()
     # filters
     page.state_filter.setCurrentIndex(page.state_filter.findData("plan"))
     assert page.jobs.rowCount() == 0
@@ -122,7 +123,7 @@ def test_save_ph_set_and_errors_from_the_page(gui_app, org: dict[str, Guji], qtb
     assert page.ph_tab.ph_sets.rowCount() == 1 and g.rowCount() == 1  # the grid was cleared for the next set
     # a reviewer's page: sessions are refused by the service
     _w2, page2 = window_for(org["reviewer_a"], qtbot)
-    assert not page2.overview_tab.actions["submit_plan"].isEnabled()
+    assert not page2.overview_tab.step_buttons["submit_plan"].isEnabled()
 
 
 def test_open_job_assess_plan_and_materials_from_the_page(gui_app, org: dict[str, Guji], qtbot) -> None:  # type: ignore[no-untyped-def]

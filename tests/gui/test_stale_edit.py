@@ -406,9 +406,9 @@ def test_job_step_on_a_changed_job_is_refused_and_reloaded(gui_app, org, worksho
     shown = page.job_version()
     org["reviewer_a"].restoration.assign(jid, priority="high")  # another desk changes the job
     worker.last_errors.clear()
-    page.overview_tab.actions["submit_plan"].click()
+    page.overview_tab.step_buttons["submit_plan"].click()
     assert worker.last_errors and "reviewer.a" in worker.last_errors[-1]
     assert me.restoration.get_job(jid).state == "assessment"
     assert page.job_version() != shown and page.job_version() == me.restoration.get_job(jid).version
-    page.overview_tab.actions["submit_plan"].click()
+    page.overview_tab.step_buttons["submit_plan"].click()
     assert me.restoration.get_job(jid).state == "plan"

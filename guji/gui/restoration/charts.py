@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import SupportsFloat
 
-from guji.gui.qt import QColor, QIcon, QPainter, QPen, QPixmap, QRectF, QSize, Qt, QWidget
+from guji.gui.qt import QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap, QRectF, QSize, Qt, QWidget
 from restoration.srgb import lab_to_srgb
 
 BEFORE = QColor("#b08d57")
@@ -13,15 +14,15 @@ AFTER = QColor("#3c6e91")
 ACID = QColor("#c0392b")
 
 
-def swatch_colour(lab: Sequence[object] | None) -> QColor:
+def swatch_colour(lab: Sequence[SupportsFloat] | None) -> QColor:
     """The sRGB colour of an L*a*b* triple (grey when there is none)."""
     if lab is None:
         return QColor("#cccccc")
-    r, g, b = lab_to_srgb([float(x) for x in lab])  # type: ignore[arg-type]
+    r, g, b = lab_to_srgb([float(x) for x in lab])
     return QColor.fromRgbF(r, g, b)
 
 
-def swatch_icon(lab: Sequence[object] | None, size: QSize | None = None) -> QIcon:
+def swatch_icon(lab: Sequence[SupportsFloat] | None, size: QSize | None = None) -> QIcon:
     """A small framed rectangle in the colour of ``lab`` (28×16 unless ``size`` is given)."""
     if size is None:
         size = QSize(28, 16)
@@ -49,7 +50,7 @@ class PhChart(QWidget):
         self.threshold = float(threshold)
         self.update()
 
-    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, h = self.width(), self.height()
@@ -110,7 +111,7 @@ class HoursChart(QWidget):
         self.rows = [(label, float(h), leaves) for label, h, leaves in rows]
         self.update()
 
-    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
         w, h = self.width(), self.height()
         left, right, top, bottom = 34, 10, 20, 22

@@ -17,16 +17,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from guji.gui.qt import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QBrush,
     QColor,
+    QKeyEvent,
     QKeySequence,
     QSize,
     Qt,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
+    horizontal_header,
     pyqtSignal,
+    vertical_header,
 )
 from guji.gui.restoration.charts import swatch_icon
 from restoration import ph
@@ -47,11 +51,11 @@ class PhGrid(QTableWidget):
         super().__init__(0, 3, parent)
         self.threshold = threshold
         self.setHorizontalHeaderLabels([self.tr("Leaf"), self.tr("Position"), self.tr("pH")])
-        self.verticalHeader().setDefaultSectionSize(22)
+        vertical_header(self).setDefaultSectionSize(22)
         # Typing starts editing (no editor opened merely by moving), so Enter can move on.
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.horizontalHeader().setStretchLastSection(True)
+        horizontal_header(self).setStretchLastSection(True)
         self.errors: dict[int, str] = {}
         self.itemChanged.connect(self._changed)
         self.add_row()
@@ -63,33 +67,39 @@ class PhGrid(QTableWidget):
             self.setItem(r, c, QTableWidgetItem(text))
         return r
 
+    def _text(self, r: int, c: int) -> str:
+        """The cell's text ("" for a cell without an item)."""
+        it = self.item(r, c)
+        return it.text() if it else ""
+
     def _move_down(self, r: int, c: int) -> None:
         """Go to the cell below (a new row, with the leaf carried down, after the last) and edit it."""
         if r == self.rowCount() - 1:
-            leaf = self.item(r, 0).text() if self.item(r, 0) else ""
-            self.add_row(leaf=leaf)
+            self.add_row(leaf=self._text(r, 0))
         self.setCurrentCell(r + 1, c)
         self.editItem(self.item(r + 1, c))
 
-    def closeEditor(self, editor: QWidget, hint: object) -> None:  # noqa: N802 - Qt API
+    def closeEditor(  # noqa: N802 - Qt API
+            self, editor: QWidget | None, hint: QAbstractItemDelegate.EndEditHint) -> None:
         # The item delegate closes its editor on Enter with SubmitModelCache: that is
         # the moment to move down, as in a spreadsheet column.
         r, c = self.currentRow(), self.currentColumn()
-        enter = getattr(hint, "name", "") == "SubmitModelCache"
-        super().closeEditor(editor, type(hint).NoHint if enter else hint)  # type: ignore[attr-defined]
+        enter = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if enter else hint)
         if enter:
             self._move_down(r, c)
 
-    def keyPressEvent(self, event: object) -> None:  # noqa: N802 - Qt API
-        key = event.key()  # type: ignore[attr-defined]
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
-            self._move_down(self.currentRow(), self.currentColumn())
-            return
-        if event.matches(QKeySequence.StandardKey.Delete) and self.state() != QAbstractItemView.State.EditingState:  # type: ignore[attr-defined]
-            for it in self.selectedItems():
-                it.setText("")
-            return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802 - Qt API
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event is not None and not editing:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._move_down(self.currentRow(), self.currentColumn())
+                return
+            if event.matches(QKeySequence.StandardKey.Delete):
+                for it in self.selectedItems():
+                    it.setText("")
+                return
+        super().keyPressEvent(event)
 
     def _changed(self, item: QTableWidgetItem) -> None:
         self._validate_row(item.row())
@@ -98,9 +108,7 @@ class PhGrid(QTableWidget):
     def _validate_row(self, r: int) -> ph.PhPoint | None:
         self.blockSignals(True)
         try:
-            leaf = (self.item(r, 0).text() if self.item(r, 0) else "").strip()
-            pos = (self.item(r, 1).text() if self.item(r, 1) else "").strip()
-            raw = (self.item(r, 2).text() if self.item(r, 2) else "").strip()
+            leaf, pos, raw = (self._text(r, c).strip() for c in range(3))
             value_item = self.item(r, 2)
             self.errors.pop(r, None)
             point = None
@@ -141,10 +149,10 @@ class PhGrid(QTableWidget):
         """Every non-empty row as typed (the service validates again and names a bad row)."""
         rows = []
         for r in range(self.rowCount()):
-            cells = tuple((self.item(r, c).text() if self.item(r, c) else "").strip() for c in range(3))
-            if any(cells):
-                rows.append(cells)
-        return rows  # type: ignore[return-value]
+            leaf, pos, raw = (self._text(r, c).strip() for c in range(3))
+            if leaf or pos or raw:
+                rows.append((leaf, pos, raw))
+        return rows
 
     def statistics(self) -> ph.PhStatistics:
         return ph.set_statistics(self.points(), threshold=self.threshold)
@@ -179,10 +187,10 @@ class TrialGrid(QTableWidget):
                    "ΔE00", "ΔE*ab", "ΔL*", self.tr("Result")]
         super().__init__(0, len(headers), parent)
         self.setHorizontalHeaderLabels(headers)
-        self.verticalHeader().setVisible(False)
+        vertical_header(self).setVisible(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.horizontalHeader().setStretchLastSection(True)
+        horizontal_header(self).setStretchLastSection(True)
         self.setIconSize(QSize(40, 18))
 
     def set_trials(self, trials: Sequence[TrialView], tolerance: float) -> None:

@@ -193,7 +193,7 @@ class RestorationPage(Page):
                           r.opened_on] for r in rows], [r.id for r in rows])
         self.jobs.blockSignals(False)
         ids = [r.id for r in rows]
-        if self.job_id in ids:
+        if self.job_id is not None and self.job_id in ids:
             self.jobs.selectRow(ids.index(self.job_id))
             self.load_job(self.job_id)
         elif rows:
@@ -329,9 +329,11 @@ class RestorationPage(Page):
         from restoration.report import write_report
 
         app, jid = self.ops.long_app, self.job_id
+        if jid is None:  # the report button is only offered with a job shown
+            return
 
         def work() -> str:
             return str(write_report(app.restoration.archive(jid), path))
 
-        self.run(work, lane=LONG, on_done=on_done or (lambda p: self.window_.statusBar().showMessage(
+        self.run(work, lane=LONG, on_done=on_done or (lambda p: self.window_.show_status(
             self.tr("Wrote %1").replace("%1", p), 5000)))

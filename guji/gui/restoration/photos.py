@@ -38,17 +38,21 @@ from guji.gui.qt import (
     QImage,
     QLabel,
     QLineEdit,
+    QModelIndex,
     QObject,
     QPixmap,
     QPushButton,
     QSize,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
     pyqtSignal,
+    vertical_header,
 )
 from guji.gui.worker import show_error
 from guji.models.user import Role
@@ -111,16 +115,16 @@ class _Bridge(QObject):
     decoded = pyqtSignal(object, object)  # key, QImage or the exception
 
 
-def _emit(bridge: QObject, *args: Any) -> None:
+def _emit(bridge: _Bridge, *args: Any) -> None:
     """Emit ``bridge.decoded`` from a pool thread; once the widget (and its bridge) is gone the result
     is dropped."""
     try:
-        bridge.decoded.emit(*args)  # type: ignore[attr-defined]
+        bridge.decoded.emit(*args)
     except RuntimeError:  # "wrapped C/C++ object … has been deleted"
         pass
 
 
-def _submit(pool: cf.ThreadPoolExecutor, bridge: QObject, key: Any, path: str, long_edge: int) -> bool:
+def _submit(pool: cf.ThreadPoolExecutor, bridge: _Bridge, key: Any, path: str, long_edge: int) -> bool:
     def done(fut: cf.Future[Any]) -> None:
         try:
             result = fut.result()
@@ -138,8 +142,11 @@ def _submit(pool: cf.ThreadPoolExecutor, bridge: QObject, key: Any, path: str, l
 class _ThumbDelegate(QStyledItemDelegate):
     """Draws a cell as the thumbnail with its caption centred underneath."""
 
-    def initStyleOption(self, option: Any, index: Any) -> None:  # noqa: N802 - Qt API
+    def initStyleOption(  # noqa: N802 - Qt API
+            self, option: QStyleOptionViewItem | None, index: QModelIndex) -> None:
         super().initStyleOption(option, index)
+        if option is None:
+            return
         option.decorationPosition = option.Position.Top
         option.decorationAlignment = Qt.AlignmentFlag.AlignCenter
         option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
@@ -160,11 +167,11 @@ class PhotoGrid(QTableWidget):
         self.setIconSize(QSize(THUMB_PX, THUMB_PX))
         self.setItemDelegate(_ThumbDelegate(self))
         self.setWordWrap(True)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        horizontal_header(self).setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns stretch to fit
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(THUMB_PX + 3 * self.fontMetrics().height() + 12)
-        self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        vertical_header(self).setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical_header(self).setDefaultSectionSize(THUMB_PX + 3 * self.fontMetrics().height() + 12)
+        vertical_header(self).setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cellDoubleClicked.connect(self._double_clicked)
 
     def stage_label(self, stage: str) -> str:
@@ -209,7 +216,9 @@ class PhotoGrid(QTableWidget):
         for r in range(self.rowCount()):
             for c in range(self.columnCount()):
                 item = self.item(r, c)
-                p = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+                if item is None:
+                    continue
+                p = item.data(Qt.ItemDataRole.UserRole)
                 if p is not None and p.sha256 == sha256:
                     self._show_thumbnail(item, image)
 
@@ -507,8 +516,10 @@ class PhotosPanel(QWidget):
     def _set_problem(self, w: QWidget, bad: bool) -> None:
         w.setProperty("problem", "error" if bad else "")
         # A dynamic property only restyles after the style is re-applied.
-        w.style().unpolish(w)
-        w.style().polish(w)
+        style = w.style()
+        assert style is not None  # a widget without a style of its own has the application's
+        style.unpolish(w)
+        style.polish(w)
 
     def _mark_fields(self, fields: Sequence[str]) -> None:
         for name, w in self._fields.items():

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsFloat
 
 from guji.errors import FieldProblem, GujiError, ValidationError
 from guji.gui.qt import (
+    QAbstractItemDelegate,
+    QAbstractItemModel,
     QAbstractItemView,
     QBrush,
     QCheckBox,
@@ -37,27 +39,32 @@ from guji.gui.qt import (
     QHBoxLayout,
     QHeaderView,
     QIcon,
+    QKeyEvent,
     QKeySequence,
     QLabel,
     QLineEdit,
+    QModelIndex,
     QPlainTextEdit,
     QPushButton,
     QShortcut,
     QSize,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
     pyqtSignal,
+    vertical_header,
 )
 from guji.gui.restoration.charts import swatch_colour, swatch_icon
 from guji.gui.restoration.grids import ACID, BAD, GOOD
 from guji.gui.worker import error_text, show_error
 from guji.services.context import Changes
 from restoration.recipes import DEFAULT_TIE_EPSILON
-from restoration.views import MaterialView, RecipeInput, RecipeMatch, RecipeView
+from restoration.views import Lab, MaterialView, RecipeInput, RecipeMatch, RecipeView
 
 if TYPE_CHECKING:
     from guji.gui.ops import Ops
@@ -75,11 +82,13 @@ _PROBLEM_SHEET = (
 def _set_problem(w: QWidget, bad: bool) -> None:
     w.setProperty("problem", "error" if bad else "")
     # A dynamic property only restyles after the style is re-applied.
-    w.style().unpolish(w)
-    w.style().polish(w)
+    style = w.style()
+    assert style is not None  # a widget without a style of its own has the application's
+    style.unpolish(w)
+    style.polish(w)
 
 
-def _swatch(lab: Sequence[object] | None) -> QIcon:
+def _swatch(lab: Sequence[SupportsFloat] | None) -> QIcon:
     """A colour swatch that keeps its colour in a selected row (the style would tint it)."""
     size = QSize(40, 18)
     icon = swatch_icon(lab, size)
@@ -104,7 +113,8 @@ class _DyeDelegate(QStyledItemDelegate):
         super().__init__(grid)
         self.grid = grid
 
-    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:  # noqa: N802 - Qt API
+    def createEditor(  # noqa: N802 - Qt API
+            self, parent: QWidget | None, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget | None:
         if index.column() == DyeGrid.UNIT:
             combo = QComboBox(parent)
             combo.addItems(list(UNITS))
@@ -119,7 +129,7 @@ class _DyeDelegate(QStyledItemDelegate):
                 editor.setCompleter(completer)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: Any) -> None:  # noqa: N802 - Qt API
+    def setEditorData(self, editor: QWidget | None, index: QModelIndex) -> None:  # noqa: N802 - Qt API
         if isinstance(editor, QComboBox):
             text = index.data() or UNITS[0]
             i = editor.findText(text)
@@ -127,8 +137,9 @@ class _DyeDelegate(QStyledItemDelegate):
             return
         super().setEditorData(editor, index)
 
-    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:  # noqa: N802 - Qt API
-        if isinstance(editor, QComboBox):
+    def setModelData(  # noqa: N802 - Qt API
+            self, editor: QWidget | None, model: QAbstractItemModel | None, index: QModelIndex) -> None:
+        if isinstance(editor, QComboBox) and model is not None:
             model.setData(index, editor.currentText())
             return
         super().setModelData(editor, model, index)
@@ -143,12 +154,12 @@ class DyeGrid(QTableWidget):
         super().__init__(0, 3, parent)
         self.dye_names: list[str] = []
         self.setHorizontalHeaderLabels([self.tr("Dye"), self.tr("Amount"), self.tr("Unit")])
-        self.verticalHeader().setDefaultSectionSize(24)
+        vertical_header(self).setDefaultSectionSize(24)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.setTabKeyNavigation(True)
         self.setItemDelegate(_DyeDelegate(self))
-        h = self.horizontalHeader()
+        h = horizontal_header(self)
         h.setSectionResizeMode(self.DYE, QHeaderView.ResizeMode.Stretch)
         h.setSectionResizeMode(self.AMOUNT, QHeaderView.ResizeMode.Interactive)
         h.setSectionResizeMode(self.UNIT, QHeaderView.ResizeMode.Interactive)
@@ -242,14 +253,15 @@ class DyeGrid(QTableWidget):
         if item.row() == self.rowCount() - 1 and not self._is_empty(item.row()):
             self.add_row()
 
-    def closeEditor(self, editor: QWidget, hint: Any) -> None:  # noqa: N802 - Qt API
+    def closeEditor(  # noqa: N802 - Qt API
+            self, editor: QWidget | None, hint: QAbstractItemDelegate.EndEditHint) -> None:
         # Enter commits with SubmitModelCache; make it move on like Tab does.
-        if getattr(hint, "name", "") == "SubmitModelCache":
-            hint = type(hint).EditNextItem
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            hint = QAbstractItemDelegate.EndEditHint.EditNextItem
         super().closeEditor(editor, hint)
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802 - Qt API
+        if event is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and not (event.modifiers() & Qt.KeyboardModifier.ControlModifier) \
                 and self.state() != QAbstractItemView.State.EditingState:
             it = self.currentItem()
@@ -372,7 +384,7 @@ class RecipeDialog(QDialog):
         row.addWidget(self.cancel_button)
         lay.addLayout(row)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.save)
+            QShortcut(QKeySequence(seq), self).activated.connect(self.save)
         self.name.setFocus()
         self._dye_rows: list[int] = []  # dyes[i] of the last input → its grid row
         self._load_inventory()
@@ -499,7 +511,9 @@ class RecipeDialog(QDialog):
         out.update({f"dyes#{r}": m for r, m in self.grid.errors.items()})
         return out
 
-    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802 - Qt API
+        if event is None:
+            return
         # Enter in a field moves on (Tab does too); Ctrl+Enter saves; Esc cancels. The shortcuts catch
         # Ctrl+Enter first in an active window; a field's ignored Ctrl+Enter ends up here otherwise.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
@@ -571,11 +585,11 @@ class RecipeLibraryPanel(QGroupBox):
         self.table = QTableWidget(0, len(headers))
         self.table.setObjectName("library")
         self.table.setHorizontalHeaderLabels(headers)
-        self.table.verticalHeader().setVisible(False)
+        vertical_header(self.table).setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        horizontal_header(self.table).setStretchLastSection(True)
         self.table.setIconSize(QSize(40, 18))
         self.table.setToolTip(self.tr("ΔL* > 0: lighter than the target. Recipes within %1 ΔE00 of each other "
                                       "count as equally close, and the lighter goes first (宁浅勿深). "
@@ -592,20 +606,21 @@ class RecipeLibraryPanel(QGroupBox):
         self._paint_target()
 
     def target_lab(self) -> tuple[str, str, str]:
-        return tuple(f"{sb.value():.2f}" for sb in self.target)  # type: ignore[return-value]
+        lightness, a, b = (f"{sb.value():.2f}" for sb in self.target)
+        return lightness, a, b
 
     def set_target(self, lab: Sequence[Any]) -> None:
         for sb, v in zip(self.target, lab, strict=True):
             sb.setValue(float(v))
 
-    def set_job_target(self, job_id: int | None, target: Sequence[Decimal] | None) -> bool:
+    def set_job_target(self, job_id: int | None, target: Lab | None) -> bool:
         """The job's original paper colour; the spin boxes follow it when the job changes.
 
         Returns whether there is a target to rank against.
         """
         changed = job_id != self.job_id
         self.job_id = job_id
-        self.job_target = tuple(target) if target is not None else None  # type: ignore[assignment]
+        self.job_target = target
         self.from_job_button.setEnabled(target is not None)
         if changed:
             self.table.setRowCount(0)
@@ -670,6 +685,7 @@ class RecipeLibraryPanel(QGroupBox):
         return [m.recipe.id for m in self.matches]
 
     def open_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
+        selection = self.table.selectionModel()
+        rows = selection.selectedRows() if selection is not None else []
         if rows:
             self.open_requested.emit(self.matches[rows[0].row()].recipe.id)

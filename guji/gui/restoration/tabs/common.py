@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from guji.gui.qt import QAbstractItemView, QHeaderView, Qt, QTableWidget, QTableWidgetItem
+from guji.gui.qt import (
+    QAbstractItemView,
+    QHeaderView,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    horizontal_header,
+    vertical_header,
+)
 
 
 def table(headers: list[str]) -> QTableWidget:
     """A read-only table selecting whole rows."""
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
-    t.verticalHeader().setVisible(False)
+    vertical_header(t).setVisible(False)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    horizontal_header(t).setStretchLastSection(True)
+    horizontal_header(t).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return t
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from guji.gui.qt import (
     QComboBox,
     QFormLayout,
@@ -14,6 +16,7 @@ from guji.gui.qt import (
     QTableWidget,
     QVBoxLayout,
     QWidget,
+    horizontal_header,
     pyqtSignal,
 )
 from guji.gui.restoration.tabs.common import fill, num, table
@@ -59,7 +62,7 @@ class ConditionTab(QWidget):
         form = QHBoxLayout(box)
         self.assess_findings = QTableWidget(4, 2)
         self.assess_findings.setHorizontalHeaderLabels([self.tr("Damage"), self.tr("Extent")])
-        self.assess_findings.horizontalHeader().setStretchLastSection(True)
+        horizontal_header(self.assess_findings).setStretchLastSection(True)
         self.assess_findings.setToolTip(self.tr("damage type (e.g. 虫蛀) and extent: % of area, count, or pH"))
         form.addWidget(self.assess_findings, 2)
         f = QFormLayout()
@@ -104,9 +107,10 @@ class ConditionTab(QWidget):
     def assessment_input(self) -> AssessmentInput:
         """The assessment form as input (the service validates it and names a bad field)."""
         findings = []
-        for r in range(self.assess_findings.rowCount()):
-            cells = [(self.assess_findings.item(r, c).text().strip() if self.assess_findings.item(r, c) else "")
-                     for c in range(2)]
+        table = self.assess_findings
+        for r in range(table.rowCount()):
+            items = [table.item(r, c) for c in range(2)]
+            cells = [it.text().strip() if it else "" for it in items]
             if not any(cells):
                 continue
             metric = "percent"
@@ -128,7 +132,8 @@ class ConditionTab(QWidget):
         return AssessmentInput(
             findings=findings, volume=self.assess_volume.value() or None, leaf_from=leaf_from, leaf_to=leaf_to,
             paper_type=self.assess_paper.text().strip() or None, fibres=fibres,
-            colour=tuple(lab_text) if lab_text else None,  # type: ignore[arg-type]
+            # Typed as a triple, but the service checks the count itself and names the field.
+            colour=cast("tuple[str, str, str]", tuple(lab_text)) if lab_text else None,
             colour_source=self.assess_source.currentData() if lab_text else None,
             illuminant_observer=self.assess_illuminant.currentData() if lab_text else None)
 

@@ -91,7 +91,8 @@ class DyeingTab(QWidget):
         if rid is None:
             return
         job_id = self.archive.job.id if self.archive is not None else None
-        data = TrialInput(measured=tuple(f"{sb.value():.2f}" for sb in self.trial_lab),  # type: ignore[arg-type]
+        lightness, a, b = (f"{sb.value():.2f}" for sb in self.trial_lab)
+        data = TrialInput(measured=(lightness, a, b),
                           illuminant_observer=self.trial_illuminant.currentData(), job_id=job_id)
         self.trial_requested.emit(rid, data)
 

@@ -90,6 +90,8 @@ class MaterialsTab(QWidget):
         for r, m in enumerate(materials):
             if m.is_low:
                 for c in range(self.materials.columnCount()):
-                    self.materials.item(r, c).setBackground(Qt.GlobalColor.yellow)
+                    it = self.materials.item(r, c)
+                    if it is not None:
+                        it.setBackground(Qt.GlobalColor.yellow)
         self.used_label.setText(self.tr("Used in this job: ") + ("；".join(
             f"{m.name} {m.quantity.normalize():f} {m.unit}" for m in arch.materials_used) or "—"))

@@ -41,7 +41,7 @@ class OverviewTab(QWidget):
         self.ident.setWordWrap(True)
         lay.addWidget(self.ident)
         row = QHBoxLayout()
-        self.actions: dict[str, QPushButton] = {}
+        self.step_buttons: dict[str, QPushButton] = {}
         for key, label in [("submit_plan", self.tr("Submit plan")), ("approve_plan", self.tr("Approve plan")),
                            ("start_treatment", self.tr("Start treatment")),
                            ("submit_for_acceptance", self.tr("Submit for acceptance")),
@@ -49,7 +49,7 @@ class OverviewTab(QWidget):
                            ("close", self.tr("Return to vault"))]:
             b = QPushButton(label)
             b.clicked.connect(lambda _c=False, k=key: self.ask_action(k))
-            self.actions[key] = b
+            self.step_buttons[key] = b
             row.addWidget(b)
         row.addStretch(1)
         self.report_button = QPushButton(self.tr("Report PDF…"))
@@ -113,7 +113,7 @@ class OverviewTab(QWidget):
             "reopen": reviewer and state == "closed",
             "close": state == "closed" and not returned,
         }
-        for key, b in self.actions.items():
+        for key, b in self.step_buttons.items():
             b.setEnabled(enabled[key])
 
 

@@ -60,9 +60,14 @@ class PlanTab(QWidget):
         form.addLayout(f, 2)
         lay.addWidget(box, 1)
 
+    def _op_items(self) -> list[QListWidgetItem]:
+        """The operation check items (item(i) is None only for i out of range)."""
+        items = [self.plan_ops.item(i) for i in range(self.plan_ops.count())]
+        return [it for it in items if it is not None]
+
     def plan_input(self) -> PlanInput:
-        ops = [self.plan_ops.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.plan_ops.count())
-               if self.plan_ops.item(i).checkState() == Qt.CheckState.Checked]
+        ops = [it.data(Qt.ItemDataRole.UserRole) for it in self._op_items()
+               if it.checkState() == Qt.CheckState.Checked]
         return PlanInput(operations=ops, estimated_hours=f"{self.plan_hours.value():.2f}",
                          planned_leaves=self.plan_leaves.value() or None,
                          description=self.plan_description.text().strip() or None)
@@ -86,8 +91,7 @@ class PlanTab(QWidget):
             f"<b>{self.tr('Planned leaves')}</b>：{pl.planned_leaves or '—'}</p>"
             f"<p>{pl.description or ''}</p><p><b>{self.tr('Approved')}</b>：{approved}</p>")
         chosen = set(pl.operations)
-        for i in range(self.plan_ops.count()):
-            it = self.plan_ops.item(i)
+        for it in self._op_items():
             it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in chosen
                              else Qt.CheckState.Unchecked)
         self.plan_hours.setValue(float(pl.estimated_hours or 0))
