@@ -227,8 +227,8 @@ def no_children_left() -> None:
 # --- 1. numbered() is prepare() with the number given up front ---------------------------------------------
 
 RECORDS = [
-    RecordData(call_number="善123", title="墨子十五卷", author_statement="（清）孫詒讓撰", edition_statement="明萬曆刻本",
-               volumes=4),
+    RecordData(call_number="善123", title="墨子十五卷", author_statement="（清）孫詒讓撰",
+               edition_statement="明萬曆刻本", volumes=4),
     RecordData(title="史記一百三十卷", edition_statement="清乾隆四年武英殿刻本", volumes=20, author_statement=None,
                national_list_number="02345", notes="有蟲蛀", layout_statement="半葉十行行二十字",
                frame_height_cm=Decimal("21.5"), frame_width_cm=Decimal("14.2"), grade="2B",
@@ -335,7 +335,7 @@ def test_workers_and_in_process_give_the_same_reports_and_database(
     path = hard_register(tmp_path)
     blocks = block(LAST) + 1
     results: dict[int, dict[str, Any]] = {}
-    for workers, app in zip((0, 2), two_apps):
+    for workers, app in zip((0, 2), two_apps, strict=True):
         seen: list[tuple[float, str]] = []
         out: dict[str, Any] = {}
         # A dry run (all or nothing: with these errors nothing would be written), then partial mode

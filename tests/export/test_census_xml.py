@@ -39,7 +39,7 @@ def _register_pair(app: Guji) -> tuple[str, str]:
 
 def test_export_validates_and_carries_every_field(org: dict[str, Guji]) -> None:
     admin = org["admin"]
-    a, b = _register_pair(admin)
+    a, _b = _register_pair(admin)
     admin.census.register_book(RecordData(title="詩經", edition_statement="清刻本", volumes=1),
                                institution="220000-0101")
     doc = export_bytes(admin)
@@ -86,7 +86,7 @@ def test_round_trip_into_an_empty_database(org: dict[str, Guji], tmp_path: Path)
 
 def test_selection_by_institution_and_state(org: dict[str, Guji]) -> None:
     admin = org["admin"]
-    a, b = _register_pair(admin)
+    _a, b = _register_pair(admin)
     admin.census.register_book(RecordData(title="詩經", edition_statement="清刻本", volumes=1),
                                institution="220000-0101")
     org["census_a"].review.submit_for_review(admin.census.find_by_number(b).id)

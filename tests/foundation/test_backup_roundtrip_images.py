@@ -41,9 +41,9 @@ def _pdf_images(pdf: Path) -> list[list[str]]:
 
 
 def test_images_survive_backup_and_restore_into_another_folder(tmp_path: Path) -> None:
+    from restoration.report import write_report
     from tests.export.exports import iiif_manifest as write_iiif_manifest
     from tests.export.exports import illustrated_pdf as write_illustrated_pdf
-    from restoration.report import write_report
 
     source_dir = tmp_path / "centre"
     org = build_org(admin_for(make_db(str(source_dir / "guji.sqlite3"))))

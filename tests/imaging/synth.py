@@ -107,7 +107,7 @@ def render_page(
         bounds = [ix0 + i * pitch for i in range(columns + 1)]
     if rules:
         for bx in bounds[1:-1]:
-            b = int(round(bx))
+            b = round(bx)
             img[iy0:iy1, b:b + inner_t] = ink
     # Characters: square-ish blobs of strokes in each column.
     cells = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
@@ -124,10 +124,12 @@ def render_page(
             for _s in range(int(rng.integers(3, 7))):
                 if rng.random() < 0.5:
                     sy = int(y + rng.integers(0, char))
-                    img[sy:sy + max(2, char // 12), cx0 + int(rng.integers(0, char // 3)):cx0 + char - int(rng.integers(0, char // 3))] = ink
+                    hx0, hx1 = cx0 + int(rng.integers(0, char // 3)), cx0 + char - int(rng.integers(0, char // 3))
+                    img[sy:sy + max(2, char // 12), hx0:hx1] = ink
                 else:
                     sx = int(cx0 + rng.integers(0, char))
-                    img[y + int(rng.integers(0, char // 3)):y + char - int(rng.integers(0, char // 3)), sx:sx + max(2, char // 12)] = ink
+                    vy0, vy1 = y + int(rng.integers(0, char // 3)), y + char - int(rng.integers(0, char // 3))
+                    img[vy0:vy1, sx:sx + max(2, char // 12)] = ink
             y += int(char * 1.25)
 
     corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float64)
@@ -138,8 +140,8 @@ def render_page(
                              borderMode=cv2.BORDER_CONSTANT, borderValue=paper_bgr)
         corners = corners @ m[:, :2].T + m[:, 2]
         split_pt = split_pt @ m[:, :2].T + m[:, 2]
-    fb = (int(round(corners[:, 0].min())), int(round(corners[:, 1].min())),
-          int(round(corners[:, 0].max())), int(round(corners[:, 1].max())))
+    fb = (round(corners[:, 0].min()), round(corners[:, 1].min()),
+          round(corners[:, 0].max()), round(corners[:, 1].max()))
 
     stain_px = 0
     if stains:
@@ -165,6 +167,6 @@ def render_page(
         split_pt[0, 0] += s
     return SynthPage(
         img=img, frame_box=fb, columns=columns,
-        split_x=int(round(split_pt[0, 0])) if split is not None else None,
+        split_x=round(split_pt[0, 0]) if split is not None else None,
         skew_deg=skew_deg, stain_pct=stain_pct, page_box=page_box, paper_bgr=paper_bgr,
     )

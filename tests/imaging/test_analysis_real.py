@@ -113,5 +113,5 @@ def test_book4_size_and_paper(results: dict[str, dict]) -> None:
     assert 17.0 < fr["height_cm"] < 19.5
     lab = res["paper_lab"]
     assert lab is not None and 70 < lab[0] < 90 and lab[2] > 8  # yellowed paper
-    x0, y0, x1, y1 = res["page_box"]
+    _x0, y0, x1, _y1 = res["page_box"]
     assert y0 > 60 and x1 < res["width"] - 150  # scanner black and leaf edges cut off

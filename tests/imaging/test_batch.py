@@ -30,7 +30,8 @@ FAKE_ANALYZER = '''
 import os, time
 def analyze(img, *, dpi, path=None):
     time.sleep(float(os.environ.get("GUJI_FAKE_ANALYZE_SLEEP", "0")))
-    if os.environ.get("GUJI_FAKE_ANALYZE_CRASH", "") and os.path.basename(path) == os.environ["GUJI_FAKE_ANALYZE_CRASH"]:
+    crash_on = os.environ.get("GUJI_FAKE_ANALYZE_CRASH", "")
+    if crash_on and os.path.basename(path) == crash_on:
         os._exit(3)  # simulate a worker killed mid-page (segfault / OOM killer)
     h, w = img.shape[:2]
     return {"path": path, "width": w, "height": h, "dpi": dpi, "skew_deg": 0.5,

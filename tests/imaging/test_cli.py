@@ -123,7 +123,8 @@ def test_attach_by_census_number(org: dict[str, Guji], tmp_path: Path, capsys: p
     monkeypatch.setenv("GUJI_IMAGE_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("GUJI_PASSWORD", PASSWORD)
     app = org["census_a"]
-    rec = app.census.register_book(RecordData(title="墨子十五卷", edition_statement="清乾隆三十年武英殿刻本", volumes=4))
+    rec = app.census.register_book(RecordData(title="墨子十五卷", edition_statement="清乾隆三十年武英殿刻本",
+                                              volumes=4))
     db = str(app.db.engine.url.database)
     one, two = _page(tmp_path / "1.png"), _page(tmp_path / "2.png", (230, 220, 190))
     code, out, err = run(capsys, "--db", db, "--user", "census.a", "imaging", "attach", str(one), str(two),

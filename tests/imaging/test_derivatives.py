@@ -54,8 +54,8 @@ def _synthetic_leaf(skew_deg: float) -> tuple[np.ndarray, list[int], float, floa
 
 
 def test_deskew_crop_split_synthetic() -> None:
-    img, hull, sx, sy = _synthetic_leaf(2.0)
-    analysis = {"skew_deg": 2.0, "page_box": hull, "split_x": int(round(sx)), "frames": [], "width": 1300}
+    img, hull, sx, _sy = _synthetic_leaf(2.0)
+    analysis = {"skew_deg": 2.0, "page_box": hull, "split_x": round(sx), "frames": [], "width": 1300}
     geo = geometry_from_analysis(analysis)
     assert geo["rotate_deg"] == -2.0
     parts = process_page(img, **geo)
@@ -162,7 +162,8 @@ def test_resize_long_edge_never_upscales() -> None:
 
 def test_spec_is_configurable(tmp_path: Path) -> None:
     files = write_derivatives(
-        np.zeros((1000, 800, 3), np.uint8), tmp_path, "s", dpi=300, kinds=("web",), spec=DerivativeSpec(web_long_edge=500)
+        np.zeros((1000, 800, 3), np.uint8), tmp_path, "s", dpi=300, kinds=("web",),
+        spec=DerivativeSpec(web_long_edge=500)
     )
     assert (files[0].width, files[0].height) == (400, 500)
 

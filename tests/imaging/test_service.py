@@ -107,8 +107,8 @@ def test_refused_files_write_nothing(org: dict[str, Guji], tmp_path: Path, store
     with pytest.raises(ValidationError) as err:
         app.images.add_image(path)
     assert err.value.fields == ["file"] and "bad.png" in str(err.value)
-    assert {"empty": "empty", "truncated": "truncat", "text file": "not a supported image", "pixel limit": "pixel"}[reason] \
-        in str(err.value).lower()
+    expected = {"empty": "empty", "truncated": "truncat", "text file": "not a supported image", "pixel limit": "pixel"}
+    assert expected[reason] in str(err.value).lower()
     with pytest.raises(ValidationError):
         app.images.add_to_record(path, rec.id, "書影", "卷一首葉")
     assert counts(app) == n
@@ -280,7 +280,7 @@ def test_apply_frame_on_an_uncut_leaf_takes_the_half_leaf(org: dict[str, Guji]) 
     res = app.images.apply_measured_frame(rec.id, img.id, dpi=200)
     a = app.images.stored_analysis(img.id, dpi=200)
     assert a is not None and a["split_x"] is not None
-    x0, y0, x1, y1 = a["frames"][0]["box"]
+    _x0, y0, x1, y1 = a["frames"][0]["box"]
     assert res.frame_is_half is True
     assert res.frame_width_cm == Decimal(str(round((x1 - a["split_x"]) / 200 * 2.54, 1)))
     assert res.frame_height_cm == Decimal(str(round((y1 - y0) / 200 * 2.54, 1)))

@@ -195,7 +195,8 @@ def test_moving_the_store_needs_its_images_there(tmp_path: Path) -> None:
     assert info2.value.key == "images.store_taken"
 
 
-def test_a_database_from_before_keeps_its_images_where_they_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_from_before_keeps_its_images_where_they_are(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A database made before stores belonged to it: images, no store id. Pointing a desk at the
     folder that holds them adopts it; the empty default folder is refused with a pointer."""
     org = org_at(str(tmp_path / "old.sqlite3"))
