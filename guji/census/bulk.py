@@ -63,7 +63,7 @@ from guji.census.record import SCALAR_FIELDS, AnnotationData, AuthorData, Record
 from guji.census.search_index import INSERT_FTS, facet_grams, facet_tokens, fts_text
 from guji.census.search_keys import SearchText, folded, search_text
 from guji.census.store import ENTITY, apply_data, load_children, snapshot
-from guji.db.base import utcnow
+from guji.db.base import Base, utcnow
 from guji.db.bulk import Insert, compile_insert
 from guji.errors import Conflict, FieldProblem
 from guji.messages import language, msg
@@ -319,6 +319,13 @@ _RECORD_COLUMNS: tuple[str, ...] = (
     "parent_id", "bound_with_id", "exchange_hash", "serial", "search_key", "title_key", "edition_key", "search_grams")
 
 
+def _table(model: type[Base]) -> Table:
+    """The table of a mapped class (SQLAlchemy types it as any FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 class BulkWriter:
     """Consumes prepared rows in one transaction (see the module docstring).
 
@@ -358,8 +365,7 @@ class BulkWriter:
         self.links: list[tuple[int, str | None, str | None]] = []  # record id, parent, bound with
         self.max_given = 0
         self.now = utcnow()
-        table = CensusRecord.__table__
-        assert isinstance(table, Table)  # a mapped class's table (typed as any FromClause)
+        table = _table(CensusRecord)
         # Records up to this id were there before: duplicate warnings look only at them. On SQLite
         # the write lock (BEGIN IMMEDIATE) is held throughout, so the ids after it are ours and
         # are given explicitly (INSERT … RETURNING in parameter order would go row by row).
@@ -376,11 +382,11 @@ class BulkWriter:
         self.ins_record = compile_insert(s, table, columns, raw=raw)
         now = plain.bound("created_at", self.now)
         self.no_grams = plain.bound("search_grams", None) if self.sqlite else None
-        self.ins_author = compile_insert(s, RecordAuthor.__table__, (*child, "name", "dynasty", "mode"))  # type: ignore[arg-type]
-        self.ins_seal = compile_insert(s, RecordSeal.__table__, (*child, "text", "owner", "position"))  # type: ignore[arg-type]
-        self.ins_note = compile_insert(s, RecordAnnotation.__table__, (*child, "person", "kind", "description"))  # type: ignore[arg-type]
+        self.ins_author = compile_insert(s, _table(RecordAuthor), (*child, "name", "dynasty", "mode"))
+        self.ins_seal = compile_insert(s, _table(RecordSeal), (*child, "text", "owner", "position"))
+        self.ins_note = compile_insert(s, _table(RecordAnnotation), (*child, "person", "kind", "description"))
         # The changes arrive serialised already (by prepare, perhaps on a worker): no JSON processor.
-        self.ins_audit = compile_insert(s, AuditEntry.__table__, (  # type: ignore[arg-type]
+        self.ins_audit = compile_insert(s, _table(AuditEntry), (
             "at", "user_id", "login", "institution_id", "action", "entity", "entity_id", "changes", "note"),
             raw=("at", "changes"))
         self.at = now
@@ -560,8 +566,7 @@ class BulkWriter:
             for p in rows:  # planned only: links still resolve against them
                 self.ids.setdefault(p.number or "", 0)
             return
-        s, table = self.s, CensusRecord.__table__
-        assert isinstance(table, Table)
+        s, table = self.s, _table(CensusRecord)
         no_grams = self.no_grams
         inst_gram = facet_grams(f"i{self.inst_id}")
         recs = [(*p.record, *self.fixed, int((p.number or "")[-7:]), p.search_key, p.title_key, p.edition_key,
@@ -670,8 +675,7 @@ class BulkWriter:
             return
         # Links (叢書/子目, 合訂): every record of the input exists now.
         if self.links:
-            table = CensusRecord.__table__
-            assert isinstance(table, Table)
+            table = _table(CensusRecord)
             self.s.execute(update(table).where(table.c.id == bindparam("rid")).values(
                 parent_id=bindparam("pid"), bound_with_id=bindparam("bid")),
                 [{"rid": rid, "pid": self.ids.get(parent or ""), "bid": self.ids.get(bound or "")}
