@@ -51,10 +51,10 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Connection, Table, Text, TypeDecorator, cast, func, insert, select, text
 from sqlalchemy import column as sa_column
@@ -450,8 +450,11 @@ def write_backup(db: Database, out: str | Path, *, made_by: str, store_root: Cal
             counts, refs, header, digest, dump_bytes = _write_dump(db, dump, progress)
             copied = skipped = copied_bytes = skipped_bytes = 0
             missing: list[str] = []
+            if refs and root is None:  # images cited by rows added after the count above
+                root = store_root()
             for i, path in enumerate(refs):
-                src = root / path  # type: ignore[operator]
+                assert root is not None  # set above whenever there are images
+                src = root / path
                 dest = out / IMAGES / path
                 sha = _sha_of(path)
                 if dest.is_file() and hash_file(dest) == sha:
@@ -556,7 +559,7 @@ def _write_dump(db: Database, dest: Path, progress: Progress | None
 # ---------------------------------------------------------------------- reading a dump
 
 
-def _read(fh: BinaryIO) -> Iterator[dict[str, Any]]:
+def _read(fh: Iterable[bytes]) -> Iterator[dict[str, Any]]:
     for raw in fh:
         yield json.loads(raw)
 
@@ -572,10 +575,10 @@ class _Scan:
     rows: int = 0
 
 
-def _open_dump(path: Path) -> tuple[IO[bytes], Iterator[dict[str, Any]], dict[str, Any]]:
+def _open_dump(path: Path) -> tuple[gzip.GzipFile, Iterator[dict[str, Any]], dict[str, Any]]:
     try:
         fh = gzip.open(path, "rb")  # noqa: SIM115 - returned open to the caller, who closes it
-        lines = _read(fh)  # type: ignore[arg-type]
+        lines = _read(fh)
         header = next(lines)
     except (OSError, EOFError, json.JSONDecodeError, StopIteration, UnicodeDecodeError) as exc:
         raise BackupError(msg("backup.not_a_backup", path=path, reason=exc.__class__.__name__)) from None
@@ -586,7 +589,7 @@ def _open_dump(path: Path) -> tuple[IO[bytes], Iterator[dict[str, Any]], dict[st
         fh.close()
         raise BackupError(msg("backup.format_unknown", path=path, found=header.get("version"),
                                   known=FORMAT_VERSION))
-    return fh, lines, header  # type: ignore[return-value]
+    return fh, lines, header
 
 
 def _scan(path: Path) -> _Scan:

@@ -74,7 +74,7 @@ def test_restore_refuses_a_non_empty_database(tmp_path: Path) -> None:
     assert backup.dump_rows(other.db) == before
 
 
-@pytest.mark.parametrize("damage", ["truncate", "not-gzip", "not-ours", "bad-counts"])
+@pytest.mark.parametrize("damage", ["truncate", "not-gzip", "not-ours", "bad-counts", "short-row"])
 def test_damaged_backups_restore_nothing(tmp_path: Path, damage: str) -> None:
     """Damage an old single-file backup (the data dump alone) in several ways."""
     src = _org_app(str(tmp_path / "a.sqlite3"))
@@ -89,6 +89,13 @@ def test_damaged_backups_restore_nothing(tmp_path: Path, damage: str) -> None:
         out.write_bytes(b"PK\x03\x04 a zip file, perhaps")
     elif damage == "not-ours":
         out.write_bytes(gzip.compress(b'{"hello": "world"}\n'))
+    elif damage == "short-row":  # a row with one value fewer than its table's columns
+        lines = raw.decode().splitlines()
+        first = next(i for i, line in enumerate(lines) if '"r"' in line)
+        row = json.loads(lines[first])
+        row["r"] = row["r"][:-1]
+        lines[first] = json.dumps(row)
+        out.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     else:
         lines = raw.decode().splitlines()
         end = json.loads(lines[-1])
