@@ -120,7 +120,8 @@ class ExportService:
     def _write(self, exporter: Exporter, data: ExportData, out: str | os.PathLike[str] | IO[bytes],
                target: Path | None, progress: Progress | None, cancel: threading.Event | None) -> ExportResult:
         if target is None:
-            result = exporter.render(data, out, progress, cancel)  # type: ignore[arg-type]
+            assert not isinstance(out, (str, os.PathLike))  # _target gives None for an open file only
+            result = exporter.render(data, out, progress, cancel)
             result = replace(result, path=getattr(out, "name", "") or "")
         else:
             with atomic_write(target) as fh:
@@ -280,7 +281,8 @@ class ExportService:
         with tempfile.TemporaryFile() as marks:
             target = self._target(out)
             if target is None:
-                n = write_stream(self.app, out, filters=filters, since=opts.get("since"), progress=progress,  # type: ignore[arg-type]
+                assert not isinstance(out, (str, os.PathLike))  # _target gives None for an open file only
+                n = write_stream(self.app, out, filters=filters, since=opts.get("since"), progress=progress,
                                  cancel=cancel, marks=marks if mark else None)
             else:
                 with atomic_write(target) as fh:

@@ -117,3 +117,11 @@ def test_every_file_export_is_in_the_audit_log(org, tmp_path: Path) -> None:  # 
     with clerk.db.read_session() as s:
         assert len(s.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()) == 1
     assert not (tmp_path / "b.xml").exists()
+
+
+def test_export_rows_fill_record_data_by_position() -> None:
+    """The streaming export passes each row to RecordData by position (the fast path): its fields
+    must be the scalar fields in SCALAR_FIELDS order, then the child lists and the two links."""
+    from guji.services.exports import _POSITIONAL
+
+    assert _POSITIONAL
