@@ -290,9 +290,10 @@ class CensusService:
     def confirm_grade(self, record_id: int, grade: str | None, *, note: str | None = None,
                       expected_version: int | None = None) -> Changes:
         """Staff confirm (or clear) the 定級 grade; a suggestion is never stored as confirmed by itself."""
-        if grade is not None and vocab.entry("grade", grade) is None:
+        entry = vocab.entry("grade", grade) if grade is not None else None
+        if grade is not None and entry is None:
             raise ValidationError(FieldProblem("grade", f"{grade!r} is not a grade", grade))
-        code = vocab.entry("grade", grade).code if grade is not None else None  # type: ignore[union-attr]
+        code = entry.code if entry is not None else None
         with self.ctx.write() as s:
             rec = self._get(s, record_id, for_update=True)
             self._require_edit(rec.institution_id, "confirm the grade")
@@ -321,9 +322,10 @@ class CensusService:
         The damage grade is a conservation fact, not a cataloguing one, so it may change on a
         locked (approved) record; the change is audited with the restoration job as its note.
         """
-        if grade is not None and vocab.entry("damage_grade", grade) is None:
+        entry = vocab.entry("damage_grade", grade) if grade is not None else None
+        if grade is not None and entry is None:
             raise ValidationError(FieldProblem("damage_grade", f"{grade!r} is not a damage grade", grade))
-        code = vocab.entry("damage_grade", grade).code if grade is not None else None  # type: ignore[union-attr]
+        code = entry.code if entry is not None else None
         # The restoration service has checked who may do this; the restorer may work in another
         # institution's workshop and not see the record's other data.
         rec = session.get(CensusRecord, record_id, with_for_update=True, populate_existing=True)
