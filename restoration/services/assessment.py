@@ -26,6 +26,7 @@ from restoration.services.base import (
     parse_decimal,
     parse_lab,
     problem,
+    stored_lab,
 )
 from restoration.services.photos import PhotoService
 from restoration.views import AssessmentInput, AssessmentView, FindingView, GradeView, JobView
@@ -192,11 +193,11 @@ class AssessmentService(PhotoService):
             suggested = grading.suggest_grade(
                 [grading.Finding(f.damage_type, f.metric, f.value) for f in r.findings], self.profile).grade.code
         photos = tuple(s.scalars(select(Photo.sha256).where(Photo.assessment_id == r.id).order_by(Photo.id)))
-        lab = (r.colour_l, r.colour_a, r.colour_b) if r.colour_l is not None else None
+        lab = stored_lab(r.colour_l, r.colour_a, r.colour_b)
         return AssessmentView(
             id=r.id, job_id=r.job_id, volume=r.volume, leaf_from=r.leaf_from, leaf_to=r.leaf_to, findings=findings,
             paper_type=r.paper_type, fibres=tuple((f["fibre"], Decimal(f["percent"])) for f in r.fibres),
             fibre_method=r.fibre_method, thickness_um=r.thickness_um, thickness_sd_um=r.thickness_sd_um,
-            colour=lab, colour_source=r.colour_source,  # type: ignore[arg-type]
+            colour=lab, colour_source=r.colour_source,
             illuminant_observer=r.illuminant_observer, instrument=r.instrument, photos=photos, note=r.note,
             assessed_on=r.assessed_on, assessed_by=self._name(s, r.assessed_by), suggested_grade=suggested)

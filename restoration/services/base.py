@@ -90,6 +90,13 @@ def parse_lab(value: Sequence[Any] | None, field: str, *, required: bool = False
     return (L, a, b)
 
 
+def stored_lab(L: Decimal | None, a: Decimal | None, b: Decimal | None) -> Lab | None:  # noqa: N803 - CIE's L*
+    """The colour kept in three columns (written together by :func:`parse_lab`), None when not measured."""
+    if L is None or a is None or b is None:
+        return None
+    return (L, a, b)
+
+
 def clean_text(value: str | None, limit: int | None = None, field: str = "") -> str | None:
     t = (value or "").strip() or None
     if t is not None and limit is not None and len(t) > limit:

@@ -16,7 +16,7 @@ from guji.models.user import Role
 from guji.services import audit, versions, visibility
 from restoration import colour, recipes
 from restoration.models import Assessment, Material, Recipe, RestorationJob, Trial
-from restoration.services.base import clean_text, float_lab, parse_decimal, parse_lab, problem
+from restoration.services.base import clean_text, float_lab, parse_decimal, parse_lab, problem, stored_lab
 from restoration.services.materials import MaterialService, material_view
 from restoration.views import Lab, RecipeInput, RecipeMatch, RecipeView, TrialInput, TrialView
 
@@ -77,7 +77,7 @@ class DyeingService(MaterialService):
         """The original paper colour of a job: its latest assessment with a colour."""
         a = s.scalar(select(Assessment).where(Assessment.job_id == job.id, Assessment.colour_l.is_not(None))
                      .order_by(Assessment.id.desc()).limit(1))
-        return (a.colour_l, a.colour_a, a.colour_b) if a else None  # type: ignore[return-value]
+        return stored_lab(a.colour_l, a.colour_a, a.colour_b) if a else None
 
     def record_trial(self, recipe_id: int, data: TrialInput) -> TrialView:
         """Record a dyed trial sheet (restorers). ΔE00 (CIEDE2000), ΔE*ab and ΔL* against the target

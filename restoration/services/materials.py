@@ -14,7 +14,7 @@ from guji.messages import msg
 from guji.models.user import Role
 from guji.services import audit, visibility
 from restoration.models import Material, StockMove
-from restoration.services.base import RestorationBase, clean_text, parse_decimal, parse_lab, problem
+from restoration.services.base import RestorationBase, clean_text, parse_decimal, parse_lab, problem, stored_lab
 from restoration.views import MaterialInput, MaterialView
 
 
@@ -129,7 +129,7 @@ class MaterialService(RestorationBase):
 
 
 def material_view(m: Material) -> MaterialView:
-    lab = (m.colour_l, m.colour_a, m.colour_b) if m.colour_l is not None else None
+    lab = stored_lab(m.colour_l, m.colour_a, m.colour_b)
     return MaterialView(m.id, m.institution_id, m.kind, m.name, m.fibre, m.thickness_um, m.ph,
-                        lab, m.maker, m.batch, m.quantity, m.unit, m.location,  # type: ignore[arg-type]
+                        lab, m.maker, m.batch, m.quantity, m.unit, m.location,
                         m.low_stock, m.note, m.version)
