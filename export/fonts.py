@@ -18,12 +18,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from guji.fonts import ALL_FACES, MISSING_MARK, RECORD_TEXT, Face, face_path
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
     "FONT_CHAIN",
@@ -155,7 +159,7 @@ def text_width(text: str, size: float, missing: MissingChars | None = None,
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in split_by_font(text, missing, chain))
 
 
-def draw_text(canvas: object, x: float, y: float, text: str, size: float, *, anchor: str = "left",
+def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, *, anchor: str = "left",
               missing: MissingChars | None = None, chain: tuple[Face, ...] = RECORD_TEXT) -> float:
     """Draw one line of ``text`` on a reportlab canvas with per-character fallback; return its width.
 
@@ -168,8 +172,8 @@ def draw_text(canvas: object, x: float, y: float, text: str, size: float, *, anc
     elif anchor == "right":
         x -= width
     for font, run in runs:
-        canvas.setFont(font, size)  # type: ignore[attr-defined]
-        canvas.drawString(x, y, run)  # type: ignore[attr-defined]
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
         x += pdfmetrics.stringWidth(run, font, size)
     return width
 
