@@ -67,7 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from guji.census import vocab
-from guji.census.record import FIELD_LABELS, AnnotationData, RecordData, SealData
+from guji.census.record import FIELD_LABELS, AnnotationData, RecordData, SealData, make_record_data
 from guji.census.xlsx import ExcelFileError, Sheet, cell_values, column_letter, read_sheet
 from guji.errors import FieldProblem, GujiError
 from guji.messages import Message, msg
@@ -602,9 +602,16 @@ def _row_data(cells: dict[int, Any], layout: _Layout, row: int,
         v = cells.get(idx)
         if v is None:
             continue
-        if isinstance(v, str) and not v.strip():
-            continue
         kind = col.kind
+        if type(v) is str:  # most cells: a text or number column's text is the cell trimmed (what _text gives)
+            trimmed = v.strip()
+            if not trimmed:
+                continue
+            if kind == "text" or kind == "number":
+                values[col.field] = trimmed
+                continue
+        elif isinstance(v, str) and not v.strip():
+            continue
         try:
             if kind == "text":
                 values[col.field] = _text(v)
@@ -647,7 +654,7 @@ def _row_data(cells: dict[int, Any], layout: _Layout, row: int,
         warnings.append(RowIssue(row, layout.home.get("layout_statement", "行款"), layout_text,
                                  "no lines/characters count found (write e.g. 半葉十行行二十字); kept as written",
                                  "warning"))
-    return RecordData(**values)
+    return make_record_data(values)
 
 
 @lru_cache(maxsize=2048)

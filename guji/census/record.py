@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from operator import attrgetter
@@ -323,6 +323,10 @@ def juan_from_title(title: str | None) -> int | None:
     """The juan count a title ends with (``墨子十五卷`` → 15; several works: the sum)."""
     if not title:
         return None
+    return _juan_short(title) if len(title) <= 200 else _juan(title)
+
+
+def _juan(title: str) -> int | None:
     total = 0
     found = False
     for m in _JUAN_RE.finditer(unicodedata.normalize("NFKC", title)):
@@ -357,6 +361,10 @@ def _numeral(s: str) -> int:
         else:
             raise ValueError(s)
     return total + current
+
+
+# A pure function of the title; registers repeat titles (the copies of one edition).
+_juan_short = lru_cache(maxsize=16384)(_juan)
 
 
 _EXTANT_RANGE = re.compile(
@@ -437,35 +445,60 @@ def statement_from_authors(authors: list[AuthorData]) -> str | None:
 def normalise(data: RecordData) -> tuple[RecordData, list[FieldProblem]]:
     """Clean every field (text trimmed and NFC, numbers parsed); return problems found on the way."""
     problems: list[FieldProblem] = []
-    values: dict[str, Any] = {}
-    for name, kind in _FIELD_KINDS:
-        raw = getattr(data, name)
+    values = dict.fromkeys(SCALAR_FIELDS)
+    # One pass over the stated values (most items of a record are not stated); this runs for each row
+    # of an import.
+    for name, raw, kind in zip(SCALAR_FIELDS, _scalar_values(data), _KINDS):
         if raw is None:
-            values[name] = None
-        elif kind == "text":
-            values[name] = clean_text(raw)
+            continue
+        if kind == "text":
+            values[name] = _clean_str(raw) if type(raw) is str and len(raw) <= 200 else clean_text(raw)
         elif kind == "int":
             values[name] = to_int(raw, name, problems)
         elif kind == "decimal":
             values[name] = to_decimal(raw, name, problems)
         else:
             values[name] = None if raw == "" else bool(raw)
-    authors = [AuthorData(clean_text(a.name) or "", clean_text(a.dynasty), clean_text(a.mode)) for a in data.authors]
-    seals = [SealData(clean_text(s.text) or "", clean_text(s.owner), clean_text(s.position)) for s in data.seals]
-    annotations = [AnnotationData(clean_text(a.person), clean_text(a.kind), clean_text(a.description))
-                   for a in data.annotations]
-    out = RecordData(
-        **values, authors=authors, seals=seals, annotations=annotations,
-        parent_census_number=clean_text(data.parent_census_number),
-        bound_with_census_number=clean_text(data.bound_with_census_number),
-        free_text=set(data.free_text),
-    )
-    return out, problems
+    values["authors"] = [AuthorData(clean_text(a.name) or "", clean_text(a.dynasty), clean_text(a.mode))
+                         for a in data.authors]
+    values["seals"] = [SealData(clean_text(s.text) or "", clean_text(s.owner), clean_text(s.position))
+                       for s in data.seals]
+    values["annotations"] = [AnnotationData(clean_text(a.person), clean_text(a.kind), clean_text(a.description))
+                             for a in data.annotations]
+    values["parent_census_number"] = clean_text(data.parent_census_number)
+    values["bound_with_census_number"] = clean_text(data.bound_with_census_number)
+    values["free_text"] = set(data.free_text)
+    return make_record_data(values), problems
 
 
-_FIELD_KINDS: tuple[tuple[str, str], ...] = tuple(
-    (name, "int" if name in INT_FIELDS else "decimal" if name in DECIMAL_FIELDS else
-     "bool" if name in BOOL_FIELDS else "text") for name in SCALAR_FIELDS)
+_KINDS: tuple[str, ...] = tuple(
+    "int" if name in INT_FIELDS else "decimal" if name in DECIMAL_FIELDS else "bool" if name in BOOL_FIELDS else
+    "text" for name in SCALAR_FIELDS)
+_scalar_values = attrgetter(*SCALAR_FIELDS)  # the scalar fields of a record as a tuple, in one C call
+
+# Every field of RecordData in order, with its default (None for the lists and the set: made fresh).
+_FIELD_DEFAULTS: dict[str, Any] = {f.name: None if f.default is MISSING else f.default for f in fields(RecordData)}
+
+
+def make_record_data(values: dict[str, Any]) -> RecordData:
+    """``RecordData(**values)``, several times cheaper (an import builds two for each row): the dataclass's
+    ``__init__`` with its 56 keyword arguments is skipped. ``values`` names fields only (what
+    it leaves out takes its default); RecordData has no ``__post_init__`` for this to miss."""
+    d = _FIELD_DEFAULTS.copy()
+    d.update(values)
+    if len(d) != len(_FIELD_DEFAULTS):
+        raise TypeError(f"not fields of RecordData: {sorted(set(d) - set(_FIELD_DEFAULTS))}")
+    if d["authors"] is None:
+        d["authors"] = []
+    if d["seals"] is None:
+        d["seals"] = []
+    if d["annotations"] is None:
+        d["annotations"] = []
+    if d["free_text"] is None:
+        d["free_text"] = set()
+    out = object.__new__(RecordData)
+    out.__dict__.update(d)
+    return out
 
 
 def derive(data: RecordData) -> RecordData:
@@ -696,6 +729,9 @@ def _limits() -> tuple[int, ...]:
     return tuple(n for _, n in _max_lengths()[0])
 
 
+_POSITIONS = range(len(TEXT_LIMITS))
+
+
 def _preview(text: str) -> str:
     """The start of a text too long to repeat in full in an error (a report cell, a dialog)."""
     return text if len(text) <= 40 else text[:40] + "…"
@@ -708,7 +744,7 @@ def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
     limits = _limits()
     values = _limited_values()(data)
     # One comprehension over every item (this runs for each row of a 100,000-row import).
-    over = [i for i, v in enumerate(values) if v is not None and len(v) > limits[i]]
+    over = [i for i, v, n in zip(_POSITIONS, values, limits) if v is not None and len(v) > n]
     if over:
         named = {p.field for p in errors}
         for i in over:

@@ -383,6 +383,8 @@ class Sheet:
             return row, cells
         pos, n, col = 0, len(body), 0
         simple, value_of = g.simple.match, self._value
+        strings = self._strings
+        n_strings = len(strings)
         while pos < n:
             cm = simple(body, pos)
             if cm is not None:  # the usual shape, one expression for the whole cell
@@ -392,6 +394,18 @@ class Sheet:
                 raw = v if v is not None else inline
                 if raw is None and formula is None:
                     continue  # a styled empty cell
+                if (t == "s" and formula is None and v is not None and len(v) < 10 and v.isascii() and v.isdigit()
+                        and int(v) < n_strings):
+                    # A shared string, the commonest cell: what _value gives, without the calls.
+                    text = strings[int(v)]
+                    if type(text) is str:
+                        cells[col] = text
+                        continue
+                elif t == "inlineStr" and inline is not None and formula is None:
+                    text = _text(inline)  # a plain inline string (openpyxl writes them): likewise
+                    if len(text) <= MAX_CELL_CHARS:
+                        cells[col] = text
+                        continue
                 value = value_of(row, col, None if raw is None else _text(raw), t, style, formula is not None)
                 if value is not _NONE:
                     cells[col] = value
