@@ -117,7 +117,9 @@ def _fetch_ids(s: Session, stmt: Any) -> list[int]:
     procs = getattr(compiled, "_bind_processors", {})
     params = {k: (procs[k](v) if k in procs and v is not None else v) for k, v in params.items()}
     args: Any = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
-    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # the session's connection is checked out and live
+    cur = dbapi.cursor()
     try:
         cur.execute(str(compiled), args)
         return [r[0] for r in cur.fetchall()]
