@@ -1,6 +1,6 @@
 """Excel export of the register: the seven-column layout plus every detail column.
 
-The headers are the ones the Excel import reads (:data:`guji.census.excel.ALL_COLUMNS`), and
+The headers are the ones the Excel import reads (:data:`guji.census.sheet_columns.ALL_COLUMNS`), and
 every cell is written in the form the import parses (分类 as ``史部·地理類``, 钤印 as
 ``天一閣（范欽）；汲古閣``, grades as their labels), so an export imported into another
 database gives the same records (the holding institution and review state are not columns:
@@ -12,7 +12,7 @@ the centre everything.
 
 A text is written as entered, and always as text: one starting with ``=``, ``+``, ``-`` or ``@``
 (a catalogue may hold ``=HYPERLINK(…)`` pasted from somewhere) is typed as a text cell, so that
-Excel shows it and never runs it (:func:`guji.census.excel.text_cell`).
+Excel shows it and never runs it (:func:`guji.census.sheet_columns.text_cell`).
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from typing import IO, Any
 
 from export.registry import ExportData, ExportResult
 from guji.census import vocab
-from guji.census.excel import (
+from guji.census.record import RecordData
+from guji.census.sheet_columns import (
     ALL_COLUMNS,
     CORE_COLUMNS,
     Column,
-    column_letter,
     format_annotations,
     format_classification,
     format_seals,
     text_cell,
 )
-from guji.census.record import RecordData
+from guji.census.xlsx import column_letter
 from guji.errors import GujiError
 from guji.jobs import Progress, check_cancel
 from guji.messages import msg
