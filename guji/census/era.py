@@ -52,18 +52,20 @@ from pathlib import Path
 from guji.census.vocab import dynasties
 from guji.errors import GujiError
 from guji.text.fold import t2s_chars
+from guji.text.numerals import DIGIT_CHARS
+from guji.text.numerals import parse_year_numeral as parse_chinese_numeral
 
 __all__ = [
     "EraParseError",
-    "EraResult",
     "EraRecord",
-    "parse_era",
-    "parse_chinese_numeral",
-    "ganzhi_of_year",
-    "ganzhi_index",
+    "EraResult",
+    "dynasty_of_year",
     "eras",
     "eras_named",
-    "dynasty_of_year",
+    "ganzhi_index",
+    "ganzhi_of_year",
+    "parse_chinese_numeral",
+    "parse_era",
 ]
 
 STEMS = "甲乙丙丁戊己庚辛壬癸"
@@ -132,7 +134,7 @@ class EraResult:
     period_dynasty: str | None = None
     emperor: str | None = None
     notes: tuple[str, ...] = ()
-    ambiguous: tuple["EraResult", ...] = field(default=(), compare=False)
+    ambiguous: tuple[EraResult, ...] = field(default=(), compare=False)
 
     @property
     def is_ambiguous(self) -> bool:
@@ -152,49 +154,7 @@ class EraResult:
 
 # --------------------------------------------------------------------------- numbers
 
-_DIGITS = {
-    "〇": 0, "零": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
-    "三": 3, "叁": 3, "参": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6,
-    "陸": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
-}
-_TENS = {"十": 10, "拾": 10, "廿": 20, "念": 20, "卅": 30, "卌": 40}
-_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_TENS) + "0123456789"
-
-
-def parse_chinese_numeral(s: str) -> int:
-    """Value of a year numeral: ``元`` = 1, ``十`` … ``九十九``, ``廿一``, ``卅``, ``二〇``, ``12``.
-
-    Accepts Arabic digits, the ordinary and financial Chinese digits, 十/拾, 廿 (20),
-    卅 (30), 卌 (40) and positional digit strings (``二〇`` = 20). Raises ``ValueError``
-    for anything else, for 0, and for values above 99 (no era is that long).
-    """
-    if not s:
-        raise ValueError("empty numeral")
-    s = unicodedata.normalize("NFKC", s)
-    if s == "元":
-        return 1
-    if s.isascii() and s.isdigit():
-        n = int(s)
-    else:
-        tens_pos = [i for i, ch in enumerate(s) if ch in _TENS]
-        if len(tens_pos) > 1 or any(ch not in _DIGITS and ch not in _TENS for ch in s):
-            raise ValueError(f"not a year numeral: {s}")
-        if tens_pos:
-            i = tens_pos[0]
-            head, unit, tail = s[:i], _TENS[s[i]], s[i + 1:]
-            if len(head) > 1 or len(tail) > 1 or (head and unit != 10):
-                raise ValueError(f"not a year numeral: {s}")
-            mult = _DIGITS[head] if head else 1
-            if head and mult == 0:
-                raise ValueError(f"not a year numeral: {s}")
-            n = mult * unit + (_DIGITS[tail] if tail else 0)
-        else:
-            n = 0
-            for ch in s:
-                n = n * 10 + _DIGITS[ch]
-    if not 1 <= n <= 99:
-        raise ValueError(f"year numeral out of range 1–99: {s}")
-    return n
+_NUMERAL_CHARS = DIGIT_CHARS
 
 
 def ganzhi_index(name: str) -> int:
@@ -223,6 +183,11 @@ def _table_path() -> Path:
     return Path(str(resources.files("resources") / "reign" / "reign_periods.csv"))
 
 
+def _split(value: str) -> tuple[str, ...]:
+    """The names of one cell of the table, separated by ``|``."""
+    return tuple(x for x in value.split("|") if x)
+
+
 def _load() -> tuple[list[EraRecord], dict[str, list[tuple[EraRecord, bool]]], int]:
     """Read the reign table once; index folded names → [(record, matched by primary name)]."""
     global _table
@@ -233,17 +198,16 @@ def _load() -> tuple[list[EraRecord], dict[str, list[tuple[EraRecord, bool]]], i
         index: dict[str, list[tuple[EraRecord, bool]]] = {}
         with _table_path().open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                split = lambda v: tuple(x for x in v.split("|") if x)  # noqa: E731
                 rec = EraRecord(
-                    dynasty=row["dynasty"], dynasty_aliases=split(row["dynasty_aliases"]),
-                    era=row["era"], alternates=split(row["era_alternates"]),
+                    dynasty=row["dynasty"], dynasty_aliases=_split(row["dynasty_aliases"]),
+                    era=row["era"], alternates=_split(row["era_alternates"]),
                     simplified=row["era_simplified"], emperor=row["emperor"],
                     start_year=int(row["start_year"]), end_year=int(row["end_year"]),
                     first_year_number=int(row["first_year_number"]),
                 )
                 records.append(rec)
                 primary = {t2s_chars(rec.era), t2s_chars(rec.simplified)}
-                alts = {t2s_chars(n) for n in rec.alternates + split(row["era_alternates_simplified"])}
+                alts = {t2s_chars(n) for n in rec.alternates + _split(row["era_alternates_simplified"])}
                 for key in primary:
                     index.setdefault(key, []).append((rec, True))
                 for key in alts - primary:
@@ -604,8 +568,8 @@ def parse_era(text: str, *, dynasty_hint: str | None = None) -> EraResult:
                 raise EraParseError(text, f"Gregorian {year} contradicts {rest[:8]} ({lo}–{hi})")
             if inner.precision == "year":
                 return replace(inner, text=text)
-        dyn = inner.dynasty if inner is not None else dynasty_of_year(year)
-        return EraResult(text, dyn, None, None, ganzhi_of_year(year), (year, year), "year",
+        dynasty = inner.dynasty if inner is not None else dynasty_of_year(year)
+        return EraResult(text, dynasty, None, None, ganzhi_of_year(year), (year, year), "year",
                          None, None, None, ("Gregorian year stated",))
 
     s = _strip_bracketed_dynasty(s)

@@ -8,6 +8,7 @@ threads safely.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
@@ -21,6 +22,7 @@ from guji.census.era import EraParseError, parse_chinese_numeral, parse_era
 from guji.census.leaf_format import LeafFormatError, parse_leaf_format
 from guji.census.numbers import CensusNumberError, parse_census_number
 from guji.errors import FieldProblem
+from guji.text.numerals import parse_number
 
 # Scalar fields a user edits, in the order of the register and the editor.
 SCALAR_FIELDS: tuple[str, ...] = (
@@ -94,6 +96,7 @@ CODE_FIELDS = {"grade": "grade", "damage_grade": "damage_grade", "class_branch":
 
 FRAME_MIN_CM = Decimal("5")
 FRAME_MAX_CM = Decimal("60")
+_TENTH = Decimal("0.1")
 
 
 @dataclass
@@ -192,7 +195,7 @@ class RecordData:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "RecordData":
+    def from_dict(cls, d: dict[str, Any]) -> RecordData:
         known = {f.name for f in fields(cls)}
         kwargs = {k: v for k, v in d.items() if k in known}
         kwargs["authors"] = [a if isinstance(a, AuthorData) else AuthorData(**a) for a in d.get("authors") or []]
@@ -301,6 +304,9 @@ def to_int(value: Any, name: str, problems: list[FieldProblem]) -> int | None:
 def to_decimal(value: Any, name: str, problems: list[FieldProblem]) -> Decimal | None:
     if value is None or value == "":
         return None
+    if type(value) is float and math.isfinite(value):
+        # A number cell (most frame sizes): its text is plain ASCII, the cleaning below leaves it as it is.
+        return Decimal(str(value)).quantize(_TENTH)
     if isinstance(value, bool):
         problems.append(FieldProblem(name, "must be a number", value))
         return None
@@ -331,36 +337,11 @@ def _juan(title: str) -> int | None:
     found = False
     for m in _JUAN_RE.finditer(unicodedata.normalize("NFKC", title)):
         try:
-            total += _numeral(m.group(1))
+            total += parse_number(m.group(1))
             found = True
         except ValueError:
             continue
     return total if found else None
-
-
-def _numeral(s: str) -> int:
-    """Chinese numerals up to the thousands (juan counts run to 千卷 in 類書)."""
-    s = s.replace("兩", "二").replace("两", "二")
-    if s.isdigit():
-        return int(s)
-    digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    units = {"十": 10, "百": 100, "千": 1000}
-    if s in ("廿", "卅", "卌"):
-        return {"廿": 20, "卅": 30, "卌": 40}[s]
-    if s[0] in "廿卅卌":
-        return {"廿": 20, "卅": 30, "卌": 40}[s[0]] + _numeral(s[1:])
-    total, current = 0, 0
-    for ch in s:
-        if ch in digits:
-            current = digits[ch] if not (current and ch in "〇零") else current
-            if ch not in "〇零":
-                current = digits[ch]
-        elif ch in units:
-            total += (current or 1) * units[ch]
-            current = 0
-        else:
-            raise ValueError(s)
-    return total + current
 
 
 # A pure function of the title; registers repeat titles (the copies of one edition).
@@ -380,15 +361,15 @@ def extant_juan_numbers(extant: str) -> tuple[set[int], int | None]:
     count = None
     m = _EXTANT_COUNT.match(text)
     if m:
-        count = _numeral(m.group(1))
+        count = parse_number(m.group(1))
         text = text[m.end():]
     for m in _EXTANT_RANGE.finditer(text):
-        a, b = _numeral(m.group(1)), _numeral(m.group(2))
+        a, b = parse_number(m.group(1)), parse_number(m.group(2))
         if a <= b:
             nums.update(range(a, b + 1))
         text = text.replace(m.group(0), " ")
     for m in _EXTANT_ONE.finditer(text):
-        nums.add(_numeral(m.group(1)))
+        nums.add(parse_number(m.group(1)))
     return nums, count
 
 
@@ -448,7 +429,7 @@ def normalise(data: RecordData) -> tuple[RecordData, list[FieldProblem]]:
     values = dict.fromkeys(SCALAR_FIELDS)
     # One pass over the stated values (most items of a record are not stated); this runs for each row
     # of an import.
-    for name, raw, kind in zip(SCALAR_FIELDS, _scalar_values(data), _KINDS):
+    for name, raw, kind in zip(SCALAR_FIELDS, _scalar_values(data), _KINDS, strict=True):
         if raw is None:
             continue
         if kind == "text":
@@ -647,7 +628,8 @@ def check(data: RecordData, *, region_code: str | None = None, unit_code: str | 
     for name in ("frame_height_cm", "frame_width_cm"):
         v = getattr(data, name)
         if v is not None and not (FRAME_MIN_CM <= v <= FRAME_MAX_CM):
-            errors.append(FieldProblem(name, f"{v} cm is not a plausible frame size ({FRAME_MIN_CM}–{FRAME_MAX_CM} cm)", v))
+            errors.append(FieldProblem(
+                name, f"{v} cm is not a plausible frame size ({FRAME_MIN_CM}–{FRAME_MAX_CM} cm)", v))
     if data.lines_per_half_leaf is not None and not (1 <= data.lines_per_half_leaf <= 40):
         errors.append(FieldProblem("lines_per_half_leaf", "must be between 1 and 40", data.lines_per_half_leaf))
     if data.chars_per_line is not None and not (1 <= data.chars_per_line <= 80):
@@ -655,7 +637,8 @@ def check(data: RecordData, *, region_code: str | None = None, unit_code: str | 
     if data.year_start is not None and data.year_end is not None and data.year_end < data.year_start:
         errors.append(FieldProblem("year_end", "is before the start year", data.year_end))
     if data.year_start is not None and data.year_start > 1949:
-        warnings.append(FieldProblem("year_start", f"{data.year_start} is late for an ancient book (古籍 are pre-1912)"))
+        warnings.append(FieldProblem(
+            "year_start", f"{data.year_start} is late for an ancient book (古籍 are pre-1912)"))
 
     for name, vname in VOCAB_FIELDS.items():
         value = getattr(data, name)
@@ -691,15 +674,16 @@ def check(data: RecordData, *, region_code: str | None = None, unit_code: str | 
     for i, s in enumerate(data.seals):
         if not s.text:
             errors.append(FieldProblem("seals", f"seal {i + 1} has no text (write □ for an unread character)"))
-    for i, a in enumerate(data.annotations):
-        if a.kind and not vocab.is_valid("annotation_kind", a.kind):
-            errors.append(FieldProblem("annotations", f"annotation {i + 1}: {a.kind!r} is not 批, 校, 題, 跋 or 識"))
-        if not (a.person or a.description):
+    for i, note in enumerate(data.annotations):
+        if note.kind and not vocab.is_valid("annotation_kind", note.kind):
+            errors.append(FieldProblem("annotations", f"annotation {i + 1}: {note.kind!r} is not 批, 校, 題, 跋 or 識"))
+        if not (note.person or note.description):
             errors.append(FieldProblem("annotations", f"annotation {i + 1} is empty"))
     if data.national_list_number is not None:
         n = unicodedata.normalize("NFKC", data.national_list_number)
         if not re.fullmatch(r"\d{5}", n):
-            errors.append(FieldProblem("national_list_number", "must be 5 digits, e.g. 03832", data.national_list_number))
+            errors.append(FieldProblem("national_list_number", "must be 5 digits, e.g. 03832",
+                                       data.national_list_number))
         data.national_list_number = n
     _check_lengths(data, errors)
     return Checked(errors, warnings, data)
@@ -744,7 +728,7 @@ def _check_lengths(data: RecordData, errors: list[FieldProblem]) -> None:
     limits = _limits()
     values = _limited_values()(data)
     # One comprehension over every item (this runs for each row of a 100,000-row import).
-    over = [i for i, v, n in zip(_POSITIONS, values, limits) if v is not None and len(v) > n]
+    over = [i for i, v, n in zip(_POSITIONS, values, limits, strict=True) if v is not None and len(v) > n]
     if over:
         named = {p.field for p in errors}
         for i in over:
