@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from guji.census.bulk import _scalars, created_changes, created_changes_json
 from guji.census.record import (
-    SCALAR_FIELDS, AnnotationData, AuthorData, RecordData, SealData, check, juan_from_title, make_record_data,
+    SCALAR_FIELDS,
+    AnnotationData,
+    AuthorData,
+    RecordData,
+    SealData,
+    check,
+    juan_from_title,
+    make_record_data,
 )
 from guji.census.search_keys import folded
 from guji.text.fold import fold
