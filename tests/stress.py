@@ -133,7 +133,7 @@ def prepare(url: str, *, records: int = 6, materials: int = 3, jobs: int = 4) ->
     return Setup(edit, review, vault, mats, plan_jobs, acceptance_jobs)
 
 
-def _desk(url: str, setup: Setup, seconds: float, seed: int, queue: Any) -> None:
+def _desk(url: str, setup: Setup, seconds: float, seed: int, queue: Any, min_ops: int = 0) -> None:
     _env()
     from guji.app import Guji
     from guji.errors import GujiError
@@ -151,8 +151,11 @@ def _desk(url: str, setup: Setup, seconds: float, seed: int, queue: Any) -> None
         queue.put(res)
         return
     end = time.monotonic() + seconds
+    # On a loaded machine a desk may get few turns in ``seconds``: it goes on until it has tried
+    # ``min_ops`` operations (within a hard limit), so that the desks really meet.
+    hard_end = end + 240
     n = 0
-    while time.monotonic() < end:
+    while (time.monotonic() < end or n < min_ops) and time.monotonic() < hard_end:
         op = rng.choice(OPS)
         n += 1
         token = f"<{seed}.{n}>"
@@ -256,14 +259,16 @@ class RunResult:
         return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
 
 
-def run(url: str, setup: Setup, *, processes: int = 8, seconds: float = 5.0, seed: int = 1) -> RunResult:
+def run(url: str, setup: Setup, *, processes: int = 8, seconds: float = 5.0, seed: int = 1,
+        min_ops: int = 0) -> RunResult:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_desk, args=(url, setup, seconds, seed * 100 + k, queue)) for k in range(processes)]
+    procs = [ctx.Process(target=_desk, args=(url, setup, seconds, seed * 100 + k, queue, min_ops))
+             for k in range(processes)]
     started = time.monotonic()
     for p in procs:
         p.start()
-    desks = [queue.get(timeout=seconds + 300) for _ in procs]
+    desks = [queue.get(timeout=seconds + 600) for _ in procs]
     for p in procs:
         p.join(timeout=60)
     return RunResult(processes, time.monotonic() - started, desks)

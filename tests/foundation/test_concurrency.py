@@ -10,7 +10,7 @@ from tests import stress
 
 def _round(url: str, seconds: float) -> stress.RunResult:
     setup = stress.prepare(url)
-    result = stress.run(url, setup, processes=8, seconds=seconds)
+    result = stress.run(url, setup, processes=8, seconds=seconds, min_ops=15)
     problems = stress.check(url, setup, result)
     assert problems == [], "\n".join(problems[:20])
     assert result.commits > 50
