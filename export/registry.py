@@ -192,14 +192,6 @@ class Exporter:
         fn: Renderer = getattr(import_module(module), function)
         return fn(data, out, progress, cancel)
 
-    def module_available(self) -> bool:
-        """Whether this build has the renderer's module (and the libraries it needs)."""
-        try:
-            import_module(self.renderer.split(":")[0])
-        except ModuleNotFoundError:
-            return False
-        return True
-
 
 _TITLE = Option("title", "text", "export.option.title")
 _IMAGES = Option("images_dir", "folder", "export.option.images", cli="--images")

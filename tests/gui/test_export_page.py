@@ -112,19 +112,6 @@ def test_cancel_from_the_page(gui_app, org: dict[str, Guji], qtbot, tmp_path: Pa
     window.ops.stop()
 
 
-def test_unavailable_format_is_disabled_with_a_tooltip(gui_app, org: dict[str, Guji], qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from guji.gui.export import page as page_module
-
-    real = page_module.load_function
-    monkeypatch.setattr(page_module, "load_function",
-                        lambda kind: None if kind.key == "census_xml" else real(kind))
-    _window, page = window_for(org["census_a"], qtbot)
-    item = page.kind.model().item(page.kind.findData("census_xml"))
-    assert not item.isEnabled() and "export.census_xml" in item.toolTip()
-    assert page.kind.currentData() != "census_xml"
-    assert not page.is_available("census_xml") and page.is_available("register")
-
-
 def test_screenshot(gui_app, org: dict[str, Guji], qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     window, page = window_for(org["census_a"], qtbot)
     window.resize(1100, 700)

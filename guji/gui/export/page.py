@@ -30,7 +30,6 @@ from guji.gui.qt import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QStandardItemModel,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -45,11 +44,6 @@ if TYPE_CHECKING:
 
 #: The formats the page offers: every registry entry that exports a selection of records.
 KINDS: tuple[Exporter, ...] = tuple(e for e in EXPORTERS if e.selection == "records")
-
-
-def load_function(kind: Exporter) -> Any:
-    """``kind.render`` when the renderer's module is in this build, else None."""
-    return kind.render if kind.module_available() else None
 
 
 def run_export(app: Any, kind: Exporter, out: str, *, institution: str | None, state: str | None,
@@ -75,7 +69,6 @@ class ExportPage(Page):
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.job: Job | None = None
-        self.functions: dict[str, Any] = {k.key: load_function(k) for k in KINDS}
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Export records"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -85,16 +78,8 @@ class ExportPage(Page):
         form = QFormLayout(box)
         self.kind = QComboBox()
         self.kind.setObjectName("kind")
-        model = self.kind.model()
-        assert isinstance(model, QStandardItemModel)
         for k in KINDS:
             self.kind.addItem(str(k.label), k.key)
-            if self.functions[k.key] is None:
-                item = model.item(self.kind.count() - 1)
-                assert item is not None
-                item.setEnabled(False)
-                item.setToolTip(self.tr("Not available in this build (%1 is missing)")
-                                .replace("%1", k.renderer.split(":")[0]))
         form.addRow(self.tr("Export"), self.kind)
         self.institution = QComboBox()
         self.institution.setObjectName("institution")
@@ -169,8 +154,7 @@ class ExportPage(Page):
         layout.addStretch(1)
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        first = next((i for i, k in enumerate(KINDS) if self.functions[k.key] is not None), 0)
-        self.kind.setCurrentIndex(first)
+        self.kind.setCurrentIndex(0)
         self._kind_changed()
 
     @staticmethod
@@ -193,9 +177,6 @@ class ExportPage(Page):
             raise KeyError(key)
         self.kind.setCurrentIndex(i)
 
-    def is_available(self, key: str) -> bool:
-        return self.functions.get(key) is not None
-
     def _kind_changed(self) -> None:
         kind = self.current_kind()
         images = kind.option("images_dir") is not None
@@ -213,7 +194,7 @@ class ExportPage(Page):
 
     def _update_buttons(self) -> None:
         running = self.job is not None
-        self.start.setEnabled(not running and self.functions.get(self.current_kind().key) is not None)
+        self.start.setEnabled(not running)
         self.cancel.setEnabled(running)
         for w in (self.kind, self.institution, self.state, self.out, self.images, self.dpi):
             w.setEnabled(not running)
@@ -253,8 +234,6 @@ class ExportPage(Page):
         if self.job is not None:
             return None
         kind = self.current_kind()
-        if self.functions.get(kind.key) is None:
-            return None
         out = self.out.text().strip()
         if not out:
             self._finish_text(self.tr("Choose the output file first."), error=True)
@@ -317,4 +296,4 @@ class ExportPage(Page):
         self.status.setStyleSheet("color: #a00000;" if error else "")
 
 
-__all__ = ["KINDS", "ExportPage", "Qt", "load_function", "run_export"]
+__all__ = ["KINDS", "ExportPage", "Qt", "run_export"]
