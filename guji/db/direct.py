@@ -37,6 +37,8 @@ import hashlib
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -162,6 +164,30 @@ def _sqlite_time(at: dt.datetime) -> str:
             f"{u.microsecond:06d}")
 
 
+@contextmanager
+def _write(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed when the block ends, rolled back on any exception; an
+    SQLite error becomes :class:`Fallback` (the full application then answers in its words)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise Fallback(str(exc)) from None
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise Fallback(str(exc)) from None
+        raise
+
+
+def _touch(conn: sqlite3.Connection, session_id: int, now: dt.datetime) -> None:
+    """The write a further call of a session makes (as guji.services.auth.start_session does)."""
+    conn.execute("UPDATE user_session SET last_seen_at = ?, calls = calls + 1 WHERE id = ?",
+                 (_sqlite_time(now), session_id))
+
+
 def continue_cli_session(conn: sqlite3.Connection, login: str, password: str) -> Viewer:
     """Sign ``login`` in as a further call of their running command-line session.
 
@@ -171,11 +197,7 @@ def continue_cli_session(conn: sqlite3.Connection, login: str, password: str) ->
     :class:`Fallback` with nothing written (see the module docstring)."""
     login = (login or "").strip()[:64]
     now = dt.datetime.now(dt.UTC)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as exc:
-        raise Fallback(str(exc)) from None
-    try:
+    with _write(conn):
         user = conn.execute(
             "SELECT id, password_hash, active, failed_logins, locked_until, institution_id FROM user_account "
             "WHERE login = ?", (login,)).fetchone()
@@ -193,14 +215,7 @@ def continue_cli_session(conn: sqlite3.Connection, login: str, password: str) ->
         if session is None:
             raise Fallback("a new session (audited)")
         viewer = _viewer(conn, user_id, login, institution_id)
-        conn.execute("UPDATE user_session SET last_seen_at = ?, calls = calls + 1 WHERE id = ?",
-                     (_sqlite_time(now), session[0]))
-        conn.execute("COMMIT")
-    except BaseException as exc:
-        conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.Error):
-            raise Fallback(str(exc)) from None
-        raise
+        _touch(conn, session[0], now)
     return viewer
 
 
@@ -212,11 +227,7 @@ def resume_cli_session(conn: sqlite3.Connection, login: str, token: str) -> View
     login = (login or "").strip()[:64]
     now = dt.datetime.now(dt.UTC)
     digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as exc:
-        raise Fallback(str(exc)) from None
-    try:
+    with _write(conn):
         row = conn.execute(
             "SELECT user_session.id, user_account.id, user_account.login, user_account.active, "
             "user_account.locked_until, user_account.institution_id FROM user_session "
@@ -229,14 +240,7 @@ def resume_cli_session(conn: sqlite3.Connection, login: str, token: str) -> View
         if user_login != login or not active or locked_until is not None:
             raise Fallback("the full sign-in decides")
         viewer = _viewer(conn, user_id, login, institution_id)
-        conn.execute("UPDATE user_session SET last_seen_at = ?, calls = calls + 1 WHERE id = ?",
-                     (_sqlite_time(now), session_id))
-        conn.execute("COMMIT")
-    except BaseException as exc:
-        conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.Error):
-            raise Fallback(str(exc)) from None
-        raise
+        _touch(conn, session_id, now)
     return viewer
 
 
