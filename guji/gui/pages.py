@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING, Any
 from guji.gui.qt import (
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    horizontal_header,
-    vertical_header,
+    read_only_table,
 )
 from guji.models.user import ROLE_LABELS_ZH, Role
 from guji.services.context import Changes
@@ -70,17 +68,6 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
     table.resizeColumnsToContents()
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    vertical_header(t).setVisible(False)
-    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    horizontal_header(t).setStretchLastSection(True)
-    horizontal_header(t).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return t
-
-
 class AdminPage(Page):
     """Institutions and user accounts (administrators change them; everyone may look)."""
 
@@ -94,13 +81,13 @@ class AdminPage(Page):
         layout = QVBoxLayout(self)
         box = QGroupBox(self.tr("Institutions"))
         bl = QVBoxLayout(box)
-        self.institutions = _table([self.tr("Code"), self.tr("Name"), self.tr("Provincial centre")])
+        self.institutions = read_only_table([self.tr("Code"), self.tr("Name"), self.tr("Provincial centre")])
         self.institutions.setObjectName("institutions")
         bl.addWidget(self.institutions)
         layout.addWidget(box)
         box = QGroupBox(self.tr("Users"))
         bl = QVBoxLayout(box)
-        self.users = _table([self.tr("Login"), self.tr("Name"), self.tr("Roles"), self.tr("Institution"),
+        self.users = read_only_table([self.tr("Login"), self.tr("Name"), self.tr("Roles"), self.tr("Institution"),
                              self.tr("State")])
         self.users.setObjectName("users")
         bl.addWidget(self.users)

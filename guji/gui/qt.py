@@ -136,3 +136,15 @@ def vertical_header(view: QTableView) -> QHeaderView:
     header = view.verticalHeader()
     assert header is not None
     return header
+
+
+def read_only_table(headers: list[str]) -> QTableWidget:
+    """A read-only table selecting whole rows, its last column stretched."""
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    vertical_header(t).setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    horizontal_header(t).setStretchLastSection(True)
+    horizontal_header(t).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return t

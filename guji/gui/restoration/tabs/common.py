@@ -5,26 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from guji.gui.qt import (
-    QAbstractItemView,
-    QHeaderView,
     Qt,
     QTableWidget,
     QTableWidgetItem,
-    horizontal_header,
-    vertical_header,
+    read_only_table,
 )
 
-
-def table(headers: list[str]) -> QTableWidget:
-    """A read-only table selecting whole rows."""
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    vertical_header(t).setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    horizontal_header(t).setStretchLastSection(True)
-    horizontal_header(t).setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return t
+table = read_only_table  # the tabs' name for it
 
 
 def fill(t: QTableWidget, rows: list[list[Any]], data: list[Any] | None = None) -> None:
